@@ -1,0 +1,36 @@
+/*
+ * Growable byte buffer with a hard maximum fixed at init (curl's dynbuf).
+ * An append that would pass the maximum, or an allocation failure, makes
+ * the error sticky: later appends do nothing and buf_error() reports it.
+ * Owner: whoever embeds the struct; buf_free() releases the storage.
+ */
+#ifndef SMTPLOG_CORE_BUF_H
+#define SMTPLOG_CORE_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf {
+	uint8_t *data;
+	size_t len;
+	size_t cap;
+	size_t max;
+	bool err;
+};
+
+void buf_init(struct buf *b, size_t max);
+void buf_free(struct buf *b);
+/* Empties the buffer, keeps its storage, clears the error. */
+void buf_reset(struct buf *b);
+bool buf_append(struct buf *b, const void *p, size_t n);
+bool buf_putc(struct buf *b, uint8_t c);
+bool buf_puts(struct buf *b, const char *s);
+bool buf_printf(struct buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static inline bool buf_error(const struct buf *b)
+{
+	return b->err;
+}
+
+#endif

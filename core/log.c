@@ -1,0 +1,139 @@
+#include "core/log.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/outdir.h"
+
+/* Flush to the file once this much is rendered: few syscalls, small RSS. */
+#define LOG_FLUSH_BYTES (64 * 1024)
+/* Zeek drops a record over 64 MiB (log_record_too_large); so do we. */
+#define LOG_RECORD_MAX (64u * 1024 * 1024)
+
+struct log_stream {
+	const struct log_schema *schema;
+	const struct log_writer_ops *ops;
+	const struct log_format *fmt;
+	struct outdir *dir;
+	char filename[64];
+	int fd;
+	int err;
+	struct buf pending;	/* rendered, not yet written */
+};
+
+struct log_stream *log_stream_new(const struct log_schema *schema,
+				  const struct log_writer_ops *ops,
+				  const struct log_format *fmt,
+				  struct outdir *dir)
+{
+	struct log_stream *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->schema = schema;
+	s->ops = ops;
+	s->fmt = fmt;
+	s->dir = dir;
+	s->fd = -1;
+	snprintf(s->filename, sizeof s->filename, "%s.log", schema->path);
+	buf_init(&s->pending, LOG_FLUSH_BYTES + LOG_RECORD_MAX);
+	return s;
+}
+
+static void wall_clock_text(char out[32])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(out, 32, "%Y-%m-%d-%H-%M-%S", &tm);
+}
+
+static int write_all(int fd, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int flush_pending(struct log_stream *s)
+{
+	if (s->err)
+		return s->err;
+	if (buf_error(&s->pending))
+		s->err = -ENOMEM;
+	else
+		s->err = write_all(s->fd, s->pending.data, s->pending.len);
+	buf_reset(&s->pending);
+	return s->err;
+}
+
+static int open_file(struct log_stream *s)
+{
+	int fd = outdir_create(s->dir, s->filename);
+	if (fd < 0)
+		return s->err = fd;
+	s->fd = fd;
+	char when[32];
+	wall_clock_text(when);
+	s->ops->header(&s->pending, s->schema, when);
+	return 0;
+}
+
+int log_stream_write(struct log_stream *s, const struct log_value *values)
+{
+	if (s->err)
+		return s->err;
+	if (s->fd < 0 && open_file(s) < 0)
+		return s->err;
+	size_t before = s->pending.len;
+	s->ops->record(&s->pending, s->schema, values, s->fmt);
+	if (buf_error(&s->pending)) {
+		/* Too large to render: drop this record only, as Zeek does. */
+		s->pending.len = before;
+		s->pending.err = false;
+	}
+	if (s->pending.len >= LOG_FLUSH_BYTES)
+		return flush_pending(s);
+	return 0;
+}
+
+bool log_stream_opened(const struct log_stream *s)
+{
+	return s->fd >= 0;
+}
+
+const char *log_stream_filename(const struct log_stream *s)
+{
+	return s->filename;
+}
+
+int log_stream_close(struct log_stream *s)
+{
+	if (!s)
+		return 0;
+	int err = s->err;
+	if (s->fd >= 0) {
+		if (!err) {
+			char when[32];
+			wall_clock_text(when);
+			s->ops->footer(&s->pending, s->schema, when);
+			err = flush_pending(s);
+		}
+		if (close(s->fd) != 0 && !err)
+			err = -errno;
+	}
+	buf_free(&s->pending);
+	free(s);
+	return err;
+}
