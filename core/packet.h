@@ -18,6 +18,7 @@ struct packet {
 	uint32_t caplen;
 	uint32_t wirelen;
 	int linktype;			/* DLT_* of the capture */
+	const uint8_t *data;		/* the captured frame, caplen bytes */
 
 	/* Link layer, filled by decode. */
 	bool has_l2_addr;		/* Ethernet-like link with MACs */

@@ -1,0 +1,18 @@
+/* smtplog: packet captures in, Zeek's logs out. */
+#include <locale.h>
+#include <stdlib.h>
+
+#include "cmd/options.h"
+#include "cmd/run.h"
+
+int main(int argc, char **argv)
+{
+	/* Zeek's number and time formats assume the C locale. */
+	setlocale(LC_ALL, "C");
+	static struct options opts;
+	if (options_parse(argc, argv, &opts) != 0)
+		return RUN_USAGE;
+	if (opts.exit_now)
+		return RUN_OK;
+	return (int)run(&opts);
+}

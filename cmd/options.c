@@ -1,0 +1,384 @@
+#include "cmd/options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VERSION "0.1.0"
+
+static const char usage_text[] =
+	"usage: smtplog [OPTIONS] -r FILE [-r FILE ...] [SCRIPT ...] [NAME=VALUE ...]\n"
+	"\n"
+	"Reads packet captures and writes the logs Zeek 9 would write for them.\n"
+	"\n"
+	"Zeek-compatible options:\n"
+	"  -r, --read FILE          capture to read (pcap, pcapng, .gz, '-' = stdin);\n"
+	"                           repeat to merge several captures by timestamp\n"
+	"  -f, --filter EXPR        BPF filter (libpcap syntax)\n"
+	"  -C, --no-checksums       ignore bad IP/TCP/UDP/ICMP checksums\n"
+	"  -b, --bare               bare mode: only what the SCRIPT arguments load\n"
+	"  SCRIPT                   a supported Zeek script (see --help-scripts)\n"
+	"  NAME=VALUE, NAME+=VALUE  a supported Zeek option (see --help-options)\n"
+	"\n"
+	"smtplog's own options:\n"
+	"  -o, --output DIR         folder for the logs (created if missing; default .)\n"
+	"      --json               write Zeek's JSON logs (LogAscii::use_json=T)\n"
+	"      --json-timestamps epoch|iso8601|millis\n"
+	"                           time format in JSON (LogAscii::json_timestamps)\n"
+	"      --local-nets CIDR[,CIDR...]\n"
+	"                           add to Site::local_nets\n"
+	"      --no-private-local   do not count private address space as local\n"
+	"                           (Site::private_address_space_is_local=F)\n"
+	"      --force              overwrite logs already in the output folder\n"
+	"      --progress auto|always|never\n"
+	"                           progress line on stderr (auto: only on a terminal)\n"
+	"  -q, --quiet              only errors on stderr\n"
+	"      --help-scripts       list the supported SCRIPT names\n"
+	"      --help-options       list the supported NAME=VALUE options\n"
+	"  -h, --help               this help\n"
+	"  -V, --version            version\n"
+	"\n"
+	"Exit status: 0 success, 1 usage, 2 an input could not be read (logs of what\n"
+	"was read are still written), 3 output could not be written.\n";
+
+struct script {
+	const char *name;
+	unsigned bits;
+	const char *help;
+};
+
+static const struct script scripts[] = {
+	{"base/protocols/conn", SCRIPT_CONN, "conn.log"},
+	{"policy/protocols/conn/community-id-logging", SCRIPT_CONN | SCRIPT_COMMUNITY_ID,
+	 "conn.log gains community_id"},
+	{"policy/protocols/conn/mac-logging", SCRIPT_CONN | SCRIPT_MAC_LOGGING,
+	 "conn.log gains orig_l2_addr, resp_l2_addr"},
+	{"policy/protocols/conn/vlan-logging", SCRIPT_CONN | SCRIPT_VLAN_LOGGING,
+	 "conn.log gains vlan, inner_vlan"},
+};
+
+static const struct {
+	const char *name;
+	const char *help;
+} zeek_options[] = {
+	{"LogAscii::use_json", "T or F: JSON logs instead of TSV"},
+	{"LogAscii::json_timestamps", "JSON::TS_EPOCH, JSON::TS_ISO8601 or JSON::TS_MILLIS"},
+	{"Site::local_nets", "set of subnets counted as local, e.g. {10.0.0.0/8,192.168.0.0/16}"},
+	{"Site::private_address_space_is_local", "T or F: private space counts as local"},
+	{"ignore_checksums_nets", "set of subnets whose packets' checksums are not checked"},
+};
+
+static void print_scripts(void)
+{
+	for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++)
+		printf("%-45s %s\n", scripts[i].name, scripts[i].help);
+}
+
+static void print_zeek_options(void)
+{
+	for (size_t i = 0; i < sizeof zeek_options / sizeof zeek_options[0]; i++)
+		printf("%-40s %s\n", zeek_options[i].name, zeek_options[i].help);
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "smtplog: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'smtplog --help'.\n");
+	return 1;
+}
+
+/* Zeek resolves a script name against base/'s parent and policy/. */
+static const struct script *find_script(const char *arg)
+{
+	char name[256];
+	size_t n = strlen(arg);
+	if (n >= sizeof name)
+		return NULL;
+	memcpy(name, arg, n + 1);
+	if (n > 5 && strcmp(name + n - 5, ".zeek") == 0)
+		name[n - 5] = '\0';
+	for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
+		const char *s = scripts[i].name;
+		if (strcmp(s, name) == 0)
+			return &scripts[i];
+		if (strncmp(s, "policy/", 7) == 0 && strcmp(s + 7, name) == 0)
+			return &scripts[i];
+	}
+	return NULL;
+}
+
+static void load_script(struct options *o, const struct script *s)
+{
+	unsigned extra = s->bits & ~(unsigned)SCRIPT_CONN;
+	if (extra && !(o->cfg.scripts & extra) && o->cfg.n_conn_extra < 4)
+		o->cfg.conn_extra_order[o->cfg.n_conn_extra++] = extra;
+	o->cfg.scripts |= s->bits;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	if (strcmp(v, "T") == 0 || strcmp(v, "true") == 0)
+		*out = true;
+	else if (strcmp(v, "F") == 0 || strcmp(v, "false") == 0)
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
+/* "{a,b}" or "set(a,b)" or a bare "a,b": a set of subnets. */
+static int parse_subnets(const char *v, struct sl_subnet *out, size_t *n, size_t max)
+{
+	char buf[4096];
+	size_t len = strlen(v);
+	if (len >= sizeof buf)
+		return -1;
+	memcpy(buf, v, len + 1);
+	char *p = buf;
+	if (*p == '{' && len >= 2 && buf[len - 1] == '}') {
+		p++;
+		buf[len - 1] = '\0';
+	} else if (strncmp(p, "set(", 4) == 0 && len >= 5 && buf[len - 1] == ')') {
+		p += 4;
+		buf[len - 1] = '\0';
+	}
+	for (char *tok = strtok(p, ","); tok; tok = strtok(NULL, ",")) {
+		while (*tok == ' ')
+			tok++;
+		char *end = tok + strlen(tok);
+		while (end > tok && end[-1] == ' ')
+			*--end = '\0';
+		if (*tok == '\0')
+			continue;
+		if (*n >= max || !sl_subnet_parse(tok, &out[*n]))
+			return -1;
+		(*n)++;
+	}
+	return 0;
+}
+
+static int set_json_ts(struct options *o, const char *v)
+{
+	if (!strcmp(v, "epoch") || !strcmp(v, "JSON::TS_EPOCH"))
+		o->cfg.log_format.json_ts = LOG_JSON_TS_EPOCH;
+	else if (!strcmp(v, "iso8601") || !strcmp(v, "JSON::TS_ISO8601"))
+		o->cfg.log_format.json_ts = LOG_JSON_TS_ISO8601;
+	else if (!strcmp(v, "millis") || !strcmp(v, "JSON::TS_MILLIS"))
+		o->cfg.log_format.json_ts = LOG_JSON_TS_MILLIS;
+	else
+		return -1;
+	return 0;
+}
+
+/* NAME=VALUE or NAME+=VALUE. Returns 0, or 1 after printing why not. */
+static int apply_assignment(struct options *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	bool add = eq > arg && eq[-1] == '+';
+	size_t nlen = (size_t)(eq - arg) - (add ? 1 : 0);
+	char name[128];
+	if (nlen == 0 || nlen >= sizeof name)
+		return usage_error("bad option assignment '%s'", arg);
+	memcpy(name, arg, nlen);
+	name[nlen] = '\0';
+	const char *v = eq + 1;
+	struct config *c = &o->cfg;
+	int rc = 0;
+	if (!strcmp(name, "LogAscii::use_json") && !add) {
+		rc = parse_bool(v, &c->json);
+	} else if (!strcmp(name, "LogAscii::json_timestamps") && !add) {
+		rc = set_json_ts(o, v);
+	} else if (!strcmp(name, "Site::private_address_space_is_local") && !add) {
+		rc = parse_bool(v, &c->private_is_local);
+	} else if (!strcmp(name, "Site::local_nets")) {
+		if (!add)
+			c->n_local_nets = 0;
+		rc = parse_subnets(v, c->local_nets, &c->n_local_nets, CONFIG_MAX_NETS);
+	} else if (!strcmp(name, "ignore_checksums_nets")) {
+		if (!add)
+			c->n_ignore_checksums_nets = 0;
+		rc = parse_subnets(v, c->ignore_checksums_nets, &c->n_ignore_checksums_nets,
+				   CONFIG_MAX_NETS);
+	} else {
+		return usage_error("unsupported option '%s' (see --help-options)", name);
+	}
+	if (rc != 0)
+		return usage_error("bad value in '%s'", arg);
+	return 0;
+}
+
+static bool is_assignment(const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	return eq && eq != arg && arg[0] != '-';
+}
+
+/* Long options with their short letter (0 = none) and whether they take
+ * an argument. */
+static const struct {
+	const char *name;
+	char letter;
+	bool has_arg;
+} long_opts[] = {
+	{"read", 'r', true},		{"filter", 'f', true},
+	{"no-checksums", 'C', false},	{"bare", 'b', false},
+	{"load-seeds", 'G', true},	{"output", 'o', true},
+	{"json", 0, false},		{"json-timestamps", 0, true},
+	{"local-nets", 0, true},	{"no-private-local", 0, false},
+	{"force", 0, false},		{"progress", 0, true},
+	{"quiet", 'q', false},		{"help-scripts", 0, false},
+	{"help-options", 0, false},	{"help", 'h', false},
+	{"version", 'V', false},
+};
+#define N_LONG (sizeof long_opts / sizeof long_opts[0])
+
+static int apply_option(struct options *o, size_t which, const char *val)
+{
+	const char *name = long_opts[which].name;
+	if (!strcmp(name, "read")) {
+		if (o->n_inputs >= OPTIONS_MAX_INPUTS)
+			return usage_error("too many inputs (at most 64 -r)%s", "");
+		o->inputs[o->n_inputs++] = val;
+	} else if (!strcmp(name, "filter")) {
+		o->filter = val;
+	} else if (!strcmp(name, "no-checksums")) {
+		o->cfg.ignore_checksums = true;
+	} else if (!strcmp(name, "bare")) {
+		o->cfg.bare = true;
+	} else if (!strcmp(name, "load-seeds")) {
+		return usage_error("-G/--load-seeds (%s): deterministic UIDs are not "
+				   "implemented yet", val);
+	} else if (!strcmp(name, "output")) {
+		o->output_dir = val;
+	} else if (!strcmp(name, "json")) {
+		o->cfg.json = true;
+	} else if (!strcmp(name, "json-timestamps")) {
+		if (set_json_ts(o, val) != 0)
+			return usage_error("--json-timestamps: '%s' is not epoch, iso8601 or millis", val);
+	} else if (!strcmp(name, "local-nets")) {
+		if (parse_subnets(val, o->cfg.local_nets, &o->cfg.n_local_nets, CONFIG_MAX_NETS) != 0)
+			return usage_error("--local-nets: bad subnet list '%s'", val);
+	} else if (!strcmp(name, "no-private-local")) {
+		o->cfg.private_is_local = false;
+	} else if (!strcmp(name, "force")) {
+		o->force = true;
+	} else if (!strcmp(name, "progress")) {
+		if (!strcmp(val, "auto"))
+			o->progress = PROGRESS_AUTO;
+		else if (!strcmp(val, "always"))
+			o->progress = PROGRESS_ALWAYS;
+		else if (!strcmp(val, "never"))
+			o->progress = PROGRESS_NEVER;
+		else
+			return usage_error("--progress: '%s' is not auto, always or never", val);
+	} else if (!strcmp(name, "quiet")) {
+		o->quiet = true;
+	} else if (!strcmp(name, "help-scripts")) {
+		print_scripts();
+		o->exit_now = true;
+	} else if (!strcmp(name, "help-options")) {
+		print_zeek_options();
+		o->exit_now = true;
+	} else if (!strcmp(name, "help")) {
+		fputs(usage_text, stdout);
+		o->exit_now = true;
+	} else if (!strcmp(name, "version")) {
+		printf("smtplog %s (Zeek 9 log formats)\n", VERSION);
+		o->exit_now = true;
+	}
+	return 0;
+}
+
+static int parse_long(struct options *o, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i] + 2;
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+	for (size_t k = 0; k < N_LONG; k++) {
+		if (strlen(long_opts[k].name) != len || strncmp(long_opts[k].name, arg, len) != 0)
+			continue;
+		const char *val = NULL;
+		if (long_opts[k].has_arg) {
+			if (eq)
+				val = eq + 1;
+			else if (*i + 1 < argc)
+				val = argv[++*i];
+			else
+				return usage_error("--%s needs a value", long_opts[k].name);
+		} else if (eq) {
+			return usage_error("--%s takes no value", long_opts[k].name);
+		}
+		return apply_option(o, k, val);
+	}
+	return usage_error("unknown option '%s'", argv[*i]);
+}
+
+static int parse_short(struct options *o, int argc, char **argv, int *i)
+{
+	const char *arg = argv[*i] + 1;
+	for (size_t j = 0; arg[j]; j++) {
+		size_t k;
+		for (k = 0; k < N_LONG; k++)
+			if (long_opts[k].letter == arg[j])
+				break;
+		if (k == N_LONG) {
+			char opt[3] = {'-', arg[j], '\0'};
+			return usage_error("unknown option '%s'", opt);
+		}
+		if (!long_opts[k].has_arg) {
+			int rc = apply_option(o, k, NULL);
+			if (rc)
+				return rc;
+			continue;
+		}
+		const char *val;
+		if (arg[j + 1])
+			val = arg + j + 1;
+		else if (*i + 1 < argc)
+			val = argv[++*i];
+		else
+			return usage_error("-%s needs a value", (char[]){arg[j], '\0'});
+		return apply_option(o, k, val);
+	}
+	return 0;
+}
+
+int options_parse(int argc, char **argv, struct options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->output_dir = ".";
+	o->cfg.private_is_local = true;
+	o->progress = PROGRESS_AUTO;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		int rc = 0;
+		if (strcmp(arg, "-") == 0 || arg[0] != '-') {
+			if (is_assignment(arg)) {
+				rc = apply_assignment(o, arg);
+			} else {
+				const struct script *s = find_script(arg);
+				if (!s)
+					return usage_error("unsupported script '%s' (see --help-scripts)", arg);
+				load_script(o, s);
+			}
+		} else if (arg[1] == '-') {
+			rc = parse_long(o, argc, argv, &i);
+		} else {
+			rc = parse_short(o, argc, argv, &i);
+		}
+		if (rc)
+			return rc;
+		if (o->exit_now)
+			return 0;
+	}
+	if (!o->cfg.bare)
+		o->cfg.scripts |= SCRIPT_CONN;
+	if (o->n_inputs == 0)
+		return usage_error("no input: give a capture with -r FILE%s", "");
+	const char *seed = getenv("ZEEK_SEED_FILE");
+	if (seed && *seed && !o->quiet)
+		fprintf(stderr, "smtplog: warning: ZEEK_SEED_FILE is ignored: deterministic "
+				"UIDs are not implemented yet\n");
+	return 0;
+}

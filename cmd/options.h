@@ -1,0 +1,31 @@
+/* The command line: Zeek's flags, scripts and NAME=VALUE options, plus
+ * smtplog's own. One table drives parsing and --help. */
+#ifndef SMTPLOG_CMD_OPTIONS_H
+#define SMTPLOG_CMD_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/config.h"
+
+#define OPTIONS_MAX_INPUTS 64
+
+enum progress_mode { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_NEVER };
+
+struct options {
+	struct config cfg;
+	const char *inputs[OPTIONS_MAX_INPUTS];
+	size_t n_inputs;
+	const char *filter;
+	const char *output_dir;
+	bool force;
+	bool quiet;
+	enum progress_mode progress;
+	bool exit_now;		/* --help, --version and friends were handled */
+};
+
+/* Fills *o from argv. Returns 0, or 1 (usage error; a message was
+ * printed to stderr). */
+int options_parse(int argc, char **argv, struct options *o);
+
+#endif

@@ -1,0 +1,139 @@
+#include "cmd/run.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/capture.h"
+#include "core/engine.h"
+#include "core/outdir.h"
+#include "output/json.h"
+#include "output/tsv.h"
+
+/* Every log this run could write, for the --force check. */
+static size_t planned_logs(const struct options *o, const char **names, size_t max)
+{
+	size_t n = 0;
+	if ((o->cfg.scripts & SCRIPT_CONN) && n < max)
+		names[n++] = "conn.log";
+	return n;
+}
+
+static void report_capture_error(const struct capture_error *err)
+{
+	fprintf(stderr, "smtplog: %s", err->path);
+	if (err->packet)
+		fprintf(stderr, ": packet %llu", (unsigned long long)err->packet);
+	if (err->offset >= 0)
+		fprintf(stderr, " (byte offset %lld)", (long long)err->offset);
+	fprintf(stderr, ": %s\n", err->reason);
+}
+
+struct progress {
+	bool on;
+	time_t started, last;
+};
+
+static void progress_tick(struct progress *p, const struct capture *cap, bool final)
+{
+	if (!p->on)
+		return;
+	time_t now = time(NULL);
+	if (!final && now == p->last)
+		return;
+	p->last = now;
+	uint64_t done = 0, total = 0;
+	capture_progress(cap, &done, &total);
+	double secs = difftime(now, p->started);
+	double rate = secs > 0 ? (double)done / secs / 1e6 : 0;
+	if (total > 0) {
+		double eta = rate > 0 ? ((double)(total - done) / 1e6) / rate : 0;
+		fprintf(stderr, "\rsmtplog: %.1f/%.1f MB  %.1f MB/s  ETA %.0fs   ", done / 1e6,
+			total / 1e6, rate, eta);
+	} else {
+		fprintf(stderr, "\rsmtplog: %.1f MB  %.1f MB/s   ", done / 1e6, rate);
+	}
+	if (final)
+		fputc('\n', stderr);
+}
+
+enum run_status run(const struct options *o)
+{
+	struct outdir *dir = outdir_open(o->output_dir, o->force);
+	if (!dir) {
+		fprintf(stderr, "smtplog: %s: %s\n", o->output_dir, strerror(errno));
+		return RUN_OUTPUT;
+	}
+	if (!o->force) {
+		const char *names[8];
+		size_t n = planned_logs(o, names, 8);
+		for (size_t i = 0; i < n; i++)
+			if (outdir_exists(dir, names[i])) {
+				fprintf(stderr, "smtplog: %s/%s: already exists (use --force to "
+						"overwrite)\n", o->output_dir, names[i]);
+				outdir_close(dir);
+				return RUN_OUTPUT;
+			}
+	}
+
+	struct capture_error cerr;
+	memset(&cerr, 0, sizeof cerr);
+	struct capture *cap = capture_open(o->inputs, o->n_inputs, o->filter, &cerr);
+	if (!cap) {
+		report_capture_error(&cerr);
+		outdir_close(dir);
+		return strstr(cerr.reason, "filter") ? RUN_USAGE : RUN_INPUT;
+	}
+
+	const struct log_writer_ops *writer = o->cfg.json ? &json_writer_ops : &tsv_writer_ops;
+	struct engine *eng = engine_new(&o->cfg, writer, dir);
+	if (!eng) {
+		fprintf(stderr, "smtplog: out of memory\n");
+		capture_close(cap);
+		outdir_close(dir);
+		return RUN_OUTPUT;
+	}
+
+	struct progress prog = {
+		.on = !o->quiet && (o->progress == PROGRESS_ALWAYS ||
+				    (o->progress == PROGRESS_AUTO && isatty(STDERR_FILENO))),
+		.started = time(NULL),
+	};
+	enum run_status status = RUN_OK;
+	int werr = 0;
+	for (;;) {
+		struct capture_packet pkt;
+		int rc = capture_next(cap, &pkt, &cerr);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			report_capture_error(&cerr);
+			status = RUN_INPUT;
+			continue;
+		}
+		werr = engine_packet(eng, &pkt);
+		if (werr < 0)
+			break;
+		if ((engine_stats(eng)->packets & 0xffff) == 0)
+			progress_tick(&prog, cap, false);
+	}
+	if (werr == 0)
+		werr = engine_finish(eng);
+	progress_tick(&prog, cap, true);
+
+	const char *failed = NULL;
+	int cerr_rc = engine_close_logs(eng, &failed);
+	if (werr == 0)
+		werr = cerr_rc;
+	if (werr < 0) {
+		fprintf(stderr, "smtplog: %s/%s: %s; the log is incomplete\n", o->output_dir,
+			failed ? failed : "logs", strerror(-werr));
+		status = RUN_OUTPUT;
+	}
+	engine_free(eng);
+	capture_close(cap);
+	outdir_close(dir);
+	return status;
+}

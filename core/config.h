@@ -1,0 +1,45 @@
+/*
+ * The run's configuration: what cmd/ parsed from the command line. Built
+ * once, then passed down as a const pointer; nothing below cmd/ changes it.
+ */
+#ifndef SMTPLOG_CORE_CONFIG_H
+#define SMTPLOG_CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/log.h"
+#include "core/value.h"
+
+/* Zeek scripts that change what smtplog does (a bit each). */
+enum config_script {
+	SCRIPT_CONN = 1u << 0,		/* base/protocols/conn: conn.log */
+	SCRIPT_COMMUNITY_ID = 1u << 1,	/* policy/protocols/conn/community-id-logging */
+	SCRIPT_MAC_LOGGING = 1u << 2,	/* policy/protocols/conn/mac-logging */
+	SCRIPT_VLAN_LOGGING = 1u << 3,	/* policy/protocols/conn/vlan-logging */
+};
+
+#define CONFIG_MAX_NETS 256
+
+struct config {
+	bool ignore_checksums;		/* -C */
+	bool bare;			/* -b */
+	unsigned scripts;		/* enum config_script bits in effect */
+	/* Order in which optional conn.log columns were loaded. */
+	unsigned conn_extra_order[4];
+	size_t n_conn_extra;
+
+	/* Site::local_nets as the user gave it; the private space is added
+	 * separately when private_is_local. */
+	struct sl_subnet local_nets[CONFIG_MAX_NETS];
+	size_t n_local_nets;
+	bool private_is_local;		/* Site::private_address_space_is_local */
+	struct sl_subnet ignore_checksums_nets[CONFIG_MAX_NETS];
+	size_t n_ignore_checksums_nets;
+
+	bool json;			/* LogAscii::use_json */
+	struct log_format log_format;
+	bool deterministic;		/* a seed file was given */
+};
+
+#endif

@@ -1,0 +1,152 @@
+/*
+ * Connections: Zeek's view of a flow (its key, roles, endpoint states,
+ * history, sizes and timers) and the table that owns them.
+ */
+#ifndef SMTPLOG_CORE_CONN_H
+#define SMTPLOG_CORE_CONN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/reasm.h"
+#include "core/value.h"
+
+enum conn_transport {
+	CONN_TCP,
+	CONN_UDP,
+	CONN_ICMP,
+	CONN_UNKNOWN,	/* any other IP protocol: "unknown_transport" */
+};
+
+/* Zeek's TCP endpoint states, with Zeek's numbering. */
+enum tcp_state {
+	TCP_INACTIVE = 0,
+	TCP_SYN_SENT = 1,
+	TCP_SYN_ACK_SENT = 2,
+	TCP_PARTIAL = 3,
+	TCP_ESTABLISHED = 4,
+	TCP_CLOSED = 5,
+	TCP_RESET = 6,
+};
+
+/* Zeek's "scaled" history letters: added at the 1st, 10th, 100th... event. */
+struct scaled_count {
+	uint32_t count;
+	uint32_t threshold;
+};
+
+struct tcp_endpoint {
+	uint8_t state, prev_state;
+	bool did_close;
+	int8_t window_scale;
+	int64_t start_seq;		/* may be "ISN - 1" for a midstream start */
+	uint32_t last_seq, ack_seq;
+	uint32_t seq_wraps, ack_wraps;
+	uint32_t fin_cnt, rst_cnt;
+	uint64_t fin_seq;		/* relative sequence just after the FIN */
+	uint32_t window, window_seq, window_ack_seq;
+	uint64_t hist_last_syn, hist_last_fin, hist_last_rst;
+	double last_time;		/* 0 until this endpoint sent something */
+	bool did_eof;
+	struct scaled_count chk, rxmt, win0, gap;
+	struct reasm reasm;		/* this endpoint's outgoing byte stream */
+};
+
+/* The canonical key: the two endpoints in a fixed order so that both
+ * directions find the same connection. Laid out as Zeek packs it, so that
+ * memcmp gives Zeek's end-of-trace order. */
+struct conn_key {
+	uint8_t b[40];			/* ip1[16] ip2[16] port1 port2 (BE) proto (LE) pad */
+};
+
+#define CONN_HISTORY_MAX 64
+
+/* A connection. Owned by the connection table; analyzers only borrow it. */
+struct conn {
+	struct conn_key key;
+	uint64_t hash;
+	uint32_t gen;			/* bumped on reuse of this memory: stales timers */
+	uint32_t timer_epoch;		/* bumped when the TCP analyzer cancels its timers */
+	uint64_t inactivity_timer;	/* order of the live inactivity timer */
+	uint64_t serial;		/* creation order in this run */
+
+	enum conn_transport transport;
+	uint8_t ip_proto;
+	struct sl_addr orig_h, resp_h;
+	uint16_t orig_p, resp_p;	/* host order; ICMP: type and counterpart/code */
+	bool icmp_one_way;
+	double start_time, last_time;
+	double inactivity_timeout;
+	bool in_table;
+	bool removed;			/* logged; waiting to go back to the pool */
+
+	/* History (Zeek's Session::history). */
+	char history[CONN_HISTORY_MAX];
+	uint8_t history_len;
+	uint32_t hist_seen;		/* once-only letters, orig in low bits, resp << 16 */
+
+	/* ConnSize: packets and IP bytes per direction. */
+	uint64_t orig_pkts, resp_pkts, orig_ip_bytes, resp_ip_bytes;
+	uint64_t missed_bytes;
+
+	/* UDP/ICMP/unknown sizes; -1 = endpoint never active. */
+	int64_t orig_len, resp_len;
+	struct scaled_count udp_chk[2];	/* [0] orig, [1] resp */
+
+	/* TCP. */
+	struct tcp_endpoint tcp[2];	/* [0] is the originator after flips */
+	bool tcp_active;		/* Zeek's TCPSessionAdapter::is_active */
+	bool tcp_partial;
+	uint8_t first_packet_seen;	/* bit 1 orig, bit 2 resp */
+	bool close_deferred, deferred_gen_event;
+
+	/* Link layer of the first packet (mac/vlan-logging). */
+	bool has_l2;
+	uint8_t orig_l2[6], resp_l2[6];
+	int vlan, inner_vlan;
+
+	char uid[24];			/* "C" + base62; set when first asked for */
+
+	struct conn *next_free;
+};
+
+static inline struct tcp_endpoint *conn_tcp_orig(struct conn *c)
+{
+	return &c->tcp[0];
+}
+
+void conn_add_history(struct conn *c, char code);
+/* Once-only history letter; returns true if it had been seen before. */
+bool conn_check_history(struct conn *c, uint32_t mask, char code);
+/* Scaled letter: added at the 1st, 10th, 100th... call. */
+void conn_scaled_history(struct conn *c, char code, struct scaled_count *sc);
+/* Swaps originator and responder (Zeek's Connection::FlipRoles). */
+void conn_flip_roles(struct conn *c);
+/* Zeek's conn_state string, from the endpoint states. */
+const char *conn_state_text(const struct conn *c);
+/* Zeek's endpoint size for TCP (TCP_Endpoint::Size). */
+uint64_t tcp_endpoint_size(const struct tcp_endpoint *e, const struct tcp_endpoint *peer);
+
+/* The table. */
+struct conn_table;
+
+struct conn_table *conn_table_new(void);
+void conn_table_free(struct conn_table *t);
+size_t conn_table_count(const struct conn_table *t);
+struct conn *conn_table_find(struct conn_table *t, const struct conn_key *key,
+			     uint64_t hash);
+/* A zeroed connection from the pool, inserted under key. NULL on OOM. */
+struct conn *conn_table_insert(struct conn_table *t, const struct conn_key *key,
+			       uint64_t hash);
+/* Takes c out of the table (it stays valid until conn_table_release). */
+void conn_table_unlink(struct conn_table *t, struct conn *c);
+/* Returns c's memory to the pool. */
+void conn_table_release(struct conn_table *t, struct conn *c);
+/* Every connection still in the table, sorted by key (Zeek's order under
+ * a seed). Returns a malloc'd array the caller frees, or NULL. */
+struct conn **conn_table_sorted(struct conn_table *t, size_t *n);
+
+uint64_t conn_key_hash(const struct conn_key *k);
+
+#endif

@@ -1,0 +1,551 @@
+/*
+ * Per packet: advance network time, run due timers, decode, find or create
+ * the connection (one hash probe), and hand the packet to its transport.
+ * The order of these steps is Zeek's (core spec section 7.1), because the
+ * order of log lines follows from it.
+ */
+#include "core/engine.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/conn_log.h"
+#include "core/engine_int.h"
+#include "core/uid.h"
+
+/* Zeek's max_timer_expires: timers run per packet at most. */
+#define MAX_TIMER_EXPIRES 300
+
+struct engine {
+	const struct config *cfg;
+	struct conn_table *conns;
+	struct frag_table *frags;
+	struct timer_heap timers;
+	struct uid_gen uids;
+	struct decode_opts decode;
+	double network_time;
+	struct conn_log conn_log;
+	struct log_stream *conn_stream;	/* NULL when conn.log is not written */
+	const char *failed_log;
+	int err;
+	struct engine_stats stats;
+};
+
+/* likely_server_ports: what Zeek's loaded analyzers register. The tunnel
+ * decapsulators are always loaded; the rest is Zeek's default-mode list,
+ * used when not in bare mode. */
+static const uint16_t lsp_udp_always[] = {2123, 2152, 3544, 4754, 4789, 5072, 6081};
+static const uint16_t lsp_tcp_full[] = {
+	21, 22, 25, 79, 80, 81, 88, 135, 139, 143, 389, 443, 445, 465, 502, 563, 585, 587,
+	614, 631, 636, 989, 990, 992, 993, 995, 1080, 1434, 1883, 2811, 3128, 3268, 3306,
+	3389, 5222, 5223, 5269, 5432, 6379, 6666, 6667, 6668, 6669, 8000, 8080, 8888, 20000,
+	53, 514,
+};
+static const uint16_t lsp_udp_full[] = {
+	53, 67, 88, 123, 137, 161, 162, 389, 443, 514, 1812, 3389, 4011, 5060, 5353, 5355,
+};
+
+static bool in_list(const uint16_t *v, size_t n, uint16_t p)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == p)
+			return true;
+	return false;
+}
+
+bool engine_is_likely_server_port(const struct engine *e, uint8_t proto, uint16_t port)
+{
+	if (proto == 17 && in_list(lsp_udp_always, sizeof lsp_udp_always / 2, port))
+		return true;
+	if (e->cfg->bare)
+		return false;
+	if (proto == 6)
+		return in_list(lsp_tcp_full, sizeof lsp_tcp_full / 2, port);
+	if (proto == 17)
+		return in_list(lsp_udp_full, sizeof lsp_udp_full / 2, port);
+	return false;
+}
+
+const struct config *engine_config(const struct engine *e)
+{
+	return e->cfg;
+}
+
+bool engine_checksum_ignored(const struct engine *e, const struct sl_addr *src)
+{
+	for (size_t i = 0; i < e->cfg->n_ignore_checksums_nets; i++)
+		if (sl_subnet_contains(&e->cfg->ignore_checksums_nets[i], src))
+			return true;
+	return false;
+}
+
+void engine_weird(struct engine *e, struct conn *c, const char *name)
+{
+	(void)c;
+	(void)name;
+	e->stats.weirds++;
+}
+
+static void add_timer(struct engine *e, struct conn *c, enum timer_kind kind, double when,
+		      bool at_shutdown)
+{
+	struct timer t = {
+		.when = when,
+		.conn = c,
+		.conn_gen = c->gen,
+		.epoch = c->timer_epoch,
+		.kind = (uint8_t)kind,
+		.run_at_shutdown = at_shutdown,
+	};
+	if (kind == TIMER_INACTIVITY)
+		c->inactivity_timer = e->timers.next_order;
+	if (!timer_add(&e->timers, &t) && !e->err)
+		e->err = -ENOMEM;
+}
+
+void engine_add_timer(struct engine *e, struct conn *c, enum timer_kind kind, double when,
+		      bool run_at_shutdown)
+{
+	add_timer(e, c, kind, when, run_at_shutdown);
+}
+
+void engine_set_inactivity_timeout(struct engine *e, struct conn *c, double timeout)
+{
+	if (timeout == c->inactivity_timeout)
+		return;
+	c->inactivity_timer = UINT64_MAX;	/* cancels the pending one */
+	if (timeout > 0)
+		add_timer(e, c, TIMER_INACTIVITY, c->last_time + timeout, false);
+	c->inactivity_timeout = timeout;
+}
+
+void engine_connection_established(struct engine *e, struct conn *c)
+{
+	/* base/protocols/conn/inactivity.zeek: long-lived interactive ports. */
+	if (!(e->cfg->scripts & SCRIPT_CONN))
+		return;
+	uint16_t p = c->resp_p;
+	if (p == 21 || p == 22 || p == 23 || p == 513)
+		engine_set_inactivity_timeout(e, c, LONG_INACTIVITY_TIMEOUT);
+}
+
+static void write_conn(struct engine *e, struct conn *c)
+{
+	if (!e->conn_stream)
+		return;
+	int rc = conn_log_write(&e->conn_log, e->conn_stream, c);
+	if (rc < 0 && !e->err) {
+		e->err = rc;
+		e->failed_log = "conn.log";
+	}
+}
+
+void engine_remove_conn(struct engine *e, struct conn *c)
+{
+	if (!c->in_table)
+		return;
+	conn_table_unlink(e->conns, c);
+	write_conn(e, c);
+	conn_table_release(e->conns, c);
+}
+
+static bool timer_is_live(const struct timer *t)
+{
+	const struct conn *c = t->conn;
+	if (c->gen != t->conn_gen || !c->in_table)
+		return false;
+	if (t->kind == TIMER_INACTIVITY)
+		return c->inactivity_timer == t->order;
+	return t->epoch == c->timer_epoch;
+}
+
+static void dispatch_timer(struct engine *e, const struct timer *t, double now)
+{
+	struct conn *c = t->conn;
+	if (t->kind == TIMER_INACTIVITY) {
+		double from = c->last_time;
+		if (c->last_time + c->inactivity_timeout <= now) {
+			engine_remove_conn(e, c);
+			return;
+		}
+		add_timer(e, c, TIMER_INACTIVITY, from + c->inactivity_timeout, false);
+		return;
+	}
+	tcp_timer(e, c, (enum timer_kind)t->kind, now);
+}
+
+static void run_due_timers(struct engine *e)
+{
+	struct timer t;
+	int n = 0;
+	while (n < MAX_TIMER_EXPIRES && timer_pop_due(&e->timers, e->network_time, &t)) {
+		n++;
+		if (timer_is_live(&t))
+			dispatch_timer(e, &t, e->network_time);
+	}
+}
+
+/* ---- connection keys ---- */
+
+static int port_order(uint16_t p)
+{
+	/* Zeek compares ports in network byte order as little-endian
+	 * integers (core spec 3.3). */
+	return (int)(uint16_t)((p >> 8) | (p << 8));
+}
+
+static void make_key(struct conn_key *k, const struct sl_addr *src, uint16_t sport,
+		     const struct sl_addr *dst, uint16_t dport, uint8_t proto, bool one_way)
+{
+	int cmp = sl_addr_cmp(src, dst);
+	bool src_first = one_way || cmp < 0 || (cmp == 0 && port_order(sport) < port_order(dport));
+	const struct sl_addr *a1 = src_first ? src : dst, *a2 = src_first ? dst : src;
+	uint16_t p1 = src_first ? sport : dport, p2 = src_first ? dport : sport;
+	memset(k->b, 0, sizeof k->b);
+	memcpy(k->b, a1->b, 16);
+	memcpy(k->b + 16, a2->b, 16);
+	k->b[32] = (uint8_t)(p1 >> 8);
+	k->b[33] = (uint8_t)p1;
+	k->b[34] = (uint8_t)(p2 >> 8);
+	k->b[35] = (uint8_t)p2;
+	k->b[36] = proto;	/* little-endian 16-bit */
+	k->b[37] = 0;
+	k->b[38] = one_way;	/* a one-way ICMP key never matches its reverse */
+}
+
+/* ICMP "ports": type, and the counterpart type or the code (Zeek's
+ * ICMP4_counterpart / ICMP6_counterpart). */
+static uint16_t icmp_counterpart(uint8_t proto, uint8_t type, uint8_t code, bool *one_way)
+{
+	static const uint8_t v4[][2] = {{8, 0}, {0, 8}, {13, 14}, {14, 13}, {15, 16},
+					{16, 15}, {10, 9}, {9, 10}, {17, 18}, {18, 17}};
+	static const uint8_t v6[][2] = {{128, 129}, {129, 128}, {133, 134}, {134, 133},
+					{135, 136}, {136, 135}, {130, 131}, {131, 130},
+					{139, 140}, {140, 139}, {144, 145}, {145, 144}};
+	const uint8_t(*t)[2] = proto == 1 ? v4 : v6;
+	size_t n = proto == 1 ? sizeof v4 / 2 : sizeof v6 / 2;
+	for (size_t i = 0; i < n; i++)
+		if (t[i][0] == type) {
+			*one_way = false;
+			return t[i][1];
+		}
+	*one_way = true;
+	return code;
+}
+
+/* Zeek's CheckHeaderTrunc. */
+static bool header_present(struct engine *e, const struct packet *pkt, uint32_t min)
+{
+	if (pkt->l4_len && pkt->l4_len < min) {
+		engine_weird(e, NULL, "truncated_header");
+		return false;
+	}
+	if (pkt->l4.n < min) {
+		engine_weird(e, NULL, "internally_truncated_header");
+		return false;
+	}
+	return true;
+}
+
+static struct conn *new_conn(struct engine *e, const struct conn_key *key, uint64_t hash,
+			     const struct packet *pkt, uint16_t sport, uint16_t dport,
+			     bool one_way, bool flip)
+{
+	struct conn *c = conn_table_insert(e->conns, key, hash);
+	if (!c) {
+		e->err = -ENOMEM;
+		return NULL;
+	}
+	e->stats.connections++;
+	c->ip_proto = pkt->proto;
+	switch (pkt->proto) {
+	case 6:
+		c->transport = CONN_TCP;
+		break;
+	case 17:
+		c->transport = CONN_UDP;
+		break;
+	case 1:
+	case 58:
+		c->transport = CONN_ICMP;
+		break;
+	default:
+		c->transport = CONN_UNKNOWN;
+	}
+	c->orig_h = pkt->src;
+	c->resp_h = pkt->dst;
+	c->orig_p = sport;
+	c->resp_p = dport;
+	c->icmp_one_way = one_way;
+	c->start_time = c->last_time = pkt->ts;
+	c->orig_len = c->resp_len = -1;
+	c->has_l2 = pkt->has_l2_addr;
+	if (pkt->has_l2_addr) {
+		memcpy(c->orig_l2, pkt->l2_src, 6);
+		memcpy(c->resp_l2, pkt->l2_dst, 6);
+	}
+	c->vlan = pkt->vlan;
+	c->inner_vlan = pkt->inner_vlan;
+	static const uint8_t bcast[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 255, 255, 255, 255};
+	if (flip && memcmp(c->resp_h.b, bcast, 16) != 0)
+		conn_flip_roles(c);
+	switch (c->transport) {
+	case CONN_TCP:
+		tcp_conn_init(e, c, e->network_time);
+		break;
+	case CONN_UDP:
+		engine_set_inactivity_timeout(e, c, UDP_INACTIVITY_TIMEOUT);
+		break;
+	case CONN_ICMP:
+		engine_set_inactivity_timeout(e, c, ICMP_INACTIVITY_TIMEOUT);
+		break;
+	default:
+		engine_set_inactivity_timeout(e, c, UNKNOWN_IP_INACTIVITY_TIMEOUT);
+	}
+	/* new_connection: base/protocols/conn makes Zeek draw the UID now. */
+	uid_next_conn(&e->uids, c->uid);
+	return c;
+}
+
+static void count_packet(struct conn *c, bool is_orig, const struct packet *pkt)
+{
+	if (is_orig) {
+		c->orig_pkts++;
+		c->orig_ip_bytes += pkt->ip_len;
+	} else {
+		c->resp_pkts++;
+		c->resp_ip_bytes += pkt->ip_len;
+	}
+}
+
+static void udp_packet(struct engine *e, struct conn *c, const struct packet *pkt, bool is_orig)
+{
+	struct udp_header uh;
+	if (udp_parse(pkt, &uh) != L4_OK)
+		return;
+	uint32_t len = pkt->l4_len ? pkt->l4_len : (uint32_t)pkt->l4.n;
+	bool validate = !e->cfg->ignore_checksums && !engine_checksum_ignored(e, &pkt->src) &&
+			pkt->l4.n >= len && pkt->wirelen <= pkt->caplen;
+	uint16_t sum = (uint16_t)(pkt->l4.p[6] << 8 | pkt->l4.p[7]);
+	if (validate && (pkt->ip_version == 6 || sum != 0) && !l4_checksum_ok(pkt)) {
+		engine_weird(e, c, "bad_UDP_checksum");
+		conn_scaled_history(c, is_orig ? 'C' : 'c', &c->udp_chk[is_orig ? 0 : 1]);
+		return;
+	}
+	if (uh.length != len)
+		engine_weird(e, c, "UDP_datagram_length_mismatch");
+	c->last_time = pkt->ts;
+	int64_t ulen = (int64_t)uh.length - 8;
+	int64_t *side = is_orig ? &c->orig_len : &c->resp_len;
+	*side = *side < 0 ? ulen : *side + ulen;
+	conn_check_history(c, is_orig ? 0x1 : 0x2, is_orig ? 'D' : 'd');
+	count_packet(c, is_orig, pkt);
+}
+
+static void icmp_packet(struct engine *e, struct conn *c, const struct packet *pkt, bool is_orig)
+{
+	uint32_t len = pkt->l4_len ? pkt->l4_len : (uint32_t)pkt->l4.n;
+	if (!e->cfg->ignore_checksums && !engine_checksum_ignored(e, &pkt->src) &&
+	    pkt->l4.n >= len && !l4_checksum_ok(pkt)) {
+		engine_weird(e, c, "bad_ICMP_checksum");
+		return;
+	}
+	c->last_time = pkt->ts;
+	int64_t l = (int64_t)len - 8;
+	int64_t *side = is_orig ? &c->orig_len : &c->resp_len;
+	*side = *side < 0 ? l : *side + l;
+	if (pkt->l4.n >= len)
+		count_packet(c, is_orig, pkt);
+}
+
+static void unknown_packet(struct engine *e, struct conn *c, const struct packet *pkt, bool is_orig)
+{
+	(void)e;
+	c->last_time = pkt->ts;
+	count_packet(c, is_orig, pkt);
+}
+
+static void ip_packet(struct engine *e, struct packet *pkt)
+{
+	if (pkt->ip_checksum_bad && !engine_checksum_ignored(e, &pkt->src)) {
+		engine_weird(e, NULL, "bad_IP_checksum");
+		return;
+	}
+	uint16_t sport = 0, dport = 0;
+	bool one_way = false;
+	struct tcp_header th;
+	switch (pkt->proto) {
+	case 6:
+		if (!header_present(e, pkt, 20))
+			return;
+		l4_ports(pkt, &sport, &dport);
+		break;
+	case 17:
+		if (!header_present(e, pkt, 8))
+			return;
+		l4_ports(pkt, &sport, &dport);
+		break;
+	case 1:
+	case 58: {
+		if (!header_present(e, pkt, 8))
+			return;
+		sport = pkt->l4.p[0];
+		dport = icmp_counterpart(pkt->proto, pkt->l4.p[0], pkt->l4.p[1], &one_way);
+		break;
+	}
+	case 4:
+	case 41:
+	case 47:
+		/* Tunnels: Zeek decapsulates them instead of logging the outer
+		 * flow; that is a later capability, so they are skipped. */
+		return;
+	default:
+		break;
+	}
+
+	struct conn_key key;
+	make_key(&key, &pkt->src, sport, &pkt->dst, dport, pkt->proto, one_way);
+	uint64_t hash = conn_key_hash(&key);
+	struct conn *c = conn_table_find(e->conns, &key, hash);
+	/* The TCP flags decide flipping and reuse. A header whose options
+	 * run past the data still creates the connection: Zeek builds the
+	 * key from the first 20 bytes. */
+	bool have_th = false;
+	if (pkt->proto == 6) {
+		/* header_present() guaranteed the fixed 20 bytes. */
+		const uint8_t *h = pkt->l4.p;
+		memset(&th, 0, sizeof th);
+		th.sport = sport;
+		th.dport = dport;
+		th.seq = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7];
+		th.hdr_len = (uint8_t)((h[12] >> 4) * 4);
+		th.flags = h[13];
+		have_th = true;
+	}
+	if (c && pkt->proto == 6 && have_th && tcp_is_reuse(e, c, &th, pkt->ts)) {
+		engine_remove_conn(e, c);
+		c = NULL;
+	}
+	if (!c) {
+		bool flip = false;
+		if (pkt->proto == 6 && have_th)
+			flip = tcp_want_flip(e, &th);
+		else if (pkt->proto == 17)
+			flip = engine_is_likely_server_port(e, 17, sport) &&
+			       !engine_is_likely_server_port(e, 17, dport);
+		c = new_conn(e, &key, hash, pkt, sport, dport, one_way, flip);
+		if (!c)
+			return;
+	}
+	bool is_orig = sl_addr_cmp(&pkt->src, &c->orig_h) == 0 && sport == c->orig_p;
+	switch (c->transport) {
+	case CONN_TCP:
+		tcp_packet(e, c, pkt, is_orig);
+		break;
+	case CONN_UDP:
+		udp_packet(e, c, pkt, is_orig);
+		break;
+	case CONN_ICMP:
+		icmp_packet(e, c, pkt, is_orig);
+		break;
+	default:
+		unknown_packet(e, c, pkt, is_orig);
+	}
+}
+
+int engine_packet(struct engine *e, const struct capture_packet *cp)
+{
+	struct packet pkt;
+	memset(&pkt, 0, sizeof pkt);
+	pkt.ts = (double)cp->tv_sec + (double)cp->tv_usec / 1e6;
+	pkt.caplen = cp->caplen;
+	pkt.wirelen = cp->wirelen;
+	pkt.linktype = cp->linktype;
+	pkt.data = cp->data;
+	pkt.vlan = pkt.inner_vlan = -1;
+	e->stats.packets++;
+	e->stats.bytes += cp->caplen;
+
+	if (pkt.ts > e->network_time)
+		e->network_time = pkt.ts;
+	run_due_timers(e);
+
+	const char *weird = NULL;
+	if (decode_packet(&e->decode, e->frags, &pkt, &weird) == DECODE_OK)
+		ip_packet(e, &pkt);
+	else if (weird)
+		engine_weird(e, NULL, weird);
+	return e->err;
+}
+
+int engine_finish(struct engine *e)
+{
+	/* Shutdown pass: only timers marked to run at shutdown act. */
+	struct timer t;
+	while (timer_pop_any(&e->timers, &t))
+		if (t.run_at_shutdown && timer_is_live(&t))
+			tcp_timer(e, t.conn, (enum timer_kind)t.kind, e->network_time);
+	size_t n = 0;
+	struct conn **all = conn_table_sorted(e->conns, &n);
+	if (!all)
+		return e->err ? e->err : -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		engine_remove_conn(e, all[i]);
+	free(all);
+	return e->err;
+}
+
+struct engine *engine_new(const struct config *cfg, const struct log_writer_ops *writer,
+			  struct outdir *dir)
+{
+	struct engine *e = calloc(1, sizeof *e);
+	if (!e)
+		return NULL;
+	e->cfg = cfg;
+	e->decode.ignore_checksums = cfg->ignore_checksums;
+	timer_heap_init(&e->timers);
+	e->conns = conn_table_new();
+	e->frags = frag_table_new();
+	conn_log_init(&e->conn_log, cfg);
+	if (cfg->scripts & SCRIPT_CONN)
+		e->conn_stream = log_stream_new(&e->conn_log.schema, writer, &cfg->log_format, dir);
+	if (!e->conns || !e->frags || uid_gen_init_random(&e->uids) != 0 ||
+	    ((cfg->scripts & SCRIPT_CONN) && !e->conn_stream)) {
+		engine_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+const struct engine_stats *engine_stats(const struct engine *e)
+{
+	return &e->stats;
+}
+
+int engine_close_logs(struct engine *e, const char **failed_log)
+{
+	int err = e->err;
+	*failed_log = e->failed_log;
+	if (e->conn_stream) {
+		int rc = log_stream_close(e->conn_stream);
+		e->conn_stream = NULL;
+		if (rc < 0 && !err) {
+			err = rc;
+			*failed_log = "conn.log";
+		}
+	}
+	return err;
+}
+
+void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	if (e->conn_stream)
+		log_stream_close(e->conn_stream);
+	conn_table_free(e->conns);
+	frag_table_free(e->frags);
+	timer_heap_free(&e->timers);
+	free(e);
+}

@@ -1,0 +1,42 @@
+/*
+ * The engine: everything one run owns (connections, timers, fragments,
+ * the conn.log stream) and the per-packet entry point.
+ */
+#ifndef SMTPLOG_CORE_ENGINE_H
+#define SMTPLOG_CORE_ENGINE_H
+
+#include <stdint.h>
+
+#include "core/capture.h"
+#include "core/config.h"
+#include "core/log.h"
+
+struct engine;
+
+struct engine_stats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t connections;
+	uint64_t weirds;
+};
+
+struct outdir;
+
+/* The config, writer and folder are borrowed and must outlive the engine.
+ * Logs are created (lazily) in `dir` through `writer`. NULL on failure. */
+struct engine *engine_new(const struct config *cfg, const struct log_writer_ops *writer,
+			  struct outdir *dir);
+/* One captured packet. Returns 0, or a negative errno when a log write
+ * failed (the stream reports the details when it is closed). */
+int engine_packet(struct engine *e, const struct capture_packet *cp);
+/* End of input: shutdown timers, then every remaining connection in
+ * Zeek's order. */
+int engine_finish(struct engine *e);
+const struct engine_stats *engine_stats(const struct engine *e);
+
+/* Closes every log. Returns 0 or the first error; when a log failed,
+ * *failed_log names it (a static string owned by the engine). */
+int engine_close_logs(struct engine *e, const char **failed_log);
+void engine_free(struct engine *e);
+
+#endif

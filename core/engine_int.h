@@ -1,0 +1,63 @@
+/*
+ * What the engine's own modules (engine.c, tcp.c) share. Not for use
+ * outside core/engine*.c and core/tcp.c.
+ */
+#ifndef SMTPLOG_CORE_ENGINE_INT_H
+#define SMTPLOG_CORE_ENGINE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/conn.h"
+#include "core/decode.h"
+#include "core/packet.h"
+#include "core/timer.h"
+
+enum timer_kind {
+	TIMER_INACTIVITY,	/* Session::InactivityTimer */
+	TIMER_TCP_EXPIRE,	/* TCPSessionAdapter::ExpireTimer */
+	TIMER_TCP_ATTEMPT,	/* TCPSessionAdapter::AttemptTimer (runs at shutdown) */
+	TIMER_TCP_DELETE,	/* TCPSessionAdapter::ConnDeleteTimer */
+};
+
+/* Zeek's defaults (init-bare.zeek). */
+#define TCP_SYN_TIMEOUT 5.0
+#define TCP_ATTEMPT_DELAY 5.0
+#define TCP_CLOSE_DELAY 5.0
+#define TCP_SESSION_TIMER 6.0
+#define TCP_CONNECTION_LINGER 5.0
+#define TCP_INACTIVITY_TIMEOUT 300.0
+#define UDP_INACTIVITY_TIMEOUT 60.0
+#define ICMP_INACTIVITY_TIMEOUT 60.0
+#define UNKNOWN_IP_INACTIVITY_TIMEOUT 60.0
+/* base/protocols/conn/inactivity.zeek for ports 21, 22, 23, 513/tcp. */
+#define LONG_INACTIVITY_TIMEOUT 3600.0
+
+struct engine;
+
+/* Schedules an analyzer timer (cancelled by tcp_cancel_timers). */
+void engine_add_timer(struct engine *e, struct conn *c, enum timer_kind kind,
+		      double when, bool run_at_shutdown);
+void engine_set_inactivity_timeout(struct engine *e, struct conn *c, double timeout);
+/* Zeek's session_mgr->Remove: logs and frees the connection. */
+void engine_remove_conn(struct engine *e, struct conn *c);
+void engine_weird(struct engine *e, struct conn *c, const char *name);
+const struct config *engine_config(const struct engine *e);
+bool engine_checksum_ignored(const struct engine *e, const struct sl_addr *src);
+
+/* TCP (tcp.c). */
+void tcp_conn_init(struct engine *e, struct conn *c, double network_time);
+/* Should a new connection be flipped at creation (WantConnection)? */
+bool tcp_want_flip(const struct engine *e, const struct tcp_header *th);
+/* A TCP packet of an existing or just-created connection. */
+void tcp_packet(struct engine *e, struct conn *c, const struct packet *pkt,
+		bool is_orig);
+/* Zeek's IsReuse: a SYN that starts a new connection on this key. */
+bool tcp_is_reuse(struct engine *e, struct conn *c, const struct tcp_header *th,
+		  double t);
+void tcp_timer(struct engine *e, struct conn *c, enum timer_kind kind, double t);
+bool engine_is_likely_server_port(const struct engine *e, uint8_t proto, uint16_t port);
+void engine_connection_established(struct engine *e, struct conn *c);
+
+#endif
