@@ -1,0 +1,96 @@
+#!/bin/sh
+# make bench: throughput and peak memory of ./smtplog against a bare libpcap
+# read loop (build/tools/pcap_loop) on the same generated capture.
+#
+#   BENCH_MB=300    size of build/bench/mixed.pcap when it has to be made
+#   BENCH_RUNS=3    runs of each program; the fastest counts
+#
+# Wall time and peak RSS come from build/tools/runmeasure (fork, exec,
+# wait4), so /usr/bin/time is not needed. Delete build/bench/mixed.pcap to
+# regenerate it (gen_pcap is deterministic: same bytes every time).
+set -eu
+
+B=build
+GEN=$B/tools/gen_pcap
+LOOP=$B/tools/pcap_loop
+MEASURE=$B/tools/runmeasure
+SMTPLOG=./smtplog
+DIR=$B/bench
+PCAP=$DIR/mixed.pcap
+OUT=$DIR/out
+MB=${BENCH_MB:-300}
+RUNS=${BENCH_RUNS:-3}
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+for t in "$GEN" "$LOOP" "$MEASURE"; do
+	[ -x "$t" ] || die "$t is missing; run 'make $t' (or 'make bench')"
+done
+[ -x "$SMTPLOG" ] || die "$SMTPLOG is missing; run 'make smtplog'"
+mkdir -p "$DIR"
+
+if [ ! -s "$PCAP" ]; then
+	echo "bench: generating $PCAP (${MB} MB)" >&2
+	"$GEN" mixed "$PCAP.tmp" "$MB" || die "gen_pcap failed"
+	mv "$PCAP.tmp" "$PCAP"
+fi
+SIZE=$(wc -c <"$PCAP" | tr -d ' ')
+
+# best NAME CMD...: runs CMD $RUNS times; sets BEST_S (fastest wall time)
+# and BEST_KB (largest peak RSS seen). Output goes to $DIR/NAME.{out,err}.
+best() {
+	name=$1
+	shift
+	BEST_S=""
+	BEST_KB=0
+	i=0
+	while [ "$i" -lt "$RUNS" ]; do
+		i=$((i + 1))
+		if [ "$name" = smtplog ]; then
+			rm -rf "$OUT"
+		fi
+		if ! "$MEASURE" "$DIR/$name.time" "$@" >"$DIR/$name.out" 2>"$DIR/$name.err"; then
+			status=$(cut -d' ' -f3 "$DIR/$name.time" 2>/dev/null || echo '?')
+			echo "bench: $name failed (exit status $status): $*" >&2
+			echo "bench: last lines of its stderr ($DIR/$name.err):" >&2
+			tail -n 15 "$DIR/$name.err" >&2
+			exit 1
+		fi
+		read -r s kb _ <"$DIR/$name.time"
+		if [ -z "$BEST_S" ] || awk "BEGIN { exit !($s < $BEST_S) }"; then
+			BEST_S=$s
+		fi
+		if [ "$kb" -gt "$BEST_KB" ]; then
+			BEST_KB=$kb
+		fi
+	done
+}
+
+best pcap_loop "$LOOP" "$PCAP"
+LOOP_S=$BEST_S
+LOOP_KB=$BEST_KB
+PACKETS=$(awk '/^packets/ { print $2 }' "$DIR/pcap_loop.out")
+[ -n "$PACKETS" ] || die "pcap_loop printed no packet count"
+
+best smtplog "$SMTPLOG" -r "$PCAP" -o "$OUT" --force
+SL_S=$BEST_S
+SL_KB=$BEST_KB
+
+awk -v size="$SIZE" -v pk="$PACKETS" -v runs="$RUNS" \
+	-v ls="$LOOP_S" -v lkb="$LOOP_KB" -v ss="$SL_S" -v skb="$SL_KB" '
+function rate(x, s) { return s > 0 ? x / s : 0 }
+BEGIN {
+	if (ls <= 0) ls = 0.001
+	if (ss <= 0) ss = 0.001
+	printf "capture: %s, %.1f MB, %d packets; best of %d runs\n",
+		"build/bench/mixed.pcap", size / 1048576, pk, runs
+	printf "%-10s %9s %10s %12s %13s\n", "program", "time s", "MB/s", "packets/s", "peak RSS MB"
+	printf "%-10s %9.3f %10.1f %12.0f %13.1f\n", "pcap_loop", ls,
+		rate(size / 1048576, ls), rate(pk, ls), lkb / 1024
+	printf "%-10s %9.3f %10.1f %12.0f %13.1f\n", "smtplog", ss,
+		rate(size / 1048576, ss), rate(pk, ss), skb / 1024
+	printf "smtplog/loop: throughput %.3f, memory %.2f\n", ls / ss, skb / lkb
+}'

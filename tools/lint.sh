@@ -1,0 +1,30 @@
+#!/bin/sh
+# make lint: the include rule (STYLE.md) and clang-format/cppcheck when present.
+set -u
+cd "$(dirname "$0")/.."
+bad=0
+# core/ includes only core/; proto/ and output/ include core/ and themselves.
+for dir in core proto output; do
+	for f in $dir/*.c $dir/*.h; do
+		[ -e "$f" ] || continue
+		grep -n '#include "' "$f" | while IFS= read -r line; do
+			inc=$(printf '%s' "$line" | sed 's/.*#include "\([^"]*\)".*/\1/')
+			top=${inc%%/*}
+			case "$dir:$top" in
+			core:core | proto:core | proto:proto | output:core | output:output) ;;
+			*) echo "lint: $f includes $inc (against the include rule)"; exit 1 ;;
+			esac
+		done || bad=1
+	done
+done
+if command -v clang-format >/dev/null 2>&1 && [ -f .clang-format ]; then
+	for f in core/*.[ch] proto/*.[ch] output/*.[ch] cmd/*.[ch]; do
+		[ -e "$f" ] || continue
+		clang-format --dry-run -Werror "$f" >/dev/null 2>&1 || echo "lint: $f is not clang-formatted (advisory)"
+	done
+fi
+if command -v cppcheck >/dev/null 2>&1; then
+	cppcheck -q --error-exitcode=1 --enable=warning,portability --std=c11 -I. core proto output cmd || bad=1
+fi
+[ $bad = 0 ] && echo "lint: ok"
+exit $bad
