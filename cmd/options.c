@@ -66,6 +66,7 @@ static const struct {
 	{"Site::local_nets", "set of subnets counted as local, e.g. {10.0.0.0/8,192.168.0.0/16}"},
 	{"Site::private_address_space_is_local", "T or F: private space counts as local"},
 	{"ignore_checksums_nets", "set of subnets whose packets' checksums are not checked"},
+	{"likely_server_ports", "set of ports such as {25/tcp,53/udp} that decide who is the server (+= adds)"},
 };
 
 static void print_scripts(void)
@@ -158,6 +159,40 @@ static int parse_subnets(const char *v, struct sl_subnet *out, size_t *n, size_t
 	return 0;
 }
 
+/* "{25/tcp,53/udp}": ports with their transport, as Zeek writes them. */
+static int parse_ports(const char *v, struct config *c)
+{
+	char buf[4096];
+	size_t len = strlen(v);
+	if (len >= sizeof buf || len < 2 || v[0] != '{' || v[len - 1] != '}')
+		return -1;
+	memcpy(buf, v + 1, len - 2);
+	buf[len - 2] = '\0';
+	for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
+		while (*tok == ' ')
+			tok++;
+		char *end;
+		unsigned long port = strtoul(tok, &end, 10);
+		unsigned proto;
+		if (end == tok || port > 65535)
+			return -1;
+		while (*end == ' ')
+			end++;
+		if (!strncmp(end, "/tcp", 4))
+			proto = 6;
+		else if (!strncmp(end, "/udp", 4))
+			proto = 17;
+		else if (!strncmp(end, "/icmp", 5))
+			proto = 1;
+		else
+			return -1;
+		if (c->n_extra_server_ports >= CONFIG_MAX_NETS)
+			return -1;
+		c->extra_server_ports[c->n_extra_server_ports++] = proto << 16 | (uint32_t)port;
+	}
+	return 0;
+}
+
 static int set_json_ts(struct options *o, const char *v)
 {
 	if (!strcmp(v, "epoch") || !strcmp(v, "JSON::TS_EPOCH"))
@@ -200,6 +235,8 @@ static int apply_assignment(struct options *o, const char *arg)
 			c->n_ignore_checksums_nets = 0;
 		rc = parse_subnets(v, c->ignore_checksums_nets, &c->n_ignore_checksums_nets,
 				   CONFIG_MAX_NETS);
+	} else if (!strcmp(name, "likely_server_ports") && add) {
+		rc = parse_ports(v, c);
 	} else {
 		return usage_error("unsupported option '%s' (see --help-options)", name);
 	}

@@ -37,6 +37,10 @@ struct config {
 	struct sl_subnet ignore_checksums_nets[CONFIG_MAX_NETS];
 	size_t n_ignore_checksums_nets;
 
+	/* likely_server_ports added by the user: port | proto << 16. */
+	uint32_t extra_server_ports[CONFIG_MAX_NETS];
+	size_t n_extra_server_ports;
+
 	bool json;			/* LogAscii::use_json */
 	struct log_format log_format;
 	bool deterministic;		/* a seed file was given */

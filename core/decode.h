@@ -6,6 +6,7 @@
 #define SMTPLOG_CORE_DECODE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/packet.h"
@@ -19,6 +20,9 @@ enum decode_result {
 
 struct decode_opts {
 	bool ignore_checksums;	/* -C: no IPv4 header checksum check; ip_len 0 fixed up */
+	/* ignore_checksums_nets: sources whose IPv4 header checksum is not checked. */
+	const struct sl_subnet *ignore_nets;
+	size_t n_ignore_nets;
 };
 
 struct frag_table;
@@ -75,6 +79,7 @@ enum l4_result tcp_parse(const struct packet *pkt, struct tcp_header *out);
 struct udp_header {
 	uint16_t sport, dport;
 	uint16_t length;	/* UDP length field */
+	uint16_t checksum;	/* 0 = none (IPv4) */
 	struct bytes payload;
 };
 enum l4_result udp_parse(const struct packet *pkt, struct udp_header *out);

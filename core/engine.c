@@ -58,6 +58,9 @@ bool engine_is_likely_server_port(const struct engine *e, uint8_t proto, uint16_
 {
 	if (proto == 17 && in_list(lsp_udp_always, sizeof lsp_udp_always / 2, port))
 		return true;
+	for (size_t i = 0; i < e->cfg->n_extra_server_ports; i++)
+		if (e->cfg->extra_server_ports[i] == ((uint32_t)proto << 16 | port))
+			return true;
 	if (e->cfg->bare)
 		return false;
 	if (proto == 6)
@@ -368,10 +371,6 @@ static void unknown_packet(struct engine *e, struct conn *c, const struct packet
 
 static void ip_packet(struct engine *e, struct packet *pkt)
 {
-	if (pkt->ip_checksum_bad && !engine_checksum_ignored(e, &pkt->src)) {
-		engine_weird(e, NULL, "bad_IP_checksum");
-		return;
-	}
 	uint16_t sport = 0, dport = 0;
 	bool one_way = false;
 	struct tcp_header th;
@@ -504,6 +503,8 @@ struct engine *engine_new(const struct config *cfg, const struct log_writer_ops 
 		return NULL;
 	e->cfg = cfg;
 	e->decode.ignore_checksums = cfg->ignore_checksums;
+	e->decode.ignore_nets = cfg->ignore_checksums_nets;
+	e->decode.n_ignore_nets = cfg->n_ignore_checksums_nets;
 	timer_heap_init(&e->timers);
 	e->conns = conn_table_new();
 	e->frags = frag_table_new();

@@ -35,7 +35,6 @@ struct packet {
 	uint32_t ip_len;		/* v4: total-length field; v6: payload length + 40 */
 	const uint8_t *ip_hdr;		/* start of the (outermost relevant) IP header */
 	uint32_t ip_hdr_len;		/* v4 IHL*4; v6 40 + extension headers */
-	bool ip_checksum_bad;		/* IPv4 header checksum failed (never set with -C) */
 	bool ip_reassembled;		/* payload comes from fragment reassembly */
 
 	/*
