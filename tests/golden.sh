@@ -37,7 +37,7 @@ while IFS='|' read -r name capture args; do
 	gen:*)
 		kind=${capture#gen:}
 		input="$tmp/$kind.pcap"
-		[ -f "$input" ] || "$GEN" "$kind" "$input" >/dev/null ;;
+		[ -f "$input" ] || "$GEN" "$kind" "$input" >/dev/null 2>&1 ;;
 	*) input="testdata/$capture" ;;
 	esac
 	out="$tmp/out-$name"
