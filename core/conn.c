@@ -161,8 +161,15 @@ struct conn_slab {
 	struct conn items[256];
 };
 
+/* The hash sits beside the pointer so that a probe past a foreign key
+ * never touches that connection's memory (a cache miss each). */
+struct conn_slot {
+	uint64_t hash;
+	struct conn *c;
+};
+
 struct conn_table {
-	struct conn **slots;
+	struct conn_slot *slots;
 	size_t mask;
 	size_t count;
 	struct conn *free_list;
@@ -206,9 +213,9 @@ void conn_table_free(struct conn_table *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i <= t->mask; i++)
-		if (t->slots[i])
+		if (t->slots[i].c)
 			for (int d = 0; d < 2; d++)
-				reasm_free(&t->slots[i]->tcp[d].reasm);
+				reasm_free(&t->slots[i].c->tcp[d].reasm);
 	struct conn_slab *s = t->slabs;
 	while (s) {
 		struct conn_slab *next = s->next;
@@ -228,10 +235,10 @@ struct conn *conn_table_find(struct conn_table *t, const struct conn_key *key,
 			     uint64_t hash)
 {
 	for (size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
-		struct conn *c = t->slots[i];
+		struct conn *c = t->slots[i].c;
 		if (!c)
 			return NULL;
-		if (c->hash == hash && memcmp(c->key.b, key->b, sizeof key->b) == 0)
+		if (t->slots[i].hash == hash && memcmp(c->key.b, key->b, sizeof key->b) == 0)
 			return c;
 	}
 }
@@ -239,23 +246,24 @@ struct conn *conn_table_find(struct conn_table *t, const struct conn_key *key,
 static void place(struct conn_table *t, struct conn *c)
 {
 	size_t i = c->hash & t->mask;
-	while (t->slots[i])
+	while (t->slots[i].c)
 		i = (i + 1) & t->mask;
-	t->slots[i] = c;
+	t->slots[i].hash = c->hash;
+	t->slots[i].c = c;
 }
 
 static bool grow(struct conn_table *t)
 {
 	size_t old_n = t->mask + 1;
-	struct conn **old = t->slots;
-	struct conn **slots = calloc(old_n * 2, sizeof *slots);
+	struct conn_slot *old = t->slots;
+	struct conn_slot *slots = calloc(old_n * 2, sizeof *slots);
 	if (!slots)
 		return false;
 	t->slots = slots;
 	t->mask = old_n * 2 - 1;
 	for (size_t i = 0; i < old_n; i++)
-		if (old[i])
-			place(t, old[i]);
+		if (old[i].c)
+			place(t, old[i].c);
 	free(old);
 	return true;
 }
@@ -296,17 +304,17 @@ void conn_table_unlink(struct conn_table *t, struct conn *c)
 	if (!c->in_table)
 		return;
 	size_t i = c->hash & t->mask;
-	while (t->slots[i] != c)
+	while (t->slots[i].c != c)
 		i = (i + 1) & t->mask;
 	/* Backward-shift deletion keeps every probe sequence unbroken. */
 	size_t j = i;
 	for (;;) {
-		t->slots[i] = NULL;
+		t->slots[i].c = NULL;
 		for (;;) {
 			j = (j + 1) & t->mask;
-			if (!t->slots[j])
+			if (!t->slots[j].c)
 				goto done;
-			size_t home = t->slots[j]->hash & t->mask;
+			size_t home = t->slots[j].hash & t->mask;
 			bool between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
 			if (!between)
 				break;
@@ -341,8 +349,8 @@ struct conn **conn_table_sorted(struct conn_table *t, size_t *n)
 		return NULL;
 	size_t k = 0;
 	for (size_t i = 0; i <= t->mask; i++)
-		if (t->slots[i])
-			v[k++] = t->slots[i];
+		if (t->slots[i].c)
+			v[k++] = t->slots[i].c;
 	qsort(v, k, sizeof *v, key_order);
 	*n = k;
 	return v;
