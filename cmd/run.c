@@ -61,9 +61,19 @@ static void progress_tick(struct progress *p, const struct capture *cap, bool fi
 
 enum run_status run(const struct options *o)
 {
+	/* Inputs first: a missing capture leaves no empty output folder. */
+	struct capture_error cerr;
+	memset(&cerr, 0, sizeof cerr);
+	struct capture *cap = capture_open(o->inputs, o->n_inputs, o->filter, &cerr);
+	if (!cap) {
+		report_capture_error(&cerr);
+		return strstr(cerr.reason, "filter") ? RUN_USAGE : RUN_INPUT;
+	}
+
 	struct outdir *dir = outdir_open(o->output_dir, o->force);
 	if (!dir) {
 		fprintf(stderr, "smtplog: %s: %s\n", o->output_dir, strerror(errno));
+		capture_close(cap);
 		return RUN_OUTPUT;
 	}
 	if (!o->force) {
@@ -74,17 +84,9 @@ enum run_status run(const struct options *o)
 				fprintf(stderr, "smtplog: %s/%s: already exists (use --force to "
 						"overwrite)\n", o->output_dir, names[i]);
 				outdir_close(dir);
+				capture_close(cap);
 				return RUN_OUTPUT;
 			}
-	}
-
-	struct capture_error cerr;
-	memset(&cerr, 0, sizeof cerr);
-	struct capture *cap = capture_open(o->inputs, o->n_inputs, o->filter, &cerr);
-	if (!cap) {
-		report_capture_error(&cerr);
-		outdir_close(dir);
-		return strstr(cerr.reason, "filter") ? RUN_USAGE : RUN_INPUT;
 	}
 
 	const struct log_writer_ops *writer = o->cfg.json ? &json_writer_ops : &tsv_writer_ops;

@@ -99,6 +99,21 @@ else
 	stage "golden" 0 0 "skipped"
 fi
 
+# --- b2) command line -------------------------------------------------------
+echo "== command-line tests"
+sh tests/cli.sh >"$tmp/cli.out" 2>&1
+rc=$?
+cat "$tmp/cli.out"
+set -- $(counts "$tmp/cli.out")
+if [ $# -eq 2 ]; then
+	c_fail=$2
+	[ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ] && c_fail=1
+	stage "command line" "$1" "$c_fail"
+else
+	echo "FAIL tests/cli.sh exited $rc without a summary line"
+	stage "command line" 0 1
+fi
+
 # --- c) conformance --------------------------------------------------------
 # conform_stage LABEL CORPUS OUTFILE [conform options...]: runs build/conform,
 # shows everything but the PASS lines, and records its counts.
