@@ -407,12 +407,11 @@ static void ip_packet(struct engine *e, struct packet *pkt)
 	make_key(&key, &pkt->src, sport, &pkt->dst, dport, pkt->proto, one_way);
 	uint64_t hash = conn_key_hash(&key);
 	struct conn *c = conn_table_find(e->conns, &key, hash);
-	/* The TCP flags decide flipping and reuse. A header whose options
-	 * run past the data still creates the connection: Zeek builds the
-	 * key from the first 20 bytes. */
-	bool have_th = false;
-	if (pkt->proto == 6) {
-		/* header_present() guaranteed the fixed 20 bytes. */
+	bool tcp = pkt->proto == 6;
+	if (tcp) {
+		/* The flags decide flipping and reuse. Only the fixed 20 bytes
+		 * (which header_present() guaranteed) are read: a header whose
+		 * options run past the data still makes a connection in Zeek. */
 		const uint8_t *h = pkt->l4.p;
 		memset(&th, 0, sizeof th);
 		th.sport = sport;
@@ -420,15 +419,14 @@ static void ip_packet(struct engine *e, struct packet *pkt)
 		th.seq = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7];
 		th.hdr_len = (uint8_t)((h[12] >> 4) * 4);
 		th.flags = h[13];
-		have_th = true;
 	}
-	if (c && pkt->proto == 6 && have_th && tcp_is_reuse(e, c, &th, pkt->ts)) {
+	if (c && tcp && tcp_is_reuse(e, c, &th, pkt->ts)) {
 		engine_remove_conn(e, c);
 		c = NULL;
 	}
 	if (!c) {
 		bool flip = false;
-		if (pkt->proto == 6 && have_th)
+		if (tcp)
 			flip = tcp_want_flip(e, &th);
 		else if (pkt->proto == 17)
 			flip = engine_is_likely_server_port(e, 17, sport) &&
