@@ -17,6 +17,8 @@ static const char usage_text[] =
 	"  -f, --filter EXPR        BPF filter (libpcap syntax)\n"
 	"  -C, --no-checksums       ignore bad IP/TCP/UDP/ICMP checksums\n"
 	"  -b, --bare               bare mode: only what the SCRIPT arguments load\n"
+	"  -G, --load-seeds FILE    Zeek seed file: deterministic UIDs, file IDs and\n"
+	"                           set order (ZEEK_SEED_FILE does the same)\n"
 	"  SCRIPT                   a supported Zeek script (see --help-scripts)\n"
 	"  NAME=VALUE, NAME+=VALUE  a supported Zeek option (see --help-options)\n"
 	"\n"
@@ -284,8 +286,7 @@ static int apply_option(struct options *o, size_t which, const char *val)
 	} else if (!strcmp(name, "bare")) {
 		o->cfg.bare = true;
 	} else if (!strcmp(name, "load-seeds")) {
-		return usage_error("-G/--load-seeds (%s): deterministic UIDs are not "
-				   "implemented yet", val);
+		o->seed_file = val;
 	} else if (!strcmp(name, "output")) {
 		o->output_dir = val;
 	} else if (!strcmp(name, "json")) {
@@ -414,8 +415,8 @@ int options_parse(int argc, char **argv, struct options *o)
 	if (o->n_inputs == 0)
 		return usage_error("no input: give a capture with -r FILE%s", "");
 	const char *seed = getenv("ZEEK_SEED_FILE");
-	if (seed && *seed && !o->quiet)
-		fprintf(stderr, "smtplog: warning: ZEEK_SEED_FILE is ignored: deterministic "
-				"UIDs are not implemented yet\n");
+	if (!o->seed_file && seed && *seed)
+		o->seed_file = seed;
+	o->cfg.deterministic = o->seed_file != NULL;
 	return 0;
 }

@@ -18,6 +18,7 @@ struct options {
 	size_t n_inputs;
 	const char *filter;
 	const char *output_dir;
+	const char *seed_file;	/* -G, or ZEEK_SEED_FILE */
 	bool force;
 	bool quiet;
 	enum progress_mode progress;

@@ -9,6 +9,7 @@
 #include "core/capture.h"
 #include "core/engine.h"
 #include "core/outdir.h"
+#include "core/uid.h"
 #include "output/json.h"
 #include "output/tsv.h"
 
@@ -70,6 +71,18 @@ enum run_status run(const struct options *o)
 		return strstr(cerr.reason, "filter") ? RUN_USAGE : RUN_INPUT;
 	}
 
+	struct uid_gen uids;
+	char why[256] = "";
+	int urc = o->seed_file ? uid_gen_init_seed_file(&uids, o->seed_file, why, sizeof why)
+			      : uid_gen_init_random(&uids);
+	if (urc < 0) {
+		if (o->seed_file)
+			fprintf(stderr, "smtplog: %s: %s\n", o->seed_file, why);
+		else
+			fprintf(stderr, "smtplog: no random source: %s\n", strerror(-urc));
+		capture_close(cap);
+		return o->seed_file ? RUN_USAGE : RUN_OUTPUT;
+	}
 	struct outdir *dir = outdir_open(o->output_dir, o->force);
 	if (!dir) {
 		fprintf(stderr, "smtplog: %s: %s\n", o->output_dir, strerror(errno));
@@ -90,7 +103,7 @@ enum run_status run(const struct options *o)
 	}
 
 	const struct log_writer_ops *writer = o->cfg.json ? &json_writer_ops : &tsv_writer_ops;
-	struct engine *eng = engine_new(&o->cfg, writer, dir);
+	struct engine *eng = engine_new(&o->cfg, &uids, writer, dir);
 	if (!eng) {
 		fprintf(stderr, "smtplog: out of memory\n");
 		capture_close(cap);

@@ -1,7 +1,8 @@
-/* Shared by the decode modules only (decode.c, ipfrag.c, decode_l4.c). */
+/* Shared by the decode modules only (decode.c, decode_ip.c, ipfrag.c, decode_l4.c). */
 #ifndef SMTPLOG_CORE_DECODE_INT_H
 #define SMTPLOG_CORE_DECODE_INT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,10 +14,11 @@ uint64_t cksum_add(uint64_t sum, const uint8_t *p, size_t n);
 uint16_t cksum_fold(uint64_t sum);
 
 /*
- * Parses an IP datagram at ip (cap bytes captured) into pkt's network
- * fields. `link_len` is the link header length (for Zeek's wire-length
- * check). Fragments go to the table; a completed datagram is parsed again
- * from the table's buffer.
+ * Zeek's IP analyzer: parses the datagram at ip (cap bytes left after the
+ * link layer) into pkt's network fields. `link_len` is the link header
+ * length (Zeek's wire-length check and the -C length fix-up use it).
+ * Fragments go to the table; a completed datagram is parsed again from the
+ * table's buffer.
  */
 enum decode_result decode_ip(const struct decode_opts *opts, struct frag_table *frags,
 			     struct packet *pkt, const uint8_t *ip, size_t cap,
@@ -25,21 +27,25 @@ enum decode_result decode_ip(const struct decode_opts *opts, struct frag_table *
 /* Everything the fragment table needs to know about one fragment. */
 struct frag_info {
 	uint8_t version;
-	const uint8_t *hdr;	/* unfragmentable part: IPv4 header, or IPv6 header + ext before the fragment header */
+	/* Unfragmentable part: the IPv4 header, or the IPv6 header and the
+	 * extension headers before the fragment header. */
+	const uint8_t *hdr;
 	size_t hdr_len;
-	size_t next_hdr_at;	/* IPv6: offset in hdr of the next-header byte to patch */
-	uint8_t next_proto;	/* IPv6: next header after the fragment header */
+	size_t next_hdr_at;	/* IPv6: offset in hdr of the byte naming the fragment header */
+	uint8_t proto;		/* IPv4 protocol, or the fragment header's next header */
 	uint32_t id;
 	uint32_t offset;	/* bytes */
 	bool more;
-	const uint8_t *data;
+	bool dont_fragment;
+	const uint8_t *data;	/* the fragment's payload, fully captured */
 	size_t len;
 };
 
 /*
- * Adds a fragment. Returns the reassembled datagram (valid until the next
- * call) with its length in *out_len, or NULL when incomplete or dropped
- * (*weird then may name why).
+ * Adds a fragment seen at time `now`, keyed like Zeek by (src, dst, id).
+ * Returns the reassembled datagram (owned by the table, valid until the
+ * next call) with its length in *out_len, or NULL when it is not complete.
+ * *weird, if not NULL, may name something odd about the fragment either way.
  */
 const uint8_t *frag_add(struct frag_table *t, double now, const struct sl_addr *src,
 			const struct sl_addr *dst, const struct frag_info *f, size_t *out_len,

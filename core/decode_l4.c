@@ -98,9 +98,14 @@ enum l4_result tcp_parse(const struct packet *pkt, struct tcp_header *out)
 	out->hdr_len = (uint8_t)((off >> 4) * 4);
 	if (out->hdr_len < 20)
 		return L4_BAD_HEADER_LEN;
-	if (out->hdr_len > pkt->l4_len || out->hdr_len > pkt->l4.n)
+	/* An IP length of 0 (segmentation offload, -C) leaves only what was
+	 * captured, as in Zeek's TCP analyzer. */
+	uint32_t seg_len = pkt->l4_len ? pkt->l4_len : (uint32_t)pkt->l4.n;
+	if (out->hdr_len > seg_len || out->hdr_len > pkt->l4.n)
 		return L4_TRUNCATED;
-	/* Options: only the window scale matters here (Zeek's SYN parsing). */
+	/* Options: only the window scale matters here. Parsed like Zeek's
+	 * SYN options: a kind without room for its length, a zero length or
+	 * one running past the header ends the list; the last scale wins. */
 	struct cursor o = cur_make(pkt->l4.p + 20, (size_t)out->hdr_len - 20);
 	while (cur_left(&o) > 0) {
 		uint8_t kind = cur_u8(&o);
@@ -108,16 +113,14 @@ enum l4_result tcp_parse(const struct packet *pkt, struct tcp_header *out)
 			break;
 		if (kind == 1)
 			continue;
-		if (cur_left(&o) < 1)
+		uint8_t len = 0, value = 0;
+		if (!cur_peek_u8(&o, 0, &len) || len == 0 || (size_t)len - 1 > cur_left(&o))
 			break;
-		uint8_t len = o.p[0];
-		if (len == 0 || (size_t)len - 1 > cur_left(&o))
-			break;
-		if (kind == 3 && len >= 3)
-			out->wscale = o.p[1];
+		if (kind == 3 && len >= 3 && cur_peek_u8(&o, 1, &value))
+			out->wscale = value;
 		cur_skip(&o, (size_t)len - 1);
 	}
-	out->payload_len = pkt->l4_len - out->hdr_len;
+	out->payload_len = seg_len - out->hdr_len;
 	out->payload.p = pkt->l4.p + out->hdr_len;
 	out->payload.n = pkt->l4.n - out->hdr_len;
 	if (out->payload.n > out->payload_len)
@@ -152,6 +155,13 @@ bool l4_checksum_ok(const struct packet *pkt)
 {
 	size_t len = pkt->l4.n;
 	uint64_t sum = 0;
+	if (pkt->ip_version == 4 && pkt->proto == 17) {
+		/* A zero UDP checksum over IPv4 means "none sent". */
+		struct cursor c = cur_make(pkt->l4.p, len);
+		cur_skip(&c, 6);
+		if (cur_be16(&c) == 0 && !c.err)
+			return true;
+	}
 	if (!(pkt->ip_version == 4 && pkt->proto == 1)) {
 		/* Pseudo-header (ICMPv4 has none). */
 		size_t alen = pkt->ip_version == 4 ? 4 : 16, off = 16 - alen;

@@ -493,13 +493,14 @@ int engine_finish(struct engine *e)
 	return e->err;
 }
 
-struct engine *engine_new(const struct config *cfg, const struct log_writer_ops *writer,
-			  struct outdir *dir)
+struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
+			  const struct log_writer_ops *writer, struct outdir *dir)
 {
 	struct engine *e = calloc(1, sizeof *e);
 	if (!e)
 		return NULL;
 	e->cfg = cfg;
+	e->uids = *uids;
 	e->decode.ignore_checksums = cfg->ignore_checksums;
 	e->decode.ignore_nets = cfg->ignore_checksums_nets;
 	e->decode.n_ignore_nets = cfg->n_ignore_checksums_nets;
@@ -509,7 +510,7 @@ struct engine *engine_new(const struct config *cfg, const struct log_writer_ops 
 	conn_log_init(&e->conn_log, cfg);
 	if (cfg->scripts & SCRIPT_CONN)
 		e->conn_stream = log_stream_new(&e->conn_log.schema, writer, &cfg->log_format, dir);
-	if (!e->conns || !e->frags || uid_gen_init_random(&e->uids) != 0 ||
+	if (!e->conns || !e->frags ||
 	    ((cfg->scripts & SCRIPT_CONN) && !e->conn_stream)) {
 		engine_free(e);
 		return NULL;

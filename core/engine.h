@@ -21,11 +21,13 @@ struct engine_stats {
 };
 
 struct outdir;
+struct uid_gen;
 
-/* The config, writer and folder are borrowed and must outlive the engine.
- * Logs are created (lazily) in `dir` through `writer`. NULL on failure. */
-struct engine *engine_new(const struct config *cfg, const struct log_writer_ops *writer,
-			  struct outdir *dir);
+/* The config, writer and folder are borrowed and must outlive the engine;
+ * the UID generator (seeded or random) is copied. Logs are created
+ * (lazily) in `dir` through `writer`. NULL on failure. */
+struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
+			  const struct log_writer_ops *writer, struct outdir *dir);
 /* One captured packet. Returns 0, or a negative errno when a log write
  * failed (the stream reports the details when it is closed). */
 int engine_packet(struct engine *e, const struct capture_packet *cp);

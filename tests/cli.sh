@@ -34,7 +34,21 @@ expect_status 1 "unknown NAME=VALUE" -- $S -r $T/http-curl.pcap Foo::bar=T
 expect_status 1 "bad bool value" -- $S -r $T/http-curl.pcap LogAscii::use_json=maybe
 expect_status 1 "bad subnet" -- $S -r $T/http-curl.pcap --local-nets 10.0.0.0/99
 expect_status 1 "bad filter" -- $S -r $T/http-curl.pcap -f "port nonsense" -o "$tmp/f"
-expect_status 1 "-G not yet" -- $S -G x -r $T/http-curl.pcap
+expect_status 1 "-G missing file" -- $S -G "$tmp/none.seed" -r $T/http-curl.pcap -o "$tmp/gx"
+printf '1 2 3\n' > "$tmp/short.seed"
+expect_status 1 "-G malformed file" -- $S -G "$tmp/short.seed" -r $T/http-curl.pcap -o "$tmp/gy"
+grep -q "short.seed" "$tmp/err" && ok || bad "-G message names the file"
+
+# UIDs: random without a seed (and different per run), fixed with one.
+uids() { grep -v '^#' "$1" | cut -f2 | sort; }
+$S -C -r $T/http-curl.pcap -o "$tmp/r1" 2>/dev/null; $S -C -r $T/http-curl.pcap -o "$tmp/r2" 2>/dev/null
+[ -n "$(uids "$tmp/r1/conn.log")" ] && [ "$(uids "$tmp/r1/conn.log")" != "$(uids "$tmp/r2/conn.log")" ] && ok || bad "two unseeded runs give different UIDs"
+[ "$(uids "$tmp/r1/conn.log" | uniq -d)" = "" ] && ok || bad "UIDs never repeat within a run"
+seq 1 21 | tr '\n' ' ' > "$tmp/my.seed"
+$S -C -G "$tmp/my.seed" -r $T/http-curl.pcap -o "$tmp/s1" 2>/dev/null
+ZEEK_SEED_FILE="$tmp/my.seed" $S -C -r $T/http-curl.pcap -o "$tmp/s2" 2>/dev/null
+grep -v '^#[oc]' "$tmp/s1/conn.log" > "$tmp/s1n"; grep -v '^#[oc]' "$tmp/s2/conn.log" > "$tmp/s2n"
+cmp -s "$tmp/s1n" "$tmp/s2n" && ok || bad "-G and ZEEK_SEED_FILE with the same seed give identical logs"
 expect_status 2 "missing input" -- $S -r "$tmp/none.pcap" -o "$tmp/m"
 [ ! -e "$tmp/m" ] && ok || bad "missing input leaves no output folder"
 expect_status 2 "not a capture" -- $S -r README.md -o "$tmp/n"

@@ -150,12 +150,13 @@ conform_stage() {
 	esac
 }
 
+# Byte-exact: the corpus seed file gives Zeek's UIDs, set and line order.
 echo "== conformance (TSV)"
 conform_stage "conformance tsv" "$conf" "$tmp/conf-tsv.out" \
-	--smtplog ./smtplog --expect tests/conform/expect-tsv.txt
+	--smtplog ./smtplog --seed --exact --expect tests/conform/expect-tsv.txt
 echo "== conformance (JSON)"
 conform_stage "conformance json" "$conf/json" "$tmp/conf-json.out" \
-	--smtplog ./smtplog --expect tests/conform/expect-json.txt
+	--smtplog ./smtplog --seed --exact --expect tests/conform/expect-json.txt
 
 # --- d) sanitizer pass -----------------------------------------------------
 echo "== sanitizer"
@@ -167,7 +168,7 @@ if [ ! -x ./smtplog-sanitize ]; then
 	stage "sanitizer" 0 1
 else
 	conform_stage "sanitizer corpus" "$conf" "$tmp/conf-san.out" \
-		--sanitizer --smtplog ./smtplog-sanitize
+		--sanitizer --seed --smtplog ./smtplog-sanitize
 
 	# Every capture we have, with -C, just checking for sanitizer reports.
 	# One small script per capture so that xargs can run two at a time.
