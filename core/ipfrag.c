@@ -144,7 +144,7 @@ static bool make_room(struct frag_table *t, size_t need, const struct frag_dgram
 {
 	while (t->bytes + need > FRAG_MAX_BYTES) {
 		struct frag_dgram *victim = t->oldest;
-		if (victim == keep)
+		if (victim && victim == keep)
 			victim = victim->newer;
 		if (!victim)
 			return false;
