@@ -10,4 +10,20 @@ struct bytes {
 	size_t n;
 };
 
+/* Little-endian 64-bit load and store, whatever the host's order (the keyed
+ * hashes are defined on little-endian words). */
+static inline uint64_t le64_read(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static inline void le64_write(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
 #endif

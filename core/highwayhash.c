@@ -5,6 +5,8 @@
  */
 #include "core/highwayhash.h"
 
+#include "core/bytes.h"
+
 #include <string.h>
 
 #define HH_LANES 4
@@ -26,20 +28,6 @@ static const uint64_t hh_init1[HH_LANES] = {
  * 16 little-endian bytes of (low lane, high lane). */
 static const uint8_t hh_zipper[16] = {3, 12, 2, 5, 14, 1, 15, 0,
 				      11, 4, 10, 13, 9, 6, 8, 7};
-
-static uint64_t le64_read(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static void le64_write(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++, v >>= 8)
-		p[i] = (uint8_t)v;
-}
 
 static uint64_t swap_halves(uint64_t x)
 {

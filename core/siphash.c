@@ -1,15 +1,9 @@
 /* SipHash-2-4, written from the paper's description (section 2). */
 #include "core/siphash.h"
 
-/* Message words are little-endian regardless of the host. */
-static uint64_t le64_read(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
+#include "core/bytes.h"
 
+/* Message words are little-endian regardless of the host. */
 struct sip_state {
 	uint64_t v0, v1, v2, v3;
 };

@@ -1,6 +1,8 @@
 /* Zeek's UIDs and file IDs; see uid.h and zeek-core-spec §4. */
 #include "core/uid.h"
 
+#include "core/bytes.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -38,20 +40,6 @@ void uid_format(char prefix, uint32_t a, uint64_t b, char out[UID_TEXT_MAX])
 	n += put_base62(a, out + n);
 	n += put_base62(b, out + n);
 	out[n] = '\0';
-}
-
-static uint64_t le64_read(const uint8_t *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static void le64_write(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++, v >>= 8)
-		p[i] = (uint8_t)v;
 }
 
 int uid_gen_set_digest_salt(struct uid_gen *g, const void *salt, size_t len)
