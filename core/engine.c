@@ -83,6 +83,8 @@ bool engine_checksum_ignored(const struct engine *e, const struct sl_addr *src)
 	return false;
 }
 
+/* Zeek would write a weird.log line; until that log exists, weirds are
+ * only counted (the connection and name are kept in the interface for it). */
 void engine_weird(struct engine *e, struct conn *c, const char *name)
 {
 	(void)c;
@@ -362,9 +364,8 @@ static void icmp_packet(struct engine *e, struct conn *c, const struct packet *p
 		count_packet(c, is_orig, pkt);
 }
 
-static void unknown_packet(struct engine *e, struct conn *c, const struct packet *pkt, bool is_orig)
+static void unknown_packet(struct conn *c, const struct packet *pkt, bool is_orig)
 {
-	(void)e;
 	c->last_time = pkt->ts;
 	count_packet(c, is_orig, pkt);
 }
@@ -420,7 +421,7 @@ static void ip_packet(struct engine *e, struct packet *pkt)
 		th.hdr_len = (uint8_t)((h[12] >> 4) * 4);
 		th.flags = h[13];
 	}
-	if (c && tcp && tcp_is_reuse(e, c, &th, pkt->ts)) {
+	if (c && tcp && tcp_is_reuse(c, &th)) {
 		engine_remove_conn(e, c);
 		c = NULL;
 	}
@@ -447,7 +448,7 @@ static void ip_packet(struct engine *e, struct packet *pkt)
 		icmp_packet(e, c, pkt, is_orig);
 		break;
 	default:
-		unknown_packet(e, c, pkt, is_orig);
+		unknown_packet(c, pkt, is_orig);
 	}
 }
 

@@ -54,8 +54,7 @@ bool tcp_want_flip(const struct engine *e, const struct tcp_header *th);
 void tcp_packet(struct engine *e, struct conn *c, const struct packet *pkt,
 		bool is_orig);
 /* Zeek's IsReuse: a SYN that starts a new connection on this key. */
-bool tcp_is_reuse(struct engine *e, struct conn *c, const struct tcp_header *th,
-		  double t);
+bool tcp_is_reuse(struct conn *c, const struct tcp_header *th);
 void tcp_timer(struct engine *e, struct conn *c, enum timer_kind kind, double t);
 bool engine_is_likely_server_port(const struct engine *e, uint8_t proto, uint16_t port);
 void engine_connection_established(struct engine *e, struct conn *c);

@@ -268,7 +268,7 @@ static uint64_t relative_seq(const struct tcp_endpoint *e, uint32_t cur, uint32_
 	return to_relative(e, cur, wraps);
 }
 
-static int32_t update_last_seq(struct tcp_ctx *x, uint32_t last_seq, uint8_t flags, uint32_t len)
+static void update_last_seq(struct tcp_ctx *x, uint32_t last_seq, uint8_t flags, uint32_t len)
 {
 	struct tcp_endpoint *e = ep(x->c, x->ei);
 	int32_t d = seq_delta(last_seq, e->last_seq);
@@ -282,7 +282,6 @@ static int32_t update_last_seq(struct tcp_ctx *x, uint32_t last_seq, uint8_t fla
 		update_last_seq_raw(e, last_seq);
 	else if (len > 0)
 		scaled(x, x->ei, 'T', &e->rxmt);
-	return d;
 }
 
 /* ---- closing ---- */
@@ -442,10 +441,8 @@ static void inactive_state(struct tcp_ctx *x, uint32_t base_seq, uint32_t len, u
 	}
 }
 
-static void syn_sent_state(struct tcp_ctx *x, uint32_t len, uint8_t flags, bool *do_close,
-			   bool *gen_event)
+static void syn_sent_state(struct tcp_ctx *x, uint8_t flags, bool *do_close, bool *gen_event)
 {
-	(void)len;
 	struct conn *c = x->c;
 	if (flags & TCP_FIN) {
 		set_state(x->e, c, x->ei, TCP_CLOSED);
@@ -566,7 +563,7 @@ void tcp_packet(struct engine *en, struct conn *c, const struct packet *pkt, boo
 		}
 	}
 
-	int32_t delta_last = update_last_seq(&x, one_past, flags, len);
+	update_last_seq(&x, one_past, flags, len);
 	e->last_time = pkt->ts;
 
 	bool do_close = false, gen_event = false;
@@ -576,7 +573,7 @@ void tcp_packet(struct engine *en, struct conn *c, const struct packet *pkt, boo
 		break;
 	case TCP_SYN_SENT:
 	case TCP_SYN_ACK_SENT:
-		syn_sent_state(&x, len, flags, &do_close, &gen_event);
+		syn_sent_state(&x, flags, &do_close, &gen_event);
 		break;
 	case TCP_ESTABLISHED:
 	case TCP_PARTIAL:
@@ -588,7 +585,6 @@ void tcp_packet(struct engine *en, struct conn *c, const struct packet *pkt, boo
 	default:
 		break;
 	}
-	(void)delta_last;
 	e = ep(c, x.ei);
 	peer = ep(c, 1 - x.ei);
 
@@ -623,9 +619,8 @@ void tcp_packet(struct engine *en, struct conn *c, const struct packet *pkt, boo
 	}
 }
 
-bool tcp_is_reuse(struct engine *en, struct conn *c, const struct tcp_header *th, double t)
+bool tcp_is_reuse(struct conn *c, const struct tcp_header *th)
 {
-	(void)en;
 	if (th->hdr_len < 20 || !(th->flags & TCP_SYN))
 		return false;
 	struct tcp_endpoint *o = ep(c, 0), *r = ep(c, 1);
@@ -643,7 +638,6 @@ bool tcp_is_reuse(struct engine *en, struct conn *c, const struct tcp_header *th
 		    r->state == TCP_INACTIVE && th->seq == (uint32_t)r->start_seq)
 			return false;
 	}
-	(void)t;
 	return true;
 }
 
