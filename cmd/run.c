@@ -68,7 +68,7 @@ enum run_status run(const struct options *o)
 	struct capture *cap = capture_open(o->inputs, o->n_inputs, o->filter, &cerr);
 	if (!cap) {
 		report_capture_error(&cerr);
-		return strstr(cerr.reason, "filter") ? RUN_USAGE : RUN_INPUT;
+		return cerr.bad_filter ? RUN_USAGE : RUN_INPUT;
 	}
 
 	struct uid_gen uids;

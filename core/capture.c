@@ -86,6 +86,7 @@ set_error(struct capture_error *err, const char *path, uint64_t packet,
 	if (!err)
 		return;
 	copy_str(err->path, sizeof err->path, path);
+	err->bad_filter = false;
 	err->packet = packet;
 	err->offset = offset;
 	va_list ap;
@@ -253,6 +254,8 @@ static int input_open(struct capture_input *in, const char *bpf,
 				 PCAP_NETMASK_UNKNOWN) < 0) {
 			set_error(err, in->path, 0, -1, "bad filter '%s': %s", bpf,
 				  pcap_geterr(in->pcap));
+			if (err)
+				err->bad_filter = true;
 			return -1;
 		}
 		in->has_prog = true;

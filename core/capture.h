@@ -7,6 +7,7 @@
 #ifndef SMTPLOG_CORE_CAPTURE_H
 #define SMTPLOG_CORE_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,6 +26,7 @@ struct capture_packet {
 
 /* What went wrong, where: for the one message cmd/ prints. */
 struct capture_error {
+	bool bad_filter;	/* the BPF expression, not the input, is at fault */
 	char path[512];
 	uint64_t packet;	/* 0 when not about a packet */
 	int64_t offset;		/* byte offset in the (decompressed) file, -1 unknown */
