@@ -1,0 +1,106 @@
+#include "proto/qp.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int qp_hex(uint8_t c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+void qp_line_begin(struct qp_line *q, const uint8_t *in, size_t n)
+{
+	memset(q, 0, sizeof *q);
+	q->in = in;
+	q->n = n;
+	size_t end = n;
+	while (end > 0 && (in[end - 1] == ' ' || in[end - 1] == '\t'))
+		end--;
+	q->end = end;
+	q->soft_break = end > 0 && in[end - 1] == '=';
+	q->crlf_left = q->soft_break ? 0 : 2;
+}
+
+size_t qp_line_decode(struct qp_line *q, uint8_t *out, size_t cap)
+{
+	size_t o = 0;
+
+	q->issue = QP_ISSUE_NONE;
+	if (q->done)
+		return 0;
+
+	while (q->pos < q->end && o < cap) {
+		size_t i = q->pos;
+		uint8_t c = q->in[i];
+
+		if (c == '=') {
+			if (i + 1 == q->end) { /* the soft line break */
+				q->pos = q->end;
+				break;
+			}
+			/* Zeek looks at the two bytes after '=' even when they
+			 * are trailing blanks (which are never hex digits). */
+			if (i + 2 < q->n) {
+				int hi = qp_hex(q->in[i + 1]);
+				int lo = qp_hex(q->in[i + 2]);
+				if (hi >= 0 && lo >= 0) {
+					out[o++] = (uint8_t)(hi << 4 | lo);
+					q->pos = i + 3;
+					continue;
+				}
+			}
+			out[o++] = '=';
+			q->pos = i + 1;
+			q->bad_escapes++;
+			q->issue = QP_ISSUE_BAD_ESCAPE;
+			return o;
+		}
+
+		out[o++] = c;
+		q->pos = i + 1;
+		if (!((c >= 33 && c <= 126) || c == ' ' || c == '\t')) {
+			q->control_bytes++;
+			q->issue = QP_ISSUE_CONTROL;
+			q->issue_byte = c;
+			return o;
+		}
+	}
+
+	if (q->pos >= q->end) {
+		while (q->crlf_left > 0 && o < cap) {
+			out[o++] = q->crlf_left == 2 ? '\r' : '\n';
+			q->crlf_left--;
+		}
+		if (q->crlf_left == 0)
+			q->done = true;
+	}
+	return o;
+}
+
+void qp_issue_format(enum qp_issue issue, uint8_t byte, char *dst, size_t cap)
+{
+	if (cap == 0)
+		return;
+	switch (issue) {
+	case QP_ISSUE_BAD_ESCAPE:
+		snprintf(dst, cap,
+			 "= is not followed by two hexadecimal digits in "
+			 "quoted-printable encoding");
+		break;
+	case QP_ISSUE_CONTROL:
+		/* Zeek prints the byte as a signed char. */
+		snprintf(dst, cap,
+			 "control characters in quoted-printable encoding: %d",
+			 byte > 127 ? (int)byte - 256 : (int)byte);
+		break;
+	default:
+		dst[0] = '\0';
+		break;
+	}
+}
