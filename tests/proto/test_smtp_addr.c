@@ -1,0 +1,343 @@
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/smtp_addr.h"
+#include "tests/check.h"
+
+static struct bytes B(const char *s)
+{
+	struct bytes b = {(const uint8_t *)s, strlen(s)};
+	return b;
+}
+
+/* All matches of a scan, "|"-joined. */
+static const char *scan_all(bool mime, const char *s, char *out, size_t cap)
+{
+	struct smtp_addr_scan sc;
+	struct bytes m;
+	size_t n = 0;
+	out[0] = 0;
+	if (mime)
+		smtp_addr_scan_mime(&sc, B(s));
+	else
+		smtp_addr_scan_email(&sc, B(s));
+	while (smtp_addr_next(&sc, &m)) {
+		if (n + m.n + 2 >= cap)
+			break;
+		memcpy(out + n, m.p, m.n);
+		n += m.n;
+		out[n++] = '|';
+		out[n] = 0;
+	}
+	return out;
+}
+
+static const char *mailfrom(const char *arg, char *out)
+{
+	struct bytes v;
+	if (!smtp_addr_mailfrom(B(arg), (uint8_t *)out, 1024, &v, NULL))
+		return "-";
+	out[v.n] = 0;
+	return out;
+}
+
+/* rcptto values in A order, each cleaned and ORCPT-stripped, "|"-joined. */
+static const char *rcpt(const char *arg, char *out)
+{
+	struct smtp_addr_scan sc;
+	struct bytes m;
+	uint8_t tmp[1024];
+	size_t n = 0;
+	out[0] = 0;
+	smtp_addr_scan_email(&sc, B(arg));
+	while (smtp_addr_next(&sc, &m)) {
+		struct bytes c = {tmp, smtp_addr_clean(m, tmp)};
+		size_t k = smtp_addr_strip_orcpt(c, tmp);
+		memcpy(out + n, tmp, k);
+		n += k;
+		out[n++] = '|';
+		out[n] = 0;
+	}
+	return out;
+}
+
+/* To/Cc pieces, trimmed, "|"-joined. */
+static const char *pieces(const char *v, char *out)
+{
+	struct smtp_addr_scan sc;
+	struct bytes m;
+	size_t n = 0;
+	out[0] = 0;
+	smtp_addr_scan_mime(&sc, B(v));
+	while (smtp_addr_next(&sc, &m)) {
+		struct bytes t = smtp_addr_trim(m);
+		memcpy(out + n, t.p, t.n);
+		n += t.n;
+		out[n++] = '|';
+		out[n] = 0;
+	}
+	return out;
+}
+
+static void test_mailfrom(void)
+{
+	char o[1024];
+	CHECK_STR(mailfrom("FROM:<bob@x.org>", o), "bob@x.org");
+	CHECK_STR(mailfrom("FROM: <gurpartap@patriots.in>", o), "gurpartap@patriots.in");
+	CHECK_STR(mailfrom("From:<a@b> BODY=8BITMIME SIZE=4333", o), "a@b");
+	CHECK_STR(mailfrom("FROM:<albert@example.com> SIZE=1234", o), "albert@example.com");
+	CHECK_STR(mailfrom("FROM:<linux-kernel-owner@vger.kernel.org> BODY=8BITMIME", o),
+		  "linux-kernel-owner@vger.kernel.org");
+	CHECK_STR(mailfrom("FROM:<>", o), "-");
+	CHECK_STR(mailfrom("FROM:<> SIZE=10", o), "-");
+	CHECK_STR(mailfrom("FROM:zeek@localhost", o), "zeek@localhost");
+	/* first of several */
+	CHECK_STR(mailfrom("FROM:<a@b>,<c@d>", o), "a@b");
+	/* ';' and '>' may sit in the local part; deleted afterwards */
+	CHECK_STR(mailfrom("FROM: x;y>z@h", o), "xyz@h");
+	/* the domain may hold '@', '<' and ':' (':' deleted) */
+	CHECK_STR(mailfrom("FROM:<a@b@c:d>", o), "a@b@cd");
+	/* no address */
+	CHECK_STR(mailfrom("FROM:<@>", o), "-");
+	CHECK_STR(mailfrom("FROM:<a@>", o), "-");
+	CHECK_STR(mailfrom("FROM:bob", o), "-");
+	/* the local part must be preceded by a delimiter or the start */
+	CHECK_STR(mailfrom("FROM:\"x y\"@z", o), "y\"@z");
+	/* 8-bit bytes pass through */
+	CHECK_STR(mailfrom("FROM:<j\xc3\xb6rg@ex.de> SMTPUTF8", o), "j\xc3\xb6rg@ex.de");
+}
+
+static void test_rcptto(void)
+{
+	char o[2048];
+	CHECK_STR(rcpt("TO:<felica4uu@hotmail.com>", o), "felica4uu@hotmail.com|");
+	CHECK_STR(rcpt("TO:<a@b.c> NOTIFY=NEVER ORCPT=rfc822;a@b.c", o), "a@b.c|a@b.c|");
+	CHECK_STR(rcpt("TO:<x@y> ORCPT=rfc822;z@w", o), "x@y|z@w|");
+	CHECK_STR(rcpt("TO:<a@b>,<c@d> <e@f>", o), "a@b|c@d|e@f|");
+	CHECK_STR(rcpt("TO:<>", o), "");
+	/* raw matches as they go into set A */
+	CHECK_STR(scan_all(false, "TO:<a@b.c> NOTIFY=NEVER ORCPT=rfc822;a@b.c", o, sizeof o),
+		  "<a@b.c>| ORCPT=rfc822;a@b.c|");
+	/* the trailer byte is consumed: "<a@b>,c@d" -> two matches */
+	CHECK_STR(scan_all(false, "<a@b>,c@d", o, sizeof o), "<a@b>|,c@d|");
+	CHECK_STR(scan_all(false, "a@b c@d", o, sizeof o), "a@b |c@d|");
+	/* the trailer blank belongs to the first; the next starts bare */
+	CHECK_STR(scan_all(false, "x a@b c@d", o, sizeof o), " a@b |c@d|");
+	/* gsub of ORCPT is case-sensitive and single-pass */
+	uint8_t t[64];
+	size_t k = smtp_addr_strip_orcpt(B("orcpt=RFC822a@b"), t);
+	CHECK_BYTES(t, k, "orcpt=RFC822a@b");
+	k = smtp_addr_strip_orcpt(B("ORCPT=ORCPT=rfc822rfc822a@b"), t);
+	CHECK_BYTES(t, k, "ORCPT=rfc822a@b");
+	k = smtp_addr_strip_orcpt(B("ORCPT=rfc822;;a@b"), t);
+	CHECK_BYTES(t, k, ";a@b");
+	k = smtp_addr_clean(B("<a,b:c;d e\tf>"), t);
+	CHECK_BYTES(t, k, "abcdef");
+
+	/* 10k-address argument: over max_find_all_string_length -> nothing. */
+	size_t cap = 10000 * 12 + 8;
+	char *big = malloc(cap);
+	size_t n = 0;
+	n += (size_t)sprintf(big, "TO:");
+	for (int i = 0; i < 10000; i++)
+		n += (size_t)sprintf(big + n, "<u%d@h>,", i % 1000);
+	struct smtp_addr_scan sc;
+	struct bytes m;
+	CHECK(!smtp_addr_scan_email(&sc, B(big)));
+	CHECK(!smtp_addr_next(&sc, &m));
+	/* ... and just under the limit, every address comes out in order. */
+	big[SMTP_ADDR_FIND_ALL_MAX] = 0;
+	CHECK(smtp_addr_scan_email(&sc, B(big)));
+	int count = 0;
+	while (smtp_addr_next(&sc, &m))
+		count++;
+	CHECK(count > 1000);
+	free(big);
+	bool too_long = false;
+	char *arg = malloc(SMTP_ADDR_FIND_ALL_MAX + 32);
+	memset(arg, 'x', SMTP_ADDR_FIND_ALL_MAX + 31);
+	memcpy(arg, "FROM:<a@b>", 10);
+	arg[SMTP_ADDR_FIND_ALL_MAX + 1] = 0;
+	struct bytes v;
+	uint8_t outb[16];
+	CHECK(!smtp_addr_mailfrom(B(arg), outb, sizeof outb, &v, &too_long));
+	CHECK(too_long);
+	arg[SMTP_ADDR_FIND_ALL_MAX] = 0;
+	CHECK(smtp_addr_mailfrom(B(arg), (uint8_t *)arg + 20, SMTP_ADDR_FIND_ALL_MAX, &v,
+				 &too_long) == false || v.n > 0);
+	free(arg);
+	/* A long run without '@' is linear, not quadratic (10000 bytes). */
+	char *flat = calloc(1, SMTP_ADDR_FIND_ALL_MAX + 1);
+	memset(flat, 'a', SMTP_ADDR_FIND_ALL_MAX);
+	CHECK(!smtp_addr_scan_email(&sc, B(flat)) || !smtp_addr_next(&sc, &m));
+	memset(flat, '"', SMTP_ADDR_FIND_ALL_MAX);
+	flat[SMTP_ADDR_FIND_ALL_MAX - 3] = 'x';
+	flat[SMTP_ADDR_FIND_ALL_MAX - 2] = '@';
+	flat[SMTP_ADDR_FIND_ALL_MAX - 1] = 'y';
+	smtp_addr_scan_mime(&sc, B(flat));
+	CHECK(smtp_addr_next(&sc, &m) && m.n == SMTP_ADDR_FIND_ALL_MAX);
+	free(flat);
+}
+
+static void test_to_cc(void)
+{
+	char o[4096];
+	CHECK_STR(pieces("<raj_deol2002in@yahoo.co.in>", o), "<raj_deol2002in@yahoo.co.in>|");
+	CHECK_STR(pieces("\"Doe, John\" <j@x.org>, jane@y.org", o), "\"Doe, John\" <j@x.org>|jane@y.org|");
+	CHECK_STR(pieces("undisclosed-recipients:;", o), "");
+	CHECK_STR(pieces("ericlim220@yahoo.com, davis_mark1@outlook.com", o),
+		  "ericlim220@yahoo.com|davis_mark1@outlook.com|");
+	/* baseline bdat-pipeline-8bitmime (folded header, unfolded) */
+	CHECK_STR(pieces("Lukasz Luba <lukasz.luba@arm.com>,\n\t\"rafael@kernel.org\" <rafael@kernel.org>, "
+			 "open list <linux-kernel@vger.kernel.org>",
+			 o),
+		  "Lukasz Luba <lukasz.luba@arm.com>|\"rafael@kernel.org\" <rafael@kernel.org>|"
+		  "open list <linux-kernel@vger.kernel.org>|");
+	CHECK_STR(pieces("\"Darrick J. Wong\" <darrick.wong@oracle.com>, CIFS <linux-cifs@vger.kernel.org>", o),
+		  "\"Darrick J. Wong\" <darrick.wong@oracle.com>|CIFS <linux-cifs@vger.kernel.org>|");
+	/* group syntax: the group name stays in the piece (Zeek's note) */
+	CHECK_STR(pieces("friends: a@b, c@d;", o), "friends: a@b|c@d;|");
+	/* '@' must have a byte on each side within the comma run */
+	CHECK_STR(pieces("@a, b@, c@d", o), "c@d|");
+	/* quoted phrase with comma but no address after it: plain match */
+	CHECK_STR(pieces("\"a@b, c\" x", o), "\"a@b|");
+	/* unterminated quote */
+	CHECK_STR(pieces("\"abc d@e, f@g", o), "\"abc d@e|f@g|");
+	/* trimming uses isspace (CR, LF, VT, FF too) */
+	CHECK_STR(pieces(" \r\n a@b \x0b\x0c", o), "a@b|");
+	/* whitespace-only tail after the last comma */
+	CHECK_STR(pieces("a@b, ", o), "a@b|");
+	/* several quoted phrases */
+	CHECK_STR(pieces("\"x\" \"y, z\" <q@r>", o), "\"y, z\" <q@r>|");
+	CHECK(smtp_addr_trim(B("   ")).n == 0);
+}
+
+static const char *ipstr(const struct sl_addr *a, char *o)
+{
+	if (sl_addr_is_v4(a))
+		inet_ntop(AF_INET, a->b + 12, o, 64);
+	else
+		inet_ntop(AF_INET6, a->b, o, 64);
+	return o;
+}
+
+static const char *recv_ip(const char *v, char *o)
+{
+	struct sl_addr a;
+	if (!smtp_addr_received_ip(B(v), &a))
+		return "-";
+	return ipstr(&a, o);
+}
+
+static const char *xoip(const char *v, char *o)
+{
+	struct sl_addr a;
+	if (!smtp_addr_x_originating_ip(B(v), &a))
+		return "-";
+	return ipstr(&a, o);
+}
+
+static size_t ipm(const char *s)
+{
+	return smtp_addr_ip_match((const uint8_t *)s, strlen(s));
+}
+
+static void test_ip_regex(void)
+{
+	CHECK(ipm("1.2.3.4") == 7);
+	CHECK(ipm("1.2.3.4.5") == 7);
+	CHECK(ipm("255.255.255.255") == 15);
+	CHECK(ipm("1.2.3.256") == 8); /* "25": 256 is no octet */
+	CHECK(ipm("021.03.04.01") == 12);
+	CHECK(ipm("1.2.3") == 0);
+	CHECK(ipm("x1.2.3.4") == 0);
+	CHECK(ipm("::") == 2);
+	CHECK(ipm("::1") == 3);
+	CHECK(ipm("2001:db8::1") == 11);
+	CHECK(ipm("1:2:3:4:5:6:7:8") == 15);
+	CHECK(ipm("1:2:3:4:5:6:7:8:9") == 15);
+	CHECK(ipm("1:2:3:4:5:6:1.2.3.4") == 19);
+	CHECK(ipm("1:2:3:4:5:6:7::") == 15);
+	CHECK(ipm("::1.2.3.4") == 9);
+	/* compressed + IPv4 has no ':' before the IPv4 part (addrs.zeek) */
+	CHECK(ipm("::ffff:1.2.3.4") == 8);   /* "::ffff:1" */
+	CHECK(ipm("::ffff:11.2.3.4") == 15); /* "ffff:1" + "1.2.3.4" */
+	CHECK(ipm("6:2607:f8b0:4864:20::42f") == 24);
+	CHECK(ipm("abcd") == 0);
+	CHECK(ipm("fe80::1%eth0") == 7);
+	(void)ipm("12345::1"); /* must only terminate safely */
+	CHECK(ipm("2345::1") == 7);
+
+	struct sl_addr a;
+	char o[64];
+	CHECK(smtp_addr_parse_ip(B("021.03.04.01"), &a));
+	CHECK_STR(ipstr(&a, o), "21.3.4.1");
+	CHECK(smtp_addr_parse_ip(B("2001:db8::1"), &a));
+	CHECK_STR(ipstr(&a, o), "2001:db8::1");
+	CHECK(!smtp_addr_parse_ip(B("1.2.3"), &a));
+	CHECK(!smtp_addr_parse_ip(B("1.2.3.256"), &a));
+	CHECK(!smtp_addr_parse_ip(B("1:2"), &a));
+}
+
+static void test_received(void)
+{
+	char o[64];
+	CHECK_STR(recv_ip("from mail.iosphere.net (mail.iosphere.net [216.58.97.33]) by "
+			  "mail.netscape.com (8.9.3/8.9.3) with ESMTP id KAA02138",
+			  o),
+		  "216.58.97.33");
+	/* [IPv6:...] is never extracted: the match starts at the '6'. */
+	CHECK_STR(recv_ip("from mail-io1-xd2f.google.com ([IPv6:2607:f8b0:4864:20::42f]) by x", o), "-");
+	/* wrapped by brackets, parens, braces, blanks, or the whole value */
+	CHECK_STR(recv_ip("from x ([23.128.96.19]:57008 helo=y)", o), "23.128.96.19");
+	CHECK_STR(recv_ip("from x (23.128.96.19) by y", o), "23.128.96.19");
+	CHECK_STR(recv_ip("from x {1.2.3.4} by y", o), "1.2.3.4");
+	CHECK_STR(recv_ip("from x 1.2.3.4 by y", o), "1.2.3.4");
+	CHECK_STR(recv_ip("1.2.3.4", o), "1.2.3.4");
+	CHECK_STR(recv_ip("from 1.2.3.4 by y", o), "1.2.3.4");
+	CHECK_STR(recv_ip("1.2.3.4 by y", o), "-");   /* p1 empty, p3 not */
+	CHECK_STR(recv_ip("from [1.2.3.4)", o), "-"); /* mismatched pair */
+	/* second of several wrapped IPs */
+	CHECK_STR(recv_ip("from a ([10.0.0.1]) by b ([170.253.51.130]) with c ([9.9.9.9])", o),
+		  "170.253.51.130");
+	CHECK_STR(recv_ip("from a (b [192.168.1.1]) by c", o), "192.168.1.1");
+	CHECK_STR(recv_ip("from x ([021.03.04.01])", o), "21.3.4.1");
+	CHECK_STR(recv_ip("by x with ESMTP id 12345; Mon, 5 Oct 2009 11:36:07 +0530", o), "-");
+	CHECK_STR(recv_ip("from x (x [2001:db8::1]) by y", o), "2001:db8::1");
+	/* two IPs back to back: both neighbours empty counts as wrapped */
+	CHECK_STR(recv_ip("::1::2", o), "::2");
+	CHECK_STR(recv_ip("", o), "-");
+	/* a time stamp is not an IP */
+	CHECK_STR(recv_ip("Tue, 23 Feb 2021 10:01:11 +0000", o), "-");
+
+	CHECK_STR(xoip("[192.168.1.23]", o), "192.168.1.23");
+	CHECK_STR(xoip("abc 10.1.2.3x", o), "10.1.2.3");
+	CHECK_STR(xoip("IPv6:2607:f8b0::1", o), "6:2607:f8b0::1");
+	CHECK_STR(xoip("none", o), "-");
+
+	/* 64 KiB header of digits and dots: bounded work, no crash */
+	size_t n = 65536;
+	char *h = malloc(n + 1);
+	for (size_t i = 0; i < n; i++)
+		h[i] = (i % 4 == 3) ? '.' : '1';
+	h[n] = 0;
+	struct sl_addr a;
+	/* Only termination and memory safety are under test here (the
+	 * sanitizer pass runs this binary too), so the answers are not checked. */
+	(void)smtp_addr_received_ip(B(h), &a);
+	for (size_t i = 0; i < n; i++)
+		h[i] = (i % 2) ? ':' : 'f';
+	(void)smtp_addr_received_ip(B(h), &a);
+	free(h);
+}
+
+int main(void)
+{
+	test_mailfrom();
+	test_rcptto();
+	test_to_cc();
+	test_ip_regex();
+	test_received();
+	return check_summary();
+}
