@@ -11,6 +11,7 @@
 #include "core/outdir.h"
 #include "core/uid.h"
 #include "output/json.h"
+#include "proto/registry.h"
 #include "output/tsv.h"
 
 /* Every log this run could write, for the --force check. */
@@ -103,7 +104,7 @@ enum run_status run(const struct options *o)
 	}
 
 	const struct log_writer_ops *writer = o->cfg.json ? &json_writer_ops : &tsv_writer_ops;
-	struct engine *eng = engine_new(&o->cfg, &uids, writer, dir);
+	struct engine *eng = engine_new(&o->cfg, &uids, proto_analyzers, writer, dir);
 	if (!eng) {
 		fprintf(stderr, "smtplog: out of memory\n");
 		capture_close(cap);

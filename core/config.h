@@ -17,6 +17,7 @@ enum config_script {
 	SCRIPT_COMMUNITY_ID = 1u << 1,	/* policy/protocols/conn/community-id-logging */
 	SCRIPT_MAC_LOGGING = 1u << 2,	/* policy/protocols/conn/mac-logging */
 	SCRIPT_VLAN_LOGGING = 1u << 3,	/* policy/protocols/conn/vlan-logging */
+	SCRIPT_SMTP = 1u << 4,		/* base/protocols/smtp: smtp.log */
 };
 
 #define CONFIG_MAX_NETS 256

@@ -12,6 +12,8 @@
 #include "core/reasm.h"
 #include "core/value.h"
 
+struct conn_analyzers;
+
 enum conn_transport {
 	CONN_TCP,
 	CONN_UDP,
@@ -106,7 +108,8 @@ struct conn {
 	uint8_t orig_l2[6], resp_l2[6];
 	int vlan, inner_vlan;
 
-	char uid[24];			/* "C" + base62; set when first asked for */
+	char uid[24];			/* "C" + base62; empty until first asked for */
+	struct conn_analyzers *an;	/* protocol analyzers and the PIA; owned, NULL if none */
 
 	struct conn *next_free;
 };
@@ -125,6 +128,9 @@ void conn_scaled_history(struct conn *c, char code, struct scaled_count *sc);
 void conn_flip_roles(struct conn *c);
 /* Zeek's conn_state string, from the endpoint states. */
 const char *conn_state_text(const struct conn *c);
+/* conn.log's service: the confirmed analyzers' names in confirmation
+ * order, lower case, comma-joined (analyzer.c). Returns the length. */
+size_t conn_service_text(const struct conn *c, char *out, size_t cap);
 /* Zeek's endpoint size for TCP (TCP_Endpoint::Size). */
 uint64_t tcp_endpoint_size(const struct tcp_endpoint *e, const struct tcp_endpoint *peer);
 

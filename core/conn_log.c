@@ -206,7 +206,10 @@ int conn_log_write(const struct conn_log *cl, struct log_stream *s, const struct
 	v[i].present = true;
 	v[i++].u.port = c->resp_p;
 	v[i++] = str_value(proto_name(c));
-	i++;	/* service: no analyzer confirms anything yet */
+	char service[64];
+	if (conn_service_text(c, service, sizeof service) > 0)
+		v[i] = str_value(service);
+	i++;
 
 	double duration = c->last_time - c->start_time;
 	if (duration > 0) {

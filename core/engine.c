@@ -10,9 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/analyzer.h"
 #include "core/conn_log.h"
 #include "core/engine_int.h"
 #include "core/uid.h"
+
+/* Logs analyzers may open (smtp, files, ssl, x509, ...). */
+#define ENGINE_MAX_LOGS 8
 
 /* Zeek's max_timer_expires: timers run per packet at most. */
 #define MAX_TIMER_EXPIRES 300
@@ -27,6 +31,15 @@ struct engine {
 	double network_time;
 	struct conn_log conn_log;
 	struct log_stream *conn_stream;	/* NULL when conn.log is not written */
+	const struct analyzer *const *analyzers;	/* NULL-terminated; borrowed */
+	struct {
+		const struct log_schema *schema;
+		struct log_stream *stream;	/* owned */
+	} logs[ENGINE_MAX_LOGS];
+	size_t n_logs;
+	struct analyzer_conn conn_view;		/* scratch for analyzer_conn() */
+	const struct log_writer_ops *writer;	/* borrowed */
+	struct outdir *dir;			/* borrowed */
 	const char *failed_log;
 	int err;
 	struct engine_stats stats;
@@ -61,6 +74,14 @@ bool engine_is_likely_server_port(const struct engine *e, uint8_t proto, uint16_
 	for (size_t i = 0; i < e->cfg->n_extra_server_ports; i++)
 		if (e->cfg->extra_server_ports[i] == ((uint32_t)proto << 16 | port))
 			return true;
+	if (proto == 6)
+		for (size_t i = 0; e->analyzers && e->analyzers[i]; i++) {
+			const struct analyzer *a = e->analyzers[i];
+			if (e->cfg->scripts & a->script)
+				for (size_t k = 0; k < a->n_tcp_ports; k++)
+					if (a->tcp_ports[k] == port)
+						return true;
+		}
 	if (e->cfg->bare)
 		return false;
 	if (proto == 6)
@@ -146,13 +167,76 @@ static void write_conn(struct engine *e, struct conn *c)
 	}
 }
 
+/* Scripts with a connection_state_remove handler make Zeek build the
+ * connection record, and so draw a UID, at removal at the latest. */
+#define SCRIPTS_HANDLING_REMOVAL (SCRIPT_CONN | SCRIPT_SMTP)
+
 void engine_remove_conn(struct engine *e, struct conn *c)
 {
 	if (!c->in_table)
 		return;
 	conn_table_unlink(e->conns, c);
+	analyzers_finish(c);
+	if (e->cfg->scripts & SCRIPTS_HANDLING_REMOVAL)
+		engine_conn_uid(e, c);
 	write_conn(e, c);
+	analyzers_free(c);
 	conn_table_release(e->conns, c);
+}
+
+const struct analyzer *const *engine_analyzers(const struct engine *e)
+{
+	return e->analyzers;
+}
+
+const struct analyzer_conn *engine_analyzer_conn(struct engine *e, const struct conn *c)
+{
+	e->conn_view.orig_h = c->orig_h;
+	e->conn_view.resp_h = c->resp_h;
+	e->conn_view.orig_p = c->orig_p;
+	e->conn_view.resp_p = c->resp_p;
+	e->conn_view.start_time = c->start_time;
+	return &e->conn_view;
+}
+
+double engine_network_time(const struct engine *e)
+{
+	return e->network_time;
+}
+
+const char *engine_conn_uid(struct engine *e, struct conn *c)
+{
+	if (!c->uid[0])
+		uid_next_conn(&e->uids, c->uid);
+	return c->uid;
+}
+
+const struct uid_gen *engine_uids(const struct engine *e)
+{
+	return &e->uids;
+}
+
+struct log_stream *engine_log_stream(struct engine *e, const struct log_schema *schema)
+{
+	for (size_t i = 0; i < e->n_logs; i++)
+		if (e->logs[i].schema == schema)
+			return e->logs[i].stream;
+	if (e->n_logs == ENGINE_MAX_LOGS)
+		return NULL;
+	struct log_stream *s = log_stream_new(schema, e->writer, &e->cfg->log_format, e->dir);
+	if (!s)
+		return NULL;
+	e->logs[e->n_logs].schema = schema;
+	e->logs[e->n_logs++].stream = s;
+	return s;
+}
+
+void engine_log_failed(struct engine *e, int err, const char *log_name)
+{
+	if (!e->err) {
+		e->err = err;
+		e->failed_log = log_name;
+	}
 }
 
 static bool timer_is_live(const struct timer *t)
@@ -308,8 +392,11 @@ static struct conn *new_conn(struct engine *e, const struct conn_key *key, uint6
 	default:
 		engine_set_inactivity_timeout(e, c, UNKNOWN_IP_INACTIVITY_TIMEOUT);
 	}
-	/* new_connection: base/protocols/conn makes Zeek draw the UID now. */
-	uid_next_conn(&e->uids, c->uid);
+	/* new_connection: base/protocols/conn makes Zeek draw the UID now;
+	 * otherwise the first event with a handler does. */
+	if (e->cfg->scripts & SCRIPT_CONN)
+		engine_conn_uid(e, c);
+	analyzers_attach(e, c);
 	return c;
 }
 
@@ -495,6 +582,7 @@ int engine_finish(struct engine *e)
 }
 
 struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
+			  const struct analyzer *const *analyzers,
 			  const struct log_writer_ops *writer, struct outdir *dir)
 {
 	struct engine *e = calloc(1, sizeof *e);
@@ -502,6 +590,9 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 		return NULL;
 	e->cfg = cfg;
 	e->uids = *uids;
+	e->analyzers = analyzers;
+	e->writer = writer;
+	e->dir = dir;
 	e->decode.ignore_checksums = cfg->ignore_checksums;
 	e->decode.ignore_nets = cfg->ignore_checksums_nets;
 	e->decode.n_ignore_nets = cfg->n_ignore_checksums_nets;
@@ -536,6 +627,14 @@ int engine_close_logs(struct engine *e, const char **failed_log)
 			*failed_log = "conn.log";
 		}
 	}
+	for (size_t i = 0; i < e->n_logs; i++) {
+		int rc = log_stream_close(e->logs[i].stream);
+		if (rc < 0 && !err) {
+			err = rc;
+			*failed_log = e->logs[i].schema->path;
+		}
+	}
+	e->n_logs = 0;
 	return err;
 }
 
@@ -545,6 +644,13 @@ void engine_free(struct engine *e)
 		return;
 	if (e->conn_stream)
 		log_stream_close(e->conn_stream);
+	for (size_t i = 0; i < e->n_logs; i++)
+		log_stream_close(e->logs[i].stream);
+	size_t n = 0;
+	struct conn **left = e->conns ? conn_table_sorted(e->conns, &n) : NULL;
+	for (size_t i = 0; left && i < n; i++)
+		analyzers_free(left[i]);
+	free(left);
 	conn_table_free(e->conns);
 	frag_table_free(e->frags);
 	timer_heap_free(&e->timers);

@@ -20,13 +20,16 @@ struct engine_stats {
 	uint64_t weirds;
 };
 
+struct analyzer;
 struct outdir;
 struct uid_gen;
 
-/* The config, writer and folder are borrowed and must outlive the engine;
- * the UID generator (seeded or random) is copied. Logs are created
- * (lazily) in `dir` through `writer`. NULL on failure. */
+/* The config, analyzer table (NULL-terminated, or NULL), writer and folder
+ * are borrowed and must outlive the engine; the UID generator (seeded or
+ * random) is copied. Logs are created (lazily) in `dir` through `writer`.
+ * NULL on failure. */
 struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
+			  const struct analyzer *const *analyzers,
 			  const struct log_writer_ops *writer, struct outdir *dir);
 /* One captured packet. Returns 0, or a negative errno when a log write
  * failed (the stream reports the details when it is closed). */

@@ -59,4 +59,28 @@ void tcp_timer(struct engine *e, struct conn *c, enum timer_kind kind, double t)
 bool engine_is_likely_server_port(const struct engine *e, uint8_t proto, uint16_t port);
 void engine_connection_established(struct engine *e, struct conn *c);
 
+/* What analyzer.c needs from the engine. */
+struct analyzer;
+struct analyzer_conn;
+struct log_schema;
+struct log_stream;
+struct uid_gen;
+const struct analyzer *const *engine_analyzers(const struct engine *e);
+const struct analyzer_conn *engine_analyzer_conn(struct engine *e, const struct conn *c);
+double engine_network_time(const struct engine *e);
+const char *engine_conn_uid(struct engine *e, struct conn *c);
+const struct uid_gen *engine_uids(const struct engine *e);
+struct log_stream *engine_log_stream(struct engine *e, const struct log_schema *schema);
+void engine_log_failed(struct engine *e, int err, const char *log_name);
+
+/* Analyzers on one connection (analyzer.c). */
+void analyzers_attach(struct engine *e, struct conn *c);
+void analyzers_deliver(struct engine *e, struct conn *c, bool is_orig, const uint8_t *data,
+		       size_t len);
+void analyzers_gap(struct conn *c, bool is_orig, uint64_t len);
+void analyzers_eof(struct conn *c, bool is_orig);
+void analyzers_finish(struct conn *c);
+void analyzers_free(struct conn *c);
+
+
 #endif

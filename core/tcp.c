@@ -342,6 +342,7 @@ static void check_eof(struct engine *en, struct conn *c, int i)
 	    data_pending(c, i))
 		return;
 	e->did_eof = true;
+	analyzers_eof(c, i == 0);
 	if (c->close_deferred) {
 		connection_closed(en, c, i, c->deferred_gen_event);
 		c->close_deferred = false;
@@ -371,6 +372,17 @@ static void on_gap(void *ctx, uint64_t seq, uint64_t len)
 		conn_scaled_history(c, g->i == 1 ? 'g' : 'G', &ep(c, g->i)->gap);
 		c->missed_bytes += len;
 	}
+	analyzers_gap(c, g->i == 0, len);
+}
+
+/* Reassembled bytes go to the analyzers, except on partial connections:
+ * Zeek's analyzers for our protocols skip those entirely. */
+static void on_data(void *ctx, uint64_t seq, const uint8_t *data, uint64_t len)
+{
+	(void)seq;
+	struct gap_ctx *g = ctx;
+	if (!g->c->tcp_partial)
+		analyzers_deliver(g->e, g->c, g->i == 0, data, (size_t)len);
 }
 
 static void ack_received(struct engine *en, struct conn *c, int i, uint64_t seq)
@@ -379,7 +391,7 @@ static void ack_received(struct engine *en, struct conn *c, int i, uint64_t seq)
 	if (e->fin_cnt > 0 && seq >= e->fin_seq)
 		seq = e->fin_seq - 1;
 	struct gap_ctx g = {en, c, i};
-	struct reasm_sink sink = {NULL, on_gap, &g};
+	struct reasm_sink sink = {on_data, on_gap, &g};
 	if (seq > e->reasm.trim_seq)
 		reasm_ack(&e->reasm, seq, c->tcp_partial, &sink);
 	check_eof(en, c, i);
@@ -598,8 +610,10 @@ void tcp_packet(struct engine *en, struct conn *c, const struct packet *pkt, boo
 		if (captured_all) {
 			uint64_t acked = to_relative(e, e->ack_seq, e->ack_wraps);
 			const char *weird = NULL;
+			struct gap_ctx g = {en, c, x.ei};
+			struct reasm_sink sink = {on_data, on_gap, &g};
 			if (!reasm_data(&e->reasm, rel_data_seq, th.payload.p, len, acked,
-					no_data_acked(e), NULL, &weird))
+					no_data_acked(e), c->an ? &sink : NULL, &weird))
 				engine_weird(en, c, weird);
 		} else {
 			engine_weird(en, c, "truncated_tcp_payload");

@@ -60,7 +60,7 @@ static void run_start(struct run *r, bool bare)
 	r->out = outdir_open(r->dir, true);
 	struct uid_gen uids;
 	CHECK(uid_gen_init_random(&uids) == 0);
-	r->e = engine_new(&r->cfg, &uids, &tsv_writer_ops, r->out);
+	r->e = engine_new(&r->cfg, &uids, NULL, &tsv_writer_ops, r->out);
 	CHECK(r->out && r->e);
 }
 

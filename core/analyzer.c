@@ -1,0 +1,287 @@
+/*
+ * Core's side of the analyzer contract: attaching analyzers to TCP
+ * connections (by responder port, or by DPD signature over the first bytes
+ * the PIA keeps), feeding them the reassembled streams, and the services
+ * analyzers call back: confirmation (conn.log's service), violations,
+ * weirds, lazy UIDs and log streams.
+ */
+#include "core/analyzer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/engine_int.h"
+
+/* Zeek's DPD::ignore_violations_after: violations after this many bytes
+ * (both directions, sequence space) leave the analyzer alone. */
+#define IGNORE_VIOLATIONS_AFTER 10240
+#define MAX_ANALYZERS 4
+#define HIST_LIMIT_REACHED 0x40000000u	/* the once-only 'X' */
+
+struct analyzer_ctx {
+	struct engine *e;
+	struct conn *c;
+	const struct analyzer *a;
+	void *state;
+	bool removed;
+	bool finished;
+};
+
+struct pia_chunk {
+	bool is_orig;
+	uint16_t len;
+};
+
+/* Per connection: its analyzers, the confirmed services, and the PIA's
+ * replay buffer (in arrival order, both directions). */
+struct conn_analyzers {
+	struct analyzer_ctx slots[MAX_ANALYZERS];
+	size_t n;
+	const struct analyzer *service[MAX_ANALYZERS];	/* in confirmation order */
+	size_t n_service;
+	bool pia_done;		/* buffer full or deliveries exhausted: no more DPD */
+	uint8_t pia_data[ANALYZER_DPD_BUFFER];
+	size_t pia_len;
+	struct pia_chunk pia_chunks[ANALYZER_DPD_MAX_DELIVERIES];
+	size_t pia_n;
+};
+
+const struct analyzer_conn *analyzer_conn(const struct analyzer_ctx *ctx)
+{
+	return engine_analyzer_conn(ctx->e, ctx->c);
+}
+
+double analyzer_time(const struct analyzer_ctx *ctx)
+{
+	return engine_network_time(ctx->e);
+}
+
+const char *analyzer_uid(struct analyzer_ctx *ctx)
+{
+	return engine_conn_uid(ctx->e, ctx->c);
+}
+
+const struct uid_gen *analyzer_uids(const struct analyzer_ctx *ctx)
+{
+	return engine_uids(ctx->e);
+}
+
+struct log_stream *analyzer_log(struct analyzer_ctx *ctx, const struct log_schema *schema)
+{
+	return engine_log_stream(ctx->e, schema);
+}
+
+void analyzer_log_failed(struct analyzer_ctx *ctx, int err, const char *log_name)
+{
+	engine_log_failed(ctx->e, err, log_name);
+}
+
+void analyzer_confirm(struct analyzer_ctx *ctx)
+{
+	struct conn_analyzers *an = ctx->c->an;
+	for (size_t i = 0; i < an->n_service; i++)
+		if (an->service[i] == ctx->a)
+			return;
+	if (an->n_service < MAX_ANALYZERS)
+		an->service[an->n_service++] = ctx->a;
+}
+
+void analyzer_violation(struct analyzer_ctx *ctx, const char *reason)
+{
+	(void)reason;
+	struct conn *c = ctx->c;
+	if (c->transport == CONN_TCP &&
+	    tcp_endpoint_size(&c->tcp[0], &c->tcp[1]) + tcp_endpoint_size(&c->tcp[1], &c->tcp[0]) >
+		    IGNORE_VIOLATIONS_AFTER)
+		return;
+	struct conn_analyzers *an = c->an;
+	for (size_t i = 0; i < an->n_service; i++)
+		if (an->service[i] == ctx->a) {
+			memmove(&an->service[i], &an->service[i + 1],
+				(an->n_service - i - 1) * sizeof an->service[0]);
+			an->n_service--;
+			break;
+		}
+	ctx->removed = true;
+}
+
+void analyzer_weird(struct analyzer_ctx *ctx, const char *name, bool limit)
+{
+	engine_weird(ctx->e, ctx->c, name);
+	if (limit)
+		conn_check_history(ctx->c, HIST_LIMIT_REACHED, 'X');
+}
+
+void analyzer_remove(struct analyzer_ctx *ctx)
+{
+	ctx->removed = true;
+}
+
+/* ---- engine side ---- */
+
+static bool script_loaded(const struct engine *e, const struct analyzer *a)
+{
+	return (engine_config(e)->scripts & a->script) != 0;
+}
+
+static struct analyzer_ctx *add_analyzer(struct engine *e, struct conn *c,
+					 const struct analyzer *a)
+{
+	struct conn_analyzers *an = c->an;
+	for (size_t i = 0; i < an->n; i++)
+		if (an->slots[i].a == a)
+			return NULL;	/* never twice on the same connection */
+	if (an->n == MAX_ANALYZERS)
+		return NULL;
+	struct analyzer_ctx *ctx = &an->slots[an->n];
+	memset(ctx, 0, sizeof *ctx);
+	ctx->e = e;
+	ctx->c = c;
+	ctx->a = a;
+	ctx->state = a->create(ctx);
+	if (!ctx->state)
+		return NULL;
+	an->n++;
+	return ctx;
+}
+
+void analyzers_attach(struct engine *e, struct conn *c)
+{
+	const struct analyzer *const *table = engine_analyzers(e);
+	if (c->transport != CONN_TCP || !table)
+		return;
+	bool any = false;
+	for (size_t i = 0; table[i]; i++)
+		any |= script_loaded(e, table[i]);
+	if (!any)
+		return;
+	c->an = calloc(1, sizeof *c->an);
+	if (!c->an)
+		return;	/* no analysis for this connection; conn.log still right */
+	for (size_t i = 0; table[i]; i++) {
+		const struct analyzer *a = table[i];
+		if (!script_loaded(e, a))
+			continue;
+		for (size_t p = 0; p < a->n_tcp_ports; p++)
+			if (a->tcp_ports[p] == c->resp_p)
+				add_analyzer(e, c, a);
+	}
+}
+
+/* Buffers a delivery for DPD and runs the signatures; an analyzer whose
+ * signature fires gets the buffered stream replayed, in arrival order. */
+static void pia_deliver(struct engine *e, struct conn *c, bool is_orig,
+			const uint8_t *data, size_t len)
+{
+	struct conn_analyzers *an = c->an;
+	if (an->pia_done)
+		return;
+	if (an->pia_n == ANALYZER_DPD_MAX_DELIVERIES || an->pia_len + len > ANALYZER_DPD_BUFFER) {
+		an->pia_done = true;
+		return;
+	}
+	memcpy(an->pia_data + an->pia_len, data, len);
+	an->pia_len += len;
+	an->pia_chunks[an->pia_n++] = (struct pia_chunk){is_orig, (uint16_t)len};
+
+	uint8_t orig[ANALYZER_DPD_BUFFER], resp[ANALYZER_DPD_BUFFER];
+	size_t on = 0, rn = 0, off = 0;
+	for (size_t i = 0; i < an->pia_n; i++) {
+		const struct pia_chunk *ch = &an->pia_chunks[i];
+		memcpy(ch->is_orig ? orig + on : resp + rn, an->pia_data + off, ch->len);
+		*(ch->is_orig ? &on : &rn) += ch->len;
+		off += ch->len;
+	}
+	const struct analyzer *const *table = engine_analyzers(e);
+	for (size_t i = 0; table[i]; i++) {
+		const struct analyzer *a = table[i];
+		if (!script_loaded(e, a) || !a->dpd_match || !a->dpd_match(orig, on, resp, rn))
+			continue;
+		struct analyzer_ctx *ctx = add_analyzer(e, c, a);
+		if (!ctx)
+			continue;
+		off = 0;
+		for (size_t k = 0; k < an->pia_n && !ctx->removed; k++) {
+			const struct pia_chunk *ch = &an->pia_chunks[k];
+			a->deliver(ctx->state, ch->is_orig, an->pia_data + off, ch->len);
+			off += ch->len;
+		}
+	}
+}
+
+void analyzers_deliver(struct engine *e, struct conn *c, bool is_orig, const uint8_t *data,
+		       size_t len)
+{
+	struct conn_analyzers *an = c->an;
+	if (!an || len == 0)
+		return;
+	/* Analyzers present before this delivery get it directly; one that
+	 * DPD adds now gets it through the replay. */
+	size_t n = an->n;
+	for (size_t i = 0; i < n; i++) {
+		struct analyzer_ctx *ctx = &an->slots[i];
+		if (!ctx->removed)
+			ctx->a->deliver(ctx->state, is_orig, data, len);
+	}
+	pia_deliver(e, c, is_orig, data, len);
+}
+
+void analyzers_gap(struct conn *c, bool is_orig, uint64_t len)
+{
+	struct conn_analyzers *an = c->an;
+	if (!an)
+		return;
+	an->pia_done = true;	/* DPD matches only the beginning of a stream */
+	for (size_t i = 0; i < an->n; i++)
+		if (!an->slots[i].removed && an->slots[i].a->gap)
+			an->slots[i].a->gap(an->slots[i].state, is_orig, len);
+}
+
+void analyzers_eof(struct conn *c, bool is_orig)
+{
+	struct conn_analyzers *an = c->an;
+	if (!an)
+		return;
+	for (size_t i = 0; i < an->n; i++)
+		if (!an->slots[i].removed && an->slots[i].a->eof)
+			an->slots[i].a->eof(an->slots[i].state, is_orig);
+}
+
+void analyzers_finish(struct conn *c)
+{
+	struct conn_analyzers *an = c->an;
+	if (!an)
+		return;
+	for (size_t i = 0; i < an->n; i++)
+		if (!an->slots[i].finished) {
+			an->slots[i].finished = true;
+			if (an->slots[i].a->finish)
+				an->slots[i].a->finish(an->slots[i].state);
+		}
+}
+
+void analyzers_free(struct conn *c)
+{
+	struct conn_analyzers *an = c->an;
+	if (!an)
+		return;
+	for (size_t i = 0; i < an->n; i++)
+		an->slots[i].a->destroy(an->slots[i].state);
+	free(an);
+	c->an = NULL;
+}
+
+size_t conn_service_text(const struct conn *c, char *out, size_t cap)
+{
+	size_t n = 0;
+	const struct conn_analyzers *an = c->an;
+	for (size_t i = 0; an && i < an->n_service; i++) {
+		for (const char *p = an->service[i]->name; *p && n + 2 < cap; p++)
+			out[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+		if (i + 1 < an->n_service && n + 2 < cap)
+			out[n++] = ',';
+	}
+	if (cap)
+		out[n] = '\0';
+	return n;
+}

@@ -1,0 +1,90 @@
+/*
+ * The analyzer contract: what a protocol analyzer (proto/) implements and
+ * what core offers it back. Core declares it, proto/ implements it, cmd/
+ * wires the table into the engine (STYLE.md: includes point into core).
+ *
+ * Core attaches an analyzer to a TCP connection by the responder port or
+ * by its DPD signature, feeds it the reassembled byte stream of each
+ * direction in order, tells it about content gaps and end of data, and
+ * calls finish() when the connection is removed (before conn.log is
+ * written), then destroy().
+ */
+#ifndef SMTPLOG_CORE_ANALYZER_H
+#define SMTPLOG_CORE_ANALYZER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/log.h"
+#include "core/value.h"
+
+struct analyzer_ctx;	/* one analyzer instance on one connection; owned by core */
+struct uid_gen;
+
+struct analyzer {
+	const char *name;		/* Zeek's analyzer name ("SMTP"); service is its lower case */
+	unsigned script;		/* config script bit that loads it (enum config_script) */
+	const uint16_t *tcp_ports;	/* registered responder ports */
+	size_t n_tcp_ports;
+	/*
+	 * DPD: given what the PIA buffered of each direction so far (at most
+	 * ANALYZER_DPD_BUFFER bytes in all), true when the analyzer's
+	 * signatures fire. NULL: port attachment only.
+	 */
+	bool (*dpd_match)(const uint8_t *orig, size_t orig_n, const uint8_t *resp,
+			  size_t resp_n);
+	/* Returns the analyzer's state, or NULL on allocation failure. */
+	void *(*create)(struct analyzer_ctx *ctx);
+	/* In-order stream bytes of one direction; valid during the call only. */
+	void (*deliver)(void *state, bool is_orig, const uint8_t *data, size_t len);
+	/* A content gap of len bytes in one direction (Zeek's Undelivered). */
+	void (*gap)(void *state, bool is_orig, uint64_t len);
+	/* One direction has no more data (Zeek's EndpointEOF). */
+	void (*eof)(void *state, bool is_orig);
+	/* The connection is being removed: end what is open, write what is
+	 * pending. Called once, before destroy. */
+	void (*finish)(void *state);
+	void (*destroy)(void *state);
+};
+
+/* Zeek's dpd_buffer_size: what the PIA keeps of both directions together. */
+#define ANALYZER_DPD_BUFFER 1024
+/* Zeek's dpd_max_packets. */
+#define ANALYZER_DPD_MAX_DELIVERIES 100
+
+/* The connection as analyzers see it (roles after any flips). */
+struct analyzer_conn {
+	struct sl_addr orig_h, resp_h;
+	uint16_t orig_p, resp_p;
+	double start_time;	/* the first packet's time */
+};
+
+/* ---- what core offers an analyzer ---- */
+
+const struct analyzer_conn *analyzer_conn(const struct analyzer_ctx *ctx);
+/* Network time: the time stamped on the events Zeek would raise now. */
+double analyzer_time(const struct analyzer_ctx *ctx);
+/* The connection UID, drawn now if the connection has none yet (Zeek
+ * draws it when the first event with a handler is raised). */
+const char *analyzer_uid(struct analyzer_ctx *ctx);
+/* The run's UID generator: file IDs (uid_file_id) and set order (zset). */
+const struct uid_gen *analyzer_uids(const struct analyzer_ctx *ctx);
+/* The stream for a log schema; created on first use, lazily opened. NULL
+ * when the log cannot be created (out of memory). */
+struct log_stream *analyzer_log(struct analyzer_ctx *ctx, const struct log_schema *schema);
+/* Records a log write failure so that the run ends with exit status 3. */
+void analyzer_log_failed(struct analyzer_ctx *ctx, int err, const char *log_name);
+
+/* Protocol confirmed: adds the analyzer's name to conn.log's service (once). */
+void analyzer_confirm(struct analyzer_ctx *ctx);
+/* Protocol violation (Zeek's rules: ignored after 10 240 bytes; otherwise
+ * the analyzer is removed and its service name taken back). */
+void analyzer_violation(struct analyzer_ctx *ctx, const char *reason);
+/* A weird; `limit` ones also append X to the connection's history. */
+void analyzer_weird(struct analyzer_ctx *ctx, const char *name, bool limit);
+/* The analyzer asks to be removed (a script's disable_analyzer): no more
+ * input; finish() is still called at connection removal. */
+void analyzer_remove(struct analyzer_ctx *ctx);
+
+#endif

@@ -1,0 +1,5 @@
+#include "proto/registry.h"
+
+const struct analyzer *const proto_analyzers[] = {
+	NULL,
+};
