@@ -51,6 +51,7 @@ struct script {
 
 static const struct script scripts[] = {
 	{"base/protocols/conn", SCRIPT_CONN, "conn.log"},
+	{"base/protocols/smtp", SCRIPT_SMTP, "SMTP analysis: smtp.log (files.log for MIME entities)"},
 	{"policy/protocols/conn/community-id-logging", SCRIPT_CONN | SCRIPT_COMMUNITY_ID,
 	 "conn.log gains community_id"},
 	{"policy/protocols/conn/mac-logging", SCRIPT_CONN | SCRIPT_MAC_LOGGING,
@@ -411,7 +412,7 @@ int options_parse(int argc, char **argv, struct options *o)
 			return 0;
 	}
 	if (!o->cfg.bare)
-		o->cfg.scripts |= SCRIPT_CONN;
+		o->cfg.scripts |= SCRIPT_CONN | SCRIPT_SMTP;
 	if (o->n_inputs == 0)
 		return usage_error("no input: give a capture with -r FILE%s", "");
 	const char *seed = getenv("ZEEK_SEED_FILE");

@@ -20,6 +20,8 @@ static size_t planned_logs(const struct options *o, const char **names, size_t m
 	size_t n = 0;
 	if ((o->cfg.scripts & SCRIPT_CONN) && n < max)
 		names[n++] = "conn.log";
+	if ((o->cfg.scripts & SCRIPT_SMTP) && n < max)
+		names[n++] = "smtp.log";
 	return n;
 }
 
