@@ -21,110 +21,114 @@
 
 /* ---- limits ---- */
 
-#define SMTP_MAX_PENDING_CMDS 1000 /* SMTP_Analyzer's max_pending_cmd_q_size   \
-                                    */
-#define SMTP_MAX_INVALID_TRANS 25  /* SMTP::max_invalid_mail_transactions */
-#define SMTP_FIELD_MAX                                                         \
-  ((size_t)MIME_MAX_FIELD_BYTES) /* a header value, a command argument */
+#define SMTP_MAX_PENDING_CMDS                                                                      \
+	1000                      /* SMTP_Analyzer's max_pending_cmd_q_size                        \
+				   */
+#define SMTP_MAX_INVALID_TRANS 25 /* SMTP::max_invalid_mail_transactions */
+#define SMTP_FIELD_MAX         ((size_t)MIME_MAX_FIELD_BYTES) /* a header value, a command argument */
 /* Insertions remembered per set (duplicates included, they can move
  * entries during a table remap). Far above what the 1000-element limits
  * let through in practice. */
 #define SMTP_SET_HISTORY_MAX 200000
-#define SMTP_MAX_FUIDS 100000
+#define SMTP_MAX_FUIDS       100000
 
 /* Zeek's SMTP_State. */
 enum smtp_state {
-  ST_CONNECTED,
-  ST_INITIATED,
-  ST_NOT_AVAILABLE,
-  ST_READY,
-  ST_MAIL_OK,
-  ST_RCPT_OK,
-  ST_IN_DATA,
-  ST_IN_BDAT,
-  ST_AFTER_DATA,
-  ST_IN_AUTH,
-  ST_IN_TLS,
-  ST_QUIT,
-  ST_AFTER_GAP,
-  ST_GAP_RECOVERY,
+	ST_CONNECTED,
+	ST_INITIATED,
+	ST_NOT_AVAILABLE,
+	ST_READY,
+	ST_MAIL_OK,
+	ST_RCPT_OK,
+	ST_IN_DATA,
+	ST_IN_BDAT,
+	ST_AFTER_DATA,
+	ST_IN_AUTH,
+	ST_IN_TLS,
+	ST_QUIT,
+	ST_AFTER_GAP,
+	ST_GAP_RECOVERY,
 };
 
 /* ---- string lists: set histories and fuids ---- */
 
 struct strlist {
-  struct buf bytes;  /* owned: the strings back to back */
-  size_t *off, *len; /* owned */
-  size_t n, cap, max;
-  bool err;
+	struct buf bytes;  /* owned: the strings back to back */
+	size_t *off, *len; /* owned */
+	size_t n, cap, max;
+	bool err;
 };
 
-static void strlist_init(struct strlist *l, size_t max) {
-  memset(l, 0, sizeof *l);
-  buf_init(&l->bytes, (size_t)1 << 30);
-  l->max = max;
+static void strlist_init(struct strlist *l, size_t max)
+{
+	memset(l, 0, sizeof *l);
+	buf_init(&l->bytes, (size_t)1 << 30);
+	l->max = max;
 }
 
-static void strlist_free(struct strlist *l) {
-  buf_free(&l->bytes);
-  free(l->off);
-  free(l->len);
-  memset(l, 0, sizeof *l);
+static void strlist_free(struct strlist *l)
+{
+	buf_free(&l->bytes);
+	free(l->off);
+	free(l->len);
+	memset(l, 0, sizeof *l);
 }
 
-static void strlist_clear(struct strlist *l) {
-  buf_reset(&l->bytes);
-  l->n = 0;
-  l->err = false;
+static void strlist_clear(struct strlist *l)
+{
+	buf_reset(&l->bytes);
+	l->n = 0;
+	l->err = false;
 }
 
-static bool strlist_add(struct strlist *l, const void *p, size_t n) {
-  if (l->err || l->n == l->max) {
-    l->err = true;
-    return false;
-  }
-  if (l->n == l->cap) {
-    size_t nc = l->cap ? l->cap * 2 : 16;
-    size_t *o = realloc(l->off, nc * sizeof *o);
-    if (!o) {
-      l->err = true;
-      return false;
-    }
-    l->off = o;
-    size_t *ln = realloc(l->len, nc * sizeof *ln);
-    if (!ln) {
-      l->err = true;
-      return false;
-    }
-    l->len = ln;
-    l->cap = nc;
-  }
-  size_t at = l->bytes.len;
-  if (n && !buf_append(&l->bytes, p, n)) {
-    l->err = true;
-    return false;
-  }
-  l->off[l->n] = at;
-  l->len[l->n] = n;
-  l->n++;
-  return true;
+static bool strlist_add(struct strlist *l, const void *p, size_t n)
+{
+	if (l->err || l->n == l->max) {
+		l->err = true;
+		return false;
+	}
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 16;
+		size_t *o = realloc(l->off, nc * sizeof *o);
+		if (!o) {
+			l->err = true;
+			return false;
+		}
+		l->off = o;
+		size_t *ln = realloc(l->len, nc * sizeof *ln);
+		if (!ln) {
+			l->err = true;
+			return false;
+		}
+		l->len = ln;
+		l->cap = nc;
+	}
+	size_t at = l->bytes.len;
+	if (n && !buf_append(&l->bytes, p, n)) {
+		l->err = true;
+		return false;
+	}
+	l->off[l->n] = at;
+	l->len[l->n] = n;
+	l->n++;
+	return true;
 }
 
-static struct bytes strlist_get(const struct strlist *l, size_t i) {
-  struct bytes b = {l->bytes.data ? l->bytes.data + l->off[i]
-                                  : (const uint8_t *)"",
-                    l->len[i]};
-  return b;
+static struct bytes strlist_get(const struct strlist *l, size_t i)
+{
+	struct bytes b = {l->bytes.data ? l->bytes.data + l->off[i] : (const uint8_t *)"",
+			  l->len[i]};
+	return b;
 }
 
-static bool strlist_contains(const struct strlist *l, const uint8_t *p,
-                             size_t n) {
-  for (size_t i = 0; i < l->n; i++) {
-    struct bytes b = strlist_get(l, i);
-    if (b.n == n && (n == 0 || memcmp(b.p, p, n) == 0))
-      return true;
-  }
-  return false;
+static bool strlist_contains(const struct strlist *l, const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		struct bytes b = strlist_get(l, i);
+		if (b.n == n && (n == 0 || memcmp(b.p, p, n) == 0))
+			return true;
+	}
+	return false;
 }
 
 /*
@@ -133,33 +137,37 @@ static bool strlist_contains(const struct strlist *l, const uint8_t *p,
  * replayed from hist by zset_order when needed.
  */
 struct strset {
-  bool present;
-  struct strlist hist;
-  struct strlist members;
+	bool present;
+	struct strlist hist;
+	struct strlist members;
 };
 
-static void strset_init(struct strset *s) {
-  s->present = false;
-  strlist_init(&s->hist, SMTP_SET_HISTORY_MAX);
-  strlist_init(&s->members, SMTP_SET_HISTORY_MAX);
+static void strset_init(struct strset *s)
+{
+	s->present = false;
+	strlist_init(&s->hist, SMTP_SET_HISTORY_MAX);
+	strlist_init(&s->members, SMTP_SET_HISTORY_MAX);
 }
 
-static void strset_free(struct strset *s) {
-  strlist_free(&s->hist);
-  strlist_free(&s->members);
+static void strset_free(struct strset *s)
+{
+	strlist_free(&s->hist);
+	strlist_free(&s->members);
 }
 
-static void strset_clear(struct strset *s) {
-  s->present = false;
-  strlist_clear(&s->hist);
-  strlist_clear(&s->members);
+static void strset_clear(struct strset *s)
+{
+	s->present = false;
+	strlist_clear(&s->hist);
+	strlist_clear(&s->members);
 }
 
-static void strset_add(struct strset *s, const uint8_t *p, size_t n) {
-  s->present = true;
-  strlist_add(&s->hist, p, n);
-  if (!strlist_contains(&s->members, p, n))
-    strlist_add(&s->members, p, n);
+static void strset_add(struct strset *s, const uint8_t *p, size_t n)
+{
+	s->present = true;
+	strlist_add(&s->hist, p, n);
+	if (!strlist_contains(&s->members, p, n))
+		strlist_add(&s->members, p, n);
 }
 
 /*
@@ -167,259 +175,268 @@ static void strset_add(struct strset *s, const uint8_t *p, size_t n) {
  * indexes into l of the distinct elements. Without a table key (no seed)
  * or on allocation failure, insertion order.
  */
-static size_t strlist_order(const struct strlist *l,
-                            const struct siphash_key *key, size_t *order) {
-  size_t n_out = 0;
-  struct zset_elem *el = l->n ? calloc(l->n, sizeof *el) : NULL;
-  if (el) {
-    for (size_t i = 0; i < l->n; i++) {
-      struct bytes b = strlist_get(l, i);
-      el[i].str = (const char *)b.p;
-      el[i].len = b.n;
-    }
-    if (zset_order(key, ZSET_STRING, el, l->n, order, &n_out) == 0) {
-      free(el);
-      return n_out;
-    }
-    free(el);
-  }
-  /* Fallback: first occurrences in insertion order. */
-  n_out = 0;
-  for (size_t i = 0; i < l->n; i++) {
-    struct bytes b = strlist_get(l, i);
-    bool dup = false;
-    for (size_t k = 0; k < n_out && !dup; k++) {
-      struct bytes c = strlist_get(l, order[k]);
-      dup = c.n == b.n && memcmp(c.p, b.p, b.n) == 0;
-    }
-    if (!dup)
-      order[n_out++] = i;
-  }
-  return n_out;
+static size_t strlist_order(const struct strlist *l, const struct siphash_key *key, size_t *order)
+{
+	size_t n_out = 0;
+	struct zset_elem *el = l->n ? calloc(l->n, sizeof *el) : NULL;
+	if (el) {
+		for (size_t i = 0; i < l->n; i++) {
+			struct bytes b = strlist_get(l, i);
+			el[i].str = (const char *)b.p;
+			el[i].len = b.n;
+		}
+		if (zset_order(key, ZSET_STRING, el, l->n, order, &n_out) == 0) {
+			free(el);
+			return n_out;
+		}
+		free(el);
+	}
+	/* Fallback: first occurrences in insertion order. */
+	n_out = 0;
+	for (size_t i = 0; i < l->n; i++) {
+		struct bytes b = strlist_get(l, i);
+		bool dup = false;
+		for (size_t k = 0; k < n_out && !dup; k++) {
+			struct bytes c = strlist_get(l, order[k]);
+			dup = c.n == b.n && memcmp(c.p, b.p, b.n) == 0;
+		}
+		if (!dup)
+			order[n_out++] = i;
+	}
+	return n_out;
 }
 
 /* ---- the smtp.log record (Zeek's SMTP::Info) ---- */
 
 struct opt_str {
-  bool present;
-  struct buf v; /* owned */
+	bool present;
+	struct buf v; /* owned */
 };
 
-static void opt_init(struct opt_str *o) {
-  o->present = false;
-  buf_init(&o->v, SMTP_FIELD_MAX);
+static void opt_init(struct opt_str *o)
+{
+	o->present = false;
+	buf_init(&o->v, SMTP_FIELD_MAX);
 }
 
-static void opt_set(struct opt_str *o, const void *p, size_t n) {
-  buf_reset(&o->v);
-  buf_append(&o->v, p, n);
-  o->present = true;
+static void opt_set(struct opt_str *o, const void *p, size_t n)
+{
+	buf_reset(&o->v);
+	buf_append(&o->v, p, n);
+	o->present = true;
 }
 
 struct smtp_rec {
-  double ts;
-  uint64_t trans_depth;
-  struct opt_str helo, mailfrom, date, from, reply_to, msg_id, in_reply_to,
-      subject;
-  struct opt_str first_received, second_received, last_reply, user_agent;
-  struct strset rcptto, to, cc;
-  bool has_xoip;
-  struct sl_addr xoip;
-  struct sl_addr *path; /* owned */
-  size_t n_path, cap_path;
-  bool tls;
-  struct strlist fuids;
-  bool has_client_activity, process_smtp_headers;
-  uint64_t entity_count;
+	double ts;
+	uint64_t trans_depth;
+	struct opt_str helo, mailfrom, date, from, reply_to, msg_id, in_reply_to, subject;
+	struct opt_str first_received, second_received, last_reply, user_agent;
+	struct strset rcptto, to, cc;
+	bool has_xoip;
+	struct sl_addr xoip;
+	struct sl_addr *path; /* owned */
+	size_t n_path, cap_path;
+	bool tls;
+	struct strlist fuids;
+	bool has_client_activity, process_smtp_headers;
+	uint64_t entity_count;
 };
 
-#define REC_OPTS(r)                                                            \
-  {                                                                            \
-    &(r)->helo, &(r)->mailfrom, &(r)->date, &(r)->from, &(r)->reply_to,        \
-        &(r)->msg_id, &(r)->in_reply_to, &(r)->subject, &(r)->first_received,  \
-        &(r)->second_received, &(r)->last_reply, &(r)->user_agent              \
-  }
+#define REC_OPTS(r)                                                                                \
+	{                                                                                          \
+		&(r)->helo, &(r)->mailfrom, &(r)->date, &(r)->from, &(r)->reply_to, &(r)->msg_id,  \
+		    &(r)->in_reply_to, &(r)->subject, &(r)->first_received, &(r)->second_received, \
+		    &(r)->last_reply, &(r)->user_agent                                             \
+	}
 
-static void rec_init(struct smtp_rec *r) {
-  memset(r, 0, sizeof *r);
-  struct opt_str *o[] = REC_OPTS(r);
-  for (size_t i = 0; i < sizeof o / sizeof o[0]; i++)
-    opt_init(o[i]);
-  strset_init(&r->rcptto);
-  strset_init(&r->to);
-  strset_init(&r->cc);
-  strlist_init(&r->fuids, SMTP_MAX_FUIDS);
+static void rec_init(struct smtp_rec *r)
+{
+	memset(r, 0, sizeof *r);
+	struct opt_str *o[] = REC_OPTS(r);
+	for (size_t i = 0; i < sizeof o / sizeof o[0]; i++)
+		opt_init(o[i]);
+	strset_init(&r->rcptto);
+	strset_init(&r->to);
+	strset_init(&r->cc);
+	strlist_init(&r->fuids, SMTP_MAX_FUIDS);
 }
 
-static void rec_free(struct smtp_rec *r) {
-  struct opt_str *o[] = REC_OPTS(r);
-  for (size_t i = 0; i < sizeof o / sizeof o[0]; i++)
-    buf_free(&o[i]->v);
-  strset_free(&r->rcptto);
-  strset_free(&r->to);
-  strset_free(&r->cc);
-  strlist_free(&r->fuids);
-  free(r->path);
+static void rec_free(struct smtp_rec *r)
+{
+	struct opt_str *o[] = REC_OPTS(r);
+	for (size_t i = 0; i < sizeof o / sizeof o[0]; i++)
+		buf_free(&o[i]->v);
+	strset_free(&r->rcptto);
+	strset_free(&r->to);
+	strset_free(&r->cc);
+	strlist_free(&r->fuids);
+	free(r->path);
 }
 
 /* Empties every field, keeping storage. */
-static void rec_reset(struct smtp_rec *r) {
-  struct opt_str *o[] = REC_OPTS(r);
-  for (size_t i = 0; i < sizeof o / sizeof o[0]; i++) {
-    o[i]->present = false;
-    buf_reset(&o[i]->v);
-  }
-  strset_clear(&r->rcptto);
-  strset_clear(&r->to);
-  strset_clear(&r->cc);
-  strlist_clear(&r->fuids);
-  r->has_xoip = false;
-  r->n_path = 0;
-  r->tls = false;
-  r->has_client_activity = false;
-  r->process_smtp_headers = true;
-  r->entity_count = 0;
+static void rec_reset(struct smtp_rec *r)
+{
+	struct opt_str *o[] = REC_OPTS(r);
+	for (size_t i = 0; i < sizeof o / sizeof o[0]; i++) {
+		o[i]->present = false;
+		buf_reset(&o[i]->v);
+	}
+	strset_clear(&r->rcptto);
+	strset_clear(&r->to);
+	strset_clear(&r->cc);
+	strlist_clear(&r->fuids);
+	r->has_xoip = false;
+	r->n_path = 0;
+	r->tls = false;
+	r->has_client_activity = false;
+	r->process_smtp_headers = true;
+	r->entity_count = 0;
 }
 
-static void rec_path_add(struct smtp_rec *r, const struct sl_addr *a) {
-  if (r->n_path == r->cap_path) {
-    size_t nc = r->cap_path ? r->cap_path * 2 : 8;
-    struct sl_addr *p = realloc(r->path, nc * sizeof *p);
-    if (!p)
-      return;
-    r->path = p;
-    r->cap_path = nc;
-  }
-  r->path[r->n_path++] = *a;
+static void rec_path_add(struct smtp_rec *r, const struct sl_addr *a)
+{
+	if (r->n_path == r->cap_path) {
+		size_t nc = r->cap_path ? r->cap_path * 2 : 8;
+		struct sl_addr *p = realloc(r->path, nc * sizeof *p);
+		if (!p)
+			return;
+		r->path = p;
+		r->cap_path = nc;
+	}
+	r->path[r->n_path++] = *a;
 }
 
 /* ---- analyzer state ---- */
 
 struct smtp {
-  struct analyzer_ctx *ctx;
+	struct analyzer_ctx *ctx;
 
-  /* Zeek's SMTP_Analyzer. */
-  struct smtp_line lf[2]; /* [is_orig]: the ContentLine support analyzers */
-  bool lines_removed;     /* STARTTLS removed them */
-  enum smtp_state state;
-  int first_cmd, last_replied_cmd, pending_reply;
-  int queue[SMTP_MAX_PENDING_CMDS]; /* pending_cmd_q, a ring */
-  size_t q_head, q_len;
-  bool orig_is_sender;
-  struct mime_parser *mail; /* owned; NULL outside a message */
-  bool mail_orig;
-  bool bdat_on;
-  struct smtp_bdat bdat;
-  bool cur_file;            /* MIME_Mail's cur_entity_id is set */
-  bool weird_nul, weird_cr; /* Connection::FlagEvent: once per connection */
-  bool eof[2];
-  bool remove_pending, removed;
-  bool confirmed;
+	/* Zeek's SMTP_Analyzer. */
+	struct smtp_line lf[2]; /* [is_orig]: the ContentLine support analyzers */
+	bool lines_removed;     /* STARTTLS removed them */
+	enum smtp_state state;
+	int first_cmd, last_replied_cmd, pending_reply;
+	int queue[SMTP_MAX_PENDING_CMDS]; /* pending_cmd_q, a ring */
+	size_t q_head, q_len;
+	bool orig_is_sender;
+	struct mime_parser *mail; /* owned; NULL outside a message */
+	bool mail_orig;
+	bool bdat_on;
+	struct smtp_bdat bdat;
+	bool cur_file;            /* MIME_Mail's cur_entity_id is set */
+	bool weird_nul, weird_cr; /* Connection::FlagEvent: once per connection */
+	bool eof[2];
+	bool remove_pending, removed;
+	bool confirmed;
 
-  /* The script's SMTP::State (c$smtp_state). */
-  bool has_helo;
-  struct buf helo; /* owned */
-  uint64_t messages_transferred, mime_depth, invalid_transactions;
-  bool trans_mail_from_seen, trans_rcpt_to_seen, bdat_last_observed;
-  bool analyzer_id; /* c$smtp_state?$analyzer_id */
+	/* The script's SMTP::State (c$smtp_state). */
+	bool has_helo;
+	struct buf helo; /* owned */
+	uint64_t messages_transferred, mime_depth, invalid_transactions;
+	bool trans_mail_from_seen, trans_rcpt_to_seen, bdat_last_observed;
+	bool analyzer_id; /* c$smtp_state?$analyzer_id */
 
-  /* c$smtp */
-  bool has_rec;
-  struct smtp_rec rec;
+	/* c$smtp */
+	bool has_rec;
+	struct smtp_rec rec;
 };
 
-static const struct siphash_key *table_key(struct smtp *s) {
-  return uid_gen_table_key(analyzer_uids(s->ctx));
+static const struct siphash_key *table_key(struct smtp *s)
+{
+	return uid_gen_table_key(analyzer_uids(s->ctx));
 }
 
 /* ---- helpers exposed for tests ---- */
 
-size_t smtp_format_time(double t, char out[SMTP_TIME_TEXT_MAX]) {
-  /* util::double_to_str(d, 6, no_exp=false) + ODesc's ".0". */
-  int n;
-  if (isnan(t))
-    return (size_t)snprintf(out, SMTP_TIME_TEXT_MAX, "nan");
-  double a = fabs(t);
-  if (a > 2147483647.0 || (a < 1e-6 && a != 0.0)) {
-    /* std::to_chars shortest (scientific / general): the shortest
-     * %.*e that reads back the same value. */
-    for (int p = 0; p <= 17; p++) {
-      n = snprintf(out, SMTP_TIME_TEXT_MAX, a > 2147483647.0 ? "%.*e" : "%.*g",
-                   p, t);
-      if (strtod(out, NULL) == t)
-        break;
-    }
-    return strlen(out);
-  }
-  if (t == 0.0)
-    t = 0.0; /* -0.0 prints as 0 */
-  n = snprintf(out, SMTP_TIME_TEXT_MAX, "%.6f", t);
-  if (n < 0)
-    return 0;
-  char *last = out + n - 1;
-  while (*last == '0')
-    last--;
-  if (*last != '.')
-    last++;
-  *last = '\0';
-  size_t len = (size_t)(last - out);
-  if (fabs(t - nearbyint(t)) < 1e-9 && isfinite(t) && !strchr(out, 'e') &&
-      len + 3 <= SMTP_TIME_TEXT_MAX) {
-    memcpy(out + len, ".0", 3);
-    len += 2;
-  }
-  return len;
+size_t smtp_format_time(double t, char out[SMTP_TIME_TEXT_MAX])
+{
+	/* util::double_to_str(d, 6, no_exp=false) + ODesc's ".0". */
+	int n;
+	if (isnan(t))
+		return (size_t)snprintf(out, SMTP_TIME_TEXT_MAX, "nan");
+	double a = fabs(t);
+	if (a > 2147483647.0 || (a < 1e-6 && a != 0.0)) {
+		/* std::to_chars shortest (scientific / general): the shortest
+		 * %.*e that reads back the same value. */
+		for (int p = 0; p <= 17; p++) {
+			n = snprintf(out, SMTP_TIME_TEXT_MAX, a > 2147483647.0 ? "%.*e" : "%.*g", p,
+				     t);
+			if (strtod(out, NULL) == t)
+				break;
+		}
+		return strlen(out);
+	}
+	if (t == 0.0)
+		t = 0.0; /* -0.0 prints as 0 */
+	n = snprintf(out, SMTP_TIME_TEXT_MAX, "%.6f", t);
+	if (n < 0)
+		return 0;
+	char *last = out + n - 1;
+	while (*last == '0')
+		last--;
+	if (*last != '.')
+		last++;
+	*last = '\0';
+	size_t len = (size_t)(last - out);
+	if (fabs(t - nearbyint(t)) < 1e-9 && isfinite(t) && !strchr(out, 'e') &&
+	    len + 3 <= SMTP_TIME_TEXT_MAX) {
+		memcpy(out + len, ".0", 3);
+		len += 2;
+	}
+	return len;
 }
 
-size_t smtp_file_handle(double start_time, uint64_t trans_depth,
-                        uint64_t mime_depth, char *out, size_t cap) {
-  char ts[SMTP_TIME_TEXT_MAX];
-  smtp_format_time(start_time, ts);
-  /* The empty string between the two counts is rfc822_msg_fuid, unset
-   * unless SMTP::enable_rfc822_msg_file_analysis (off in every mode). */
-  int n = snprintf(out, cap, "Analyzer::ANALYZER_SMTP%s%" PRIu64 "%s%" PRIu64,
-                   ts, trans_depth, "", mime_depth);
-  if (n < 0)
-    return 0;
-  return (size_t)n < cap ? (size_t)n : (cap ? cap - 1 : 0);
+size_t smtp_file_handle(double start_time, uint64_t trans_depth, uint64_t mime_depth, char *out,
+			size_t cap)
+{
+	char ts[SMTP_TIME_TEXT_MAX];
+	smtp_format_time(start_time, ts);
+	/* The empty string between the two counts is rfc822_msg_fuid, unset
+	 * unless SMTP::enable_rfc822_msg_file_analysis (off in every mode). */
+	int n = snprintf(out, cap, "Analyzer::ANALYZER_SMTP%s%" PRIu64 "%s%" PRIu64, ts,
+			 trans_depth, "", mime_depth);
+	if (n < 0)
+		return 0;
+	return (size_t)n < cap ? (size_t)n : (cap ? cap - 1 : 0);
 }
 
-void smtp_file_id(const struct uid_gen *uids, double start_time,
-                  uint64_t trans_depth, uint64_t mime_depth,
-                  char out[UID_TEXT_MAX]) {
-  char h[128];
-  size_t n = smtp_file_handle(start_time, trans_depth, mime_depth, h, sizeof h);
-  uid_file_id(uids, h, n, out);
+void smtp_file_id(const struct uid_gen *uids, double start_time, uint64_t trans_depth,
+		  uint64_t mime_depth, char out[UID_TEXT_MAX])
+{
+	char h[128];
+	size_t n = smtp_file_handle(start_time, trans_depth, mime_depth, h, sizeof h);
+	uid_file_id(uids, h, n, out);
 }
 
 /* /^[[:space:]]*220[[:space:]-]/ */
-bool smtp_dpd_server(const uint8_t *p, size_t n) {
-  size_t i = 0;
-  while (i < n && isspace(p[i]))
-    i++;
-  return n - i >= 4 && memcmp(p + i, "220", 3) == 0 &&
-         (isspace(p[i + 3]) || p[i + 3] == '-');
+bool smtp_dpd_server(const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n && isspace(p[i]))
+		i++;
+	return n - i >= 4 && memcmp(p + i, "220", 3) == 0 && (isspace(p[i + 3]) || p[i + 3] == '-');
 }
 
 /* /(|.*[\n\r])[[:space:]]*([hH][eE][lL][oO]|[eE][hH][lL][oO])/ */
-bool smtp_dpd_client(const uint8_t *p, size_t n) {
-  for (size_t start = 0; start <= n; start++) {
-    if (start > 0 && p[start - 1] != '\r' && p[start - 1] != '\n')
-      continue;
-    size_t i = start;
-    while (i < n && isspace(p[i]))
-      i++;
-    if (n - i >= 4 && (strncasecmp((const char *)p + i, "helo", 4) == 0 ||
-                       strncasecmp((const char *)p + i, "ehlo", 4) == 0))
-      return true;
-  }
-  return false;
+bool smtp_dpd_client(const uint8_t *p, size_t n)
+{
+	for (size_t start = 0; start <= n; start++) {
+		if (start > 0 && p[start - 1] != '\r' && p[start - 1] != '\n')
+			continue;
+		size_t i = start;
+		while (i < n && isspace(p[i]))
+			i++;
+		if (n - i >= 4 && (strncasecmp((const char *)p + i, "helo", 4) == 0 ||
+				   strncasecmp((const char *)p + i, "ehlo", 4) == 0))
+			return true;
+	}
+	return false;
 }
 
-static bool smtp_dpd_match(const uint8_t *orig, size_t orig_n,
-                           const uint8_t *resp, size_t resp_n) {
-  /* dpd_smtp_client requires the reverse dpd_smtp_server. */
-  return smtp_dpd_server(resp, resp_n) && smtp_dpd_client(orig, orig_n);
+static bool smtp_dpd_match(const uint8_t *orig, size_t orig_n, const uint8_t *resp, size_t resp_n)
+{
+	/* dpd_smtp_client requires the reverse dpd_smtp_server. */
+	return smtp_dpd_server(resp, resp_n) && smtp_dpd_client(orig, orig_n);
 }
 
 /* ---- the log ---- */
@@ -458,439 +475,455 @@ static const struct log_field smtp_fields[] = {
 
 const struct log_schema smtp_schema = {"smtp", smtp_fields, SMTP_N_FIELDS};
 
-static struct log_value opt_value(const struct opt_str *o) {
-  struct log_value v = {.present = o->present};
-  if (o->present) {
-    v.u.str.p = o->v.data ? (const char *)o->v.data : "";
-    v.u.str.n = o->v.len;
-  }
-  return v;
+static struct log_value opt_value(const struct opt_str *o)
+{
+	struct log_value v = {.present = o->present};
+	if (o->present) {
+		v.u.str.p = o->v.data ? (const char *)o->v.data : "";
+		v.u.str.n = o->v.len;
+	}
+	return v;
 }
 
 /* Fills items (room for set->hist.n) in print order. */
-static struct log_value set_value(struct smtp *s, const struct strset *set,
-                                  struct log_value *items, size_t *order) {
-  struct log_value v = {.present = set->present};
-  if (!set->present)
-    return v;
-  size_t n = strlist_order(&set->hist, table_key(s), order);
-  for (size_t i = 0; i < n; i++) {
-    struct bytes b = strlist_get(&set->hist, order[i]);
-    items[i].present = true;
-    items[i].u.str.p = (const char *)b.p;
-    items[i].u.str.n = b.n;
-  }
-  v.u.list.items = items;
-  v.u.list.n = n;
-  return v;
+static struct log_value set_value(struct smtp *s, const struct strset *set, struct log_value *items,
+				  size_t *order)
+{
+	struct log_value v = {.present = set->present};
+	if (!set->present)
+		return v;
+	size_t n = strlist_order(&set->hist, table_key(s), order);
+	for (size_t i = 0; i < n; i++) {
+		struct bytes b = strlist_get(&set->hist, order[i]);
+		items[i].present = true;
+		items[i].u.str.p = (const char *)b.p;
+		items[i].u.str.n = b.n;
+	}
+	v.u.list.items = items;
+	v.u.list.n = n;
+	return v;
 }
 
-static void rec_write(struct smtp *s) {
-  struct smtp_rec *r = &s->rec;
-  struct log_stream *ls = analyzer_log(s->ctx, &smtp_schema);
-  if (!ls) {
-    analyzer_log_failed(s->ctx, -ENOMEM, "smtp");
-    return;
-  }
-  const struct analyzer_conn *c = analyzer_conn(s->ctx);
-  const char *uid = analyzer_uid(s->ctx);
-  struct log_value v[SMTP_N_FIELDS];
-  memset(v, 0, sizeof v);
+static void rec_write(struct smtp *s)
+{
+	struct smtp_rec *r = &s->rec;
+	struct log_stream *ls = analyzer_log(s->ctx, &smtp_schema);
+	if (!ls) {
+		analyzer_log_failed(s->ctx, -ENOMEM, "smtp");
+		return;
+	}
+	const struct analyzer_conn *c = analyzer_conn(s->ctx);
+	const char *uid = analyzer_uid(s->ctx);
+	struct log_value v[SMTP_N_FIELDS];
+	memset(v, 0, sizeof v);
 
-  const struct strset *sets[3] = {&r->rcptto, &r->to, &r->cc};
-  struct log_value *items[3] = {NULL, NULL, NULL};
-  size_t *order[3] = {NULL, NULL, NULL};
-  struct log_value *path = calloc(r->n_path ? r->n_path : 1, sizeof *path);
-  struct log_value *fuids = calloc(r->fuids.n ? r->fuids.n : 1, sizeof *fuids);
-  bool ok = path && fuids;
-  for (int k = 0; k < 3 && ok; k++) {
-    size_t n = sets[k]->hist.n ? sets[k]->hist.n : 1;
-    items[k] = calloc(n, sizeof *items[k]);
-    order[k] = calloc(n, sizeof *order[k]);
-    ok = items[k] && order[k];
-  }
-  if (!ok) {
-    analyzer_log_failed(s->ctx, -ENOMEM, "smtp");
-    goto out;
-  }
+	const struct strset *sets[3] = {&r->rcptto, &r->to, &r->cc};
+	struct log_value *items[3] = {NULL, NULL, NULL};
+	size_t *order[3] = {NULL, NULL, NULL};
+	struct log_value *path = calloc(r->n_path ? r->n_path : 1, sizeof *path);
+	struct log_value *fuids = calloc(r->fuids.n ? r->fuids.n : 1, sizeof *fuids);
+	bool ok = path && fuids;
+	for (int k = 0; k < 3 && ok; k++) {
+		size_t n = sets[k]->hist.n ? sets[k]->hist.n : 1;
+		items[k] = calloc(n, sizeof *items[k]);
+		order[k] = calloc(n, sizeof *order[k]);
+		ok = items[k] && order[k];
+	}
+	if (!ok) {
+		analyzer_log_failed(s->ctx, -ENOMEM, "smtp");
+		goto out;
+	}
 
-  size_t i = 0;
-  v[i].present = true;
-  v[i++].u.d = r->ts;
-  v[i].present = true;
-  v[i].u.str.p = uid;
-  v[i++].u.str.n = strlen(uid);
-  v[i].present = true;
-  v[i++].u.addr = c->orig_h;
-  v[i].present = true;
-  v[i++].u.port = c->orig_p;
-  v[i].present = true;
-  v[i++].u.addr = c->resp_h;
-  v[i].present = true;
-  v[i++].u.port = c->resp_p;
-  v[i].present = true;
-  v[i++].u.count = r->trans_depth;
-  v[i++] = opt_value(&r->helo);
-  v[i++] = opt_value(&r->mailfrom);
-  v[i++] = set_value(s, &r->rcptto, items[0], order[0]);
-  v[i++] = opt_value(&r->date);
-  v[i++] = opt_value(&r->from);
-  v[i++] = set_value(s, &r->to, items[1], order[1]);
-  v[i++] = set_value(s, &r->cc, items[2], order[2]);
-  v[i++] = opt_value(&r->reply_to);
-  v[i++] = opt_value(&r->msg_id);
-  v[i++] = opt_value(&r->in_reply_to);
-  v[i++] = opt_value(&r->subject);
-  v[i].present = r->has_xoip;
-  v[i++].u.addr = r->xoip;
-  v[i++] = opt_value(&r->first_received);
-  v[i++] = opt_value(&r->second_received);
-  v[i++] = opt_value(&r->last_reply);
-  for (size_t k = 0; k < r->n_path; k++) {
-    path[k].present = true;
-    path[k].u.addr = r->path[k];
-  }
-  v[i].present = true;
-  v[i].u.list.items = path;
-  v[i++].u.list.n = r->n_path;
-  v[i++] = opt_value(&r->user_agent);
-  v[i].present = true;
-  v[i++].u.b = r->tls;
-  for (size_t k = 0; k < r->fuids.n; k++) {
-    struct bytes b = strlist_get(&r->fuids, k);
-    fuids[k].present = true;
-    fuids[k].u.str.p = (const char *)b.p;
-    fuids[k].u.str.n = b.n;
-  }
-  v[i].present = true;
-  v[i].u.list.items = fuids;
-  v[i++].u.list.n = r->fuids.n;
+	size_t i = 0;
+	v[i].present = true;
+	v[i++].u.d = r->ts;
+	v[i].present = true;
+	v[i].u.str.p = uid;
+	v[i++].u.str.n = strlen(uid);
+	v[i].present = true;
+	v[i++].u.addr = c->orig_h;
+	v[i].present = true;
+	v[i++].u.port = c->orig_p;
+	v[i].present = true;
+	v[i++].u.addr = c->resp_h;
+	v[i].present = true;
+	v[i++].u.port = c->resp_p;
+	v[i].present = true;
+	v[i++].u.count = r->trans_depth;
+	v[i++] = opt_value(&r->helo);
+	v[i++] = opt_value(&r->mailfrom);
+	v[i++] = set_value(s, &r->rcptto, items[0], order[0]);
+	v[i++] = opt_value(&r->date);
+	v[i++] = opt_value(&r->from);
+	v[i++] = set_value(s, &r->to, items[1], order[1]);
+	v[i++] = set_value(s, &r->cc, items[2], order[2]);
+	v[i++] = opt_value(&r->reply_to);
+	v[i++] = opt_value(&r->msg_id);
+	v[i++] = opt_value(&r->in_reply_to);
+	v[i++] = opt_value(&r->subject);
+	v[i].present = r->has_xoip;
+	v[i++].u.addr = r->xoip;
+	v[i++] = opt_value(&r->first_received);
+	v[i++] = opt_value(&r->second_received);
+	v[i++] = opt_value(&r->last_reply);
+	for (size_t k = 0; k < r->n_path; k++) {
+		path[k].present = true;
+		path[k].u.addr = r->path[k];
+	}
+	v[i].present = true;
+	v[i].u.list.items = path;
+	v[i++].u.list.n = r->n_path;
+	v[i++] = opt_value(&r->user_agent);
+	v[i].present = true;
+	v[i++].u.b = r->tls;
+	for (size_t k = 0; k < r->fuids.n; k++) {
+		struct bytes b = strlist_get(&r->fuids, k);
+		fuids[k].present = true;
+		fuids[k].u.str.p = (const char *)b.p;
+		fuids[k].u.str.n = b.n;
+	}
+	v[i].present = true;
+	v[i].u.list.items = fuids;
+	v[i++].u.list.n = r->fuids.n;
 
-  int err = log_stream_write(ls, v);
-  if (err < 0)
-    analyzer_log_failed(s->ctx, err, "smtp");
+	int err = log_stream_write(ls, v);
+	if (err < 0)
+		analyzer_log_failed(s->ctx, err, "smtp");
 out:
-  for (int k = 0; k < 3; k++) {
-    free(items[k]);
-    free(order[k]);
-  }
-  free(path);
-  free(fuids);
+	for (int k = 0; k < 3; k++) {
+		free(items[k]);
+		free(order[k]);
+	}
+	free(path);
+	free(fuids);
 }
 
 /* ---- the script: base/protocols/smtp ---- */
 
 /* new_smtp_log() */
-static void script_new_record(struct smtp *s) {
-  struct smtp_rec *r = &s->rec;
-  const struct analyzer_conn *c = analyzer_conn(s->ctx);
-  rec_reset(r);
-  s->has_rec = true;
-  r->ts = analyzer_time(s->ctx);
-  r->trans_depth = s->messages_transferred + 1;
-  if (s->has_helo)
-    opt_set(&r->helo, s->helo.data, s->helo.len);
-  rec_path_add(r, &c->resp_h);
-  rec_path_add(r, &c->orig_h);
+static void script_new_record(struct smtp *s)
+{
+	struct smtp_rec *r = &s->rec;
+	const struct analyzer_conn *c = analyzer_conn(s->ctx);
+	rec_reset(r);
+	s->has_rec = true;
+	r->ts = analyzer_time(s->ctx);
+	r->trans_depth = s->messages_transferred + 1;
+	if (s->has_helo)
+		opt_set(&r->helo, s->helo.data, s->helo.len);
+	rec_path_add(r, &c->resp_h);
+	rec_path_add(r, &c->orig_h);
 }
 
 /* set_smtp_session(); every SMTP event with a handler draws the UID. */
-static void script_session(struct smtp *s) {
-  analyzer_uid(s->ctx);
-  if (!s->has_rec)
-    script_new_record(s);
+static void script_session(struct smtp *s)
+{
+	analyzer_uid(s->ctx);
+	if (!s->has_rec)
+		script_new_record(s);
 }
 
 /* smtp_message(): the "flush" of §2.5. */
-static void script_flush(struct smtp *s) {
-  if (s->rec.has_client_activity) {
-    rec_write(s);
-    script_new_record(s);
-  }
+static void script_flush(struct smtp *s)
+{
+	if (s->rec.has_client_activity) {
+		rec_write(s);
+		script_new_record(s);
+	}
 }
 
-static void script_invalid_transaction(struct smtp *s) {
-  analyzer_weird(s->ctx, "smtp_mail_transaction_invalid", false);
-  s->invalid_transactions++;
-  if (s->invalid_transactions > SMTP_MAX_INVALID_TRANS && s->analyzer_id) {
-    analyzer_weird(s->ctx, "smtp_excessive_invalid_mail_transactions", true);
-    /* disable_analyzer() takes effect once the packet's events
-     * have run: the rest of this delivery is still parsed. */
-    s->remove_pending = true;
-    s->analyzer_id = false;
-  }
+static void script_invalid_transaction(struct smtp *s)
+{
+	analyzer_weird(s->ctx, "smtp_mail_transaction_invalid", false);
+	s->invalid_transactions++;
+	if (s->invalid_transactions > SMTP_MAX_INVALID_TRANS && s->analyzer_id) {
+		analyzer_weird(s->ctx, "smtp_excessive_invalid_mail_transactions", true);
+		/* disable_analyzer() takes effect once the packet's events
+		 * have run: the rest of this delivery is still parsed. */
+		s->remove_pending = true;
+		s->analyzer_id = false;
+	}
 }
 
-static bool bytes_ieq(struct bytes b, const char *s) {
-  size_t n = strlen(s);
-  return b.n == n && strncasecmp((const char *)b.p, s, n) == 0;
+static bool bytes_ieq(struct bytes b, const char *s)
+{
+	size_t n = strlen(s);
+	return b.n == n && strncasecmp((const char *)b.p, s, n) == 0;
 }
 
 /* The three-set insertion sequence of §2.8 for RCPT TO: arguments. */
-static void script_rcpt(struct smtp *s, struct bytes arg) {
-  struct smtp_rec *r = &s->rec;
-  r->rcptto.present = true;
-  struct strlist a, b;
-  strlist_init(&a, SMTP_SET_HISTORY_MAX);
-  strlist_init(&b, SMTP_SET_HISTORY_MAX);
-  size_t *order = NULL;
-  struct smtp_addr_scan sc;
-  struct bytes m;
-  if (!smtp_addr_scan_email(&sc, arg))
-    analyzer_weird(s->ctx, SMTP_ADDR_WEIRD_FIND_ALL, false);
-  while (smtp_addr_next(&sc, &m))
-    strlist_add(&a, m.p, m.n);
-  order = calloc(a.n ? a.n : 1, sizeof *order);
-  if (!order)
-    goto out;
-  size_t n = strlist_order(&a, table_key(s), order);
-  for (size_t i = 0; i < n; i++) {
-    struct bytes x = strlist_get(&a, order[i]);
-    uint8_t *t = malloc(x.n ? x.n : 1);
-    if (!t)
-      goto out;
-    size_t tn = smtp_addr_clean(x, t);
-    strlist_add(&b, t, tn);
-    free(t);
-  }
-  n = strlist_order(&b, table_key(s), order);
-  for (size_t i = 0; i < n; i++) {
-    if (r->rcptto.members.n >= SMTP_ADDR_MAX_RCPTTO) {
-      analyzer_weird(s->ctx, "smtp_too_many_rcptto_addresses", false);
-      break;
-    }
-    struct bytes x = strlist_get(&b, order[i]);
-    uint8_t *t = malloc(x.n ? x.n : 1);
-    if (!t)
-      goto out;
-    size_t tn = smtp_addr_strip_orcpt(x, t);
-    strset_add(&r->rcptto, t, tn);
-    free(t);
-  }
+static void script_rcpt(struct smtp *s, struct bytes arg)
+{
+	struct smtp_rec *r = &s->rec;
+	r->rcptto.present = true;
+	struct strlist a, b;
+	strlist_init(&a, SMTP_SET_HISTORY_MAX);
+	strlist_init(&b, SMTP_SET_HISTORY_MAX);
+	size_t *order = NULL;
+	struct smtp_addr_scan sc;
+	struct bytes m;
+	if (!smtp_addr_scan_email(&sc, arg))
+		analyzer_weird(s->ctx, SMTP_ADDR_WEIRD_FIND_ALL, false);
+	while (smtp_addr_next(&sc, &m))
+		strlist_add(&a, m.p, m.n);
+	order = calloc(a.n ? a.n : 1, sizeof *order);
+	if (!order)
+		goto out;
+	size_t n = strlist_order(&a, table_key(s), order);
+	for (size_t i = 0; i < n; i++) {
+		struct bytes x = strlist_get(&a, order[i]);
+		uint8_t *t = malloc(x.n ? x.n : 1);
+		if (!t)
+			goto out;
+		size_t tn = smtp_addr_clean(x, t);
+		strlist_add(&b, t, tn);
+		free(t);
+	}
+	n = strlist_order(&b, table_key(s), order);
+	for (size_t i = 0; i < n; i++) {
+		if (r->rcptto.members.n >= SMTP_ADDR_MAX_RCPTTO) {
+			analyzer_weird(s->ctx, "smtp_too_many_rcptto_addresses", false);
+			break;
+		}
+		struct bytes x = strlist_get(&b, order[i]);
+		uint8_t *t = malloc(x.n ? x.n : 1);
+		if (!t)
+			goto out;
+		size_t tn = smtp_addr_strip_orcpt(x, t);
+		strset_add(&r->rcptto, t, tn);
+		free(t);
+	}
 out:
-  free(order);
-  strlist_free(&a);
-  strlist_free(&b);
+	free(order);
+	strlist_free(&a);
+	strlist_free(&b);
 }
 
 /* To:/Cc: values through split_mime_email_addresses(), §2.8. */
-static void script_mime_addrs(struct smtp *s, struct strset *set,
-                              struct bytes value, const char *limit_weird) {
-  set->present = true;
-  struct strlist a, b;
-  strlist_init(&a, SMTP_SET_HISTORY_MAX);
-  strlist_init(&b, SMTP_SET_HISTORY_MAX);
-  struct smtp_addr_scan sc;
-  struct bytes m;
-  if (!smtp_addr_scan_mime(&sc, value))
-    analyzer_weird(s->ctx, SMTP_ADDR_WEIRD_FIND_ALL, false);
-  while (smtp_addr_next(&sc, &m))
-    strlist_add(&a, m.p, m.n);
-  size_t *order = calloc(a.n ? a.n : 1, sizeof *order);
-  if (order) {
-    size_t n = strlist_order(&a, table_key(s), order);
-    for (size_t i = 0; i < n; i++) {
-      struct bytes t = smtp_addr_trim(strlist_get(&a, order[i]));
-      strlist_add(&b, t.p, t.n);
-    }
-    n = strlist_order(&b, table_key(s), order);
-    for (size_t i = 0; i < n; i++) {
-      if (set->members.n >= SMTP_ADDR_MAX_TO) {
-        analyzer_weird(s->ctx, limit_weird, false);
-        break;
-      }
-      struct bytes t = strlist_get(&b, order[i]);
-      strset_add(set, t.p, t.n);
-    }
-  }
-  free(order);
-  strlist_free(&a);
-  strlist_free(&b);
+static void script_mime_addrs(struct smtp *s, struct strset *set, struct bytes value,
+			      const char *limit_weird)
+{
+	set->present = true;
+	struct strlist a, b;
+	strlist_init(&a, SMTP_SET_HISTORY_MAX);
+	strlist_init(&b, SMTP_SET_HISTORY_MAX);
+	struct smtp_addr_scan sc;
+	struct bytes m;
+	if (!smtp_addr_scan_mime(&sc, value))
+		analyzer_weird(s->ctx, SMTP_ADDR_WEIRD_FIND_ALL, false);
+	while (smtp_addr_next(&sc, &m))
+		strlist_add(&a, m.p, m.n);
+	size_t *order = calloc(a.n ? a.n : 1, sizeof *order);
+	if (order) {
+		size_t n = strlist_order(&a, table_key(s), order);
+		for (size_t i = 0; i < n; i++) {
+			struct bytes t = smtp_addr_trim(strlist_get(&a, order[i]));
+			strlist_add(&b, t.p, t.n);
+		}
+		n = strlist_order(&b, table_key(s), order);
+		for (size_t i = 0; i < n; i++) {
+			if (set->members.n >= SMTP_ADDR_MAX_TO) {
+				analyzer_weird(s->ctx, limit_weird, false);
+				break;
+			}
+			struct bytes t = strlist_get(&b, order[i]);
+			strset_add(set, t.p, t.n);
+		}
+	}
+	free(order);
+	strlist_free(&a);
+	strlist_free(&b);
 }
 
 /* event smtp_request (main.zeek). */
-static void script_request(struct smtp *s, const char *cmd, struct bytes arg) {
-  script_session(s);
-  struct smtp_rec *r = &s->rec;
-  if (!strcmp(cmd, "HELO") || !strcmp(cmd, "EHLO")) {
-    buf_reset(&s->helo);
-    buf_append(&s->helo, arg.p, arg.n);
-    s->has_helo = true;
-    opt_set(&r->helo, arg.p, arg.n);
-  } else if (!strcmp(cmd, "RCPT") && smtp_arg_is_rcpt_to(arg)) {
-    script_rcpt(s, arg);
-    r->has_client_activity = true;
-    s->trans_rcpt_to_seen = true;
-    if (!s->trans_mail_from_seen)
-      script_invalid_transaction(s); /* "rcpt to missing mail from" */
-  } else if (!strcmp(cmd, "MAIL") && smtp_arg_is_mail_from(arg)) {
-    script_flush(s);
-    uint8_t *t = malloc(arg.n ? arg.n : 1);
-    if (t) {
-      struct bytes v;
-      bool too_long = false;
-      if (smtp_addr_mailfrom(arg, t, arg.n, &v, &too_long))
-        opt_set(&s->rec.mailfrom, v.p, v.n);
-      else if (too_long)
-        analyzer_weird(s->ctx, SMTP_ADDR_WEIRD_FIND_ALL, false);
-      free(t);
-    }
-    s->rec.has_client_activity = true;
-    s->trans_mail_from_seen = true;
-    s->trans_rcpt_to_seen = false;
-  } else if (!strcmp(cmd, "DATA") || !strcmp(cmd, "BDAT")) {
-    if (!s->trans_rcpt_to_seen)
-      script_invalid_transaction(s); /* "data missing rcpt to" */
-    if (!strcmp(cmd, "BDAT") && smtp_arg_ends_with_last(arg)) {
-      s->trans_mail_from_seen = false;
-      s->trans_rcpt_to_seen = false;
-      s->bdat_last_observed = true;
-    }
-  } else if (!strcmp(cmd, ".")) {
-    s->trans_mail_from_seen = false;
-    s->trans_rcpt_to_seen = false;
-  }
+static void script_request(struct smtp *s, const char *cmd, struct bytes arg)
+{
+	script_session(s);
+	struct smtp_rec *r = &s->rec;
+	if (!strcmp(cmd, "HELO") || !strcmp(cmd, "EHLO")) {
+		buf_reset(&s->helo);
+		buf_append(&s->helo, arg.p, arg.n);
+		s->has_helo = true;
+		opt_set(&r->helo, arg.p, arg.n);
+	} else if (!strcmp(cmd, "RCPT") && smtp_arg_is_rcpt_to(arg)) {
+		script_rcpt(s, arg);
+		r->has_client_activity = true;
+		s->trans_rcpt_to_seen = true;
+		if (!s->trans_mail_from_seen)
+			script_invalid_transaction(s); /* "rcpt to missing mail from" */
+	} else if (!strcmp(cmd, "MAIL") && smtp_arg_is_mail_from(arg)) {
+		script_flush(s);
+		uint8_t *t = malloc(arg.n ? arg.n : 1);
+		if (t) {
+			struct bytes v;
+			bool too_long = false;
+			if (smtp_addr_mailfrom(arg, t, arg.n, &v, &too_long))
+				opt_set(&s->rec.mailfrom, v.p, v.n);
+			else if (too_long)
+				analyzer_weird(s->ctx, SMTP_ADDR_WEIRD_FIND_ALL, false);
+			free(t);
+		}
+		s->rec.has_client_activity = true;
+		s->trans_mail_from_seen = true;
+		s->trans_rcpt_to_seen = false;
+	} else if (!strcmp(cmd, "DATA") || !strcmp(cmd, "BDAT")) {
+		if (!s->trans_rcpt_to_seen)
+			script_invalid_transaction(s); /* "data missing rcpt to" */
+		if (!strcmp(cmd, "BDAT") && smtp_arg_ends_with_last(arg)) {
+			s->trans_mail_from_seen = false;
+			s->trans_rcpt_to_seen = false;
+			s->bdat_last_observed = true;
+		}
+	} else if (!strcmp(cmd, ".")) {
+		s->trans_mail_from_seen = false;
+		s->trans_rcpt_to_seen = false;
+	}
 }
 
 /* event smtp_reply, both priorities. */
-static void script_reply(struct smtp *s, int code, const char *cmd,
-                         struct bytes msg, bool cont) {
-  script_session(s);
-  struct opt_str *lr = &s->rec.last_reply;
-  buf_reset(&lr->v);
-  buf_printf(&lr->v, "%d ", code);
-  buf_append(&lr->v, msg.p, msg.n);
-  lr->present = true;
+static void script_reply(struct smtp *s, int code, const char *cmd, struct bytes msg, bool cont)
+{
+	script_session(s);
+	struct opt_str *lr = &s->rec.last_reply;
+	buf_reset(&lr->v);
+	buf_printf(&lr->v, "%d ", code);
+	buf_append(&lr->v, msg.p, msg.n);
+	lr->present = true;
 
-  if (!strcmp(cmd, ".") ||
-      (!cont && !strcmp(cmd, "BDAT") && s->bdat_last_observed)) {
-    s->messages_transferred++;
-    s->bdat_last_observed = false;
-    script_flush(s);
-    script_new_record(s);
-  }
+	if (!strcmp(cmd, ".") || (!cont && !strcmp(cmd, "BDAT") && s->bdat_last_observed)) {
+		s->messages_transferred++;
+		s->bdat_last_observed = false;
+		script_flush(s);
+		script_new_record(s);
+	}
 }
 
 /* event smtp_starttls. */
-static void script_starttls(struct smtp *s) {
-  analyzer_uid(s->ctx);
-  if (s->has_rec) {
-    s->rec.tls = true;
-    s->rec.has_client_activity = true;
-  }
+static void script_starttls(struct smtp *s)
+{
+	analyzer_uid(s->ctx);
+	if (s->has_rec) {
+		s->rec.tls = true;
+		s->rec.has_client_activity = true;
+	}
 }
 
 /* event analyzer_confirmation_info for SMTP. */
-static void script_confirmed(struct smtp *s) {
-  script_session(s);
-  s->analyzer_id = true;
+static void script_confirmed(struct smtp *s)
+{
+	script_session(s);
+	s->analyzer_id = true;
 }
 
 /* A file is created for the current MIME entity (its first data, or a
  * gap): Zeek asks get_file_handle(), then file_over_new_connection adds
  * the fuid. files.log (source SMTP, depth = mime_depth, filename from the
  * entity, §6.1), hashing and extraction plug in here. */
-static void script_file_new(struct smtp *s) {
-  char fuid[UID_TEXT_MAX];
-  analyzer_uid(s->ctx);
-  smtp_file_id(analyzer_uids(s->ctx), analyzer_conn(s->ctx)->start_time,
-               s->rec.trans_depth, s->mime_depth, fuid);
-  if (s->has_rec && !s->rec.tls)
-    strlist_add(&s->rec.fuids, fuid, strlen(fuid));
+static void script_file_new(struct smtp *s)
+{
+	char fuid[UID_TEXT_MAX];
+	analyzer_uid(s->ctx);
+	smtp_file_id(analyzer_uids(s->ctx), analyzer_conn(s->ctx)->start_time, s->rec.trans_depth,
+		     s->mime_depth, fuid);
+	if (s->has_rec && !s->rec.tls)
+		strlist_add(&s->rec.fuids, fuid, strlen(fuid));
 }
 
 /* ---- MIME callbacks (MIME_Mail -> the script's mime_* handlers) ---- */
 
-static void mime_cb_begin(void *ud, const struct mime_entity *e) {
-  (void)e;
-  struct smtp *s = ud;
-  s->cur_file = false;
-  analyzer_uid(s->ctx);
-  /* entities.zeek, priority 10 (the entity's filename slot lives in
-   * the MIME parser) */
-  s->mime_depth++;
-  /* main.zeek, priority 5 */
-  if (s->has_rec && ++s->rec.entity_count > 1)
-    s->rec.process_smtp_headers = false;
+static void mime_cb_begin(void *ud, const struct mime_entity *e)
+{
+	(void)e;
+	struct smtp *s = ud;
+	s->cur_file = false;
+	analyzer_uid(s->ctx);
+	/* entities.zeek, priority 10 (the entity's filename slot lives in
+	 * the MIME parser) */
+	s->mime_depth++;
+	/* main.zeek, priority 5 */
+	if (s->has_rec && ++s->rec.entity_count > 1)
+		s->rec.process_smtp_headers = false;
 }
 
-static void mime_cb_header(void *ud, const struct mime_entity *e,
-                           struct bytes name, struct bytes value) {
-  (void)e;
-  struct smtp *s = ud;
-  analyzer_uid(s->ctx);
-  if (!s->has_rec || !s->rec.process_smtp_headers)
-    return;
-  struct smtp_rec *r = &s->rec;
-  if (bytes_ieq(name, "MESSAGE-ID")) {
-    opt_set(&r->msg_id, value.p, value.n);
-  } else if (bytes_ieq(name, "RECEIVED")) {
-    if (r->first_received.present)
-      opt_set(&r->second_received, r->first_received.v.data,
-              r->first_received.v.len);
-    opt_set(&r->first_received, value.p, value.n);
-    /* priority 3: the path */
-    struct sl_addr ip;
-    if (smtp_addr_received_ip(value, &ip) &&
-        sl_addr_cmp(&r->path[r->n_path - 1], &ip) != 0) {
-      if (r->n_path >= SMTP_ADDR_MAX_PATH)
-        analyzer_weird(s->ctx, "smtp_max_path_length_exceeded", false);
-      else
-        rec_path_add(r, &ip);
-    }
-  } else if (bytes_ieq(name, "IN-REPLY-TO")) {
-    opt_set(&r->in_reply_to, value.p, value.n);
-  } else if (bytes_ieq(name, "SUBJECT")) {
-    opt_set(&r->subject, value.p, value.n);
-  } else if (bytes_ieq(name, "FROM")) {
-    opt_set(&r->from, value.p, value.n);
-  } else if (bytes_ieq(name, "REPLY-TO")) {
-    opt_set(&r->reply_to, value.p, value.n);
-  } else if (bytes_ieq(name, "DATE")) {
-    opt_set(&r->date, value.p, value.n);
-  } else if (bytes_ieq(name, "TO")) {
-    script_mime_addrs(s, &r->to, value, "smtp_too_many_to_addresses");
-  } else if (bytes_ieq(name, "CC")) {
-    script_mime_addrs(s, &r->cc, value, "smtp_too_many_cc_addresses");
-  } else if (bytes_ieq(name, "X-ORIGINATING-IP")) {
-    struct sl_addr ip;
-    if (smtp_addr_x_originating_ip(value, &ip)) {
-      r->xoip = ip;
-      r->has_xoip = true;
-    }
-  } else if (bytes_ieq(name, "X-MAILER") || bytes_ieq(name, "USER-AGENT") ||
-             bytes_ieq(name, "X-USER-AGENT")) {
-    opt_set(&r->user_agent, value.p, value.n);
-  }
+static void mime_cb_header(void *ud, const struct mime_entity *e, struct bytes name,
+			   struct bytes value)
+{
+	(void)e;
+	struct smtp *s = ud;
+	analyzer_uid(s->ctx);
+	if (!s->has_rec || !s->rec.process_smtp_headers)
+		return;
+	struct smtp_rec *r = &s->rec;
+	if (bytes_ieq(name, "MESSAGE-ID")) {
+		opt_set(&r->msg_id, value.p, value.n);
+	} else if (bytes_ieq(name, "RECEIVED")) {
+		if (r->first_received.present)
+			opt_set(&r->second_received, r->first_received.v.data,
+				r->first_received.v.len);
+		opt_set(&r->first_received, value.p, value.n);
+		/* priority 3: the path */
+		struct sl_addr ip;
+		if (smtp_addr_received_ip(value, &ip) &&
+		    sl_addr_cmp(&r->path[r->n_path - 1], &ip) != 0) {
+			if (r->n_path >= SMTP_ADDR_MAX_PATH)
+				analyzer_weird(s->ctx, "smtp_max_path_length_exceeded", false);
+			else
+				rec_path_add(r, &ip);
+		}
+	} else if (bytes_ieq(name, "IN-REPLY-TO")) {
+		opt_set(&r->in_reply_to, value.p, value.n);
+	} else if (bytes_ieq(name, "SUBJECT")) {
+		opt_set(&r->subject, value.p, value.n);
+	} else if (bytes_ieq(name, "FROM")) {
+		opt_set(&r->from, value.p, value.n);
+	} else if (bytes_ieq(name, "REPLY-TO")) {
+		opt_set(&r->reply_to, value.p, value.n);
+	} else if (bytes_ieq(name, "DATE")) {
+		opt_set(&r->date, value.p, value.n);
+	} else if (bytes_ieq(name, "TO")) {
+		script_mime_addrs(s, &r->to, value, "smtp_too_many_to_addresses");
+	} else if (bytes_ieq(name, "CC")) {
+		script_mime_addrs(s, &r->cc, value, "smtp_too_many_cc_addresses");
+	} else if (bytes_ieq(name, "X-ORIGINATING-IP")) {
+		struct sl_addr ip;
+		if (smtp_addr_x_originating_ip(value, &ip)) {
+			r->xoip = ip;
+			r->has_xoip = true;
+		}
+	} else if (bytes_ieq(name, "X-MAILER") || bytes_ieq(name, "USER-AGENT") ||
+		   bytes_ieq(name, "X-USER-AGENT")) {
+		opt_set(&r->user_agent, value.p, value.n);
+	}
 }
 
-static void mime_cb_data(void *ud, const struct mime_entity *e,
-                         const uint8_t *p, size_t n) {
-  (void)e;
-  (void)p;
-  struct smtp *s = ud;
-  if (n == 0)
-    return;
-  if (!s->cur_file) {
-    s->cur_file = true;
-    script_file_new(s);
-  }
-  /* file data (files.log seen_bytes, mime type, hashes) plugs in here */
+static void mime_cb_data(void *ud, const struct mime_entity *e, const uint8_t *p, size_t n)
+{
+	(void)e;
+	(void)p;
+	struct smtp *s = ud;
+	if (n == 0)
+		return;
+	if (!s->cur_file) {
+		s->cur_file = true;
+		script_file_new(s);
+	}
+	/* file data (files.log seen_bytes, mime type, hashes) plugs in here */
 }
 
-static void mime_cb_end(void *ud, const struct mime_entity *e) {
-  (void)e;
-  struct smtp *s = ud;
-  analyzer_uid(s->ctx);
-  /* the entity's file ends here (files.log line) */
-  s->cur_file = false;
+static void mime_cb_end(void *ud, const struct mime_entity *e)
+{
+	(void)e;
+	struct smtp *s = ud;
+	analyzer_uid(s->ctx);
+	/* the entity's file ends here (files.log line) */
+	s->cur_file = false;
 }
 
-static void mime_cb_weird(void *ud, const char *name, const char *addl,
-                          bool limit) {
-  (void)addl;
-  struct smtp *s = ud;
-  analyzer_weird(s->ctx, name, limit);
+static void mime_cb_weird(void *ud, const char *name, const char *addl, bool limit)
+{
+	(void)addl;
+	struct smtp *s = ud;
+	analyzer_weird(s->ctx, name, limit);
 }
 
 static const struct mime_callbacks mime_cbs = {
@@ -903,470 +936,485 @@ static const struct mime_callbacks mime_cbs = {
 
 /* ---- the analyzer: Zeek's SMTP_Analyzer ---- */
 
-static void smtp_request_event(struct smtp *s, const char *cmd,
-                               struct bytes arg) {
-  /* AnalyzerConfirmation() raises its event once per instance. */
-  if (!s->confirmed) {
-    s->confirmed = true;
-    analyzer_confirm(s->ctx);
-    script_confirmed(s);
-  }
-  script_request(s, cmd, arg);
+static void smtp_request_event(struct smtp *s, const char *cmd, struct bytes arg)
+{
+	/* AnalyzerConfirmation() raises its event once per instance. */
+	if (!s->confirmed) {
+		s->confirmed = true;
+		analyzer_confirm(s->ctx);
+		script_confirmed(s);
+	}
+	script_request(s, cmd, arg);
 }
 
-static void bdat_sink(void *ud, const struct smtp_bdat_line *line) {
-  struct smtp *s = ud;
-  switch (line->weird) {
-  case SMTP_BDAT_W_LF_ONLY:
-    analyzer_weird(s->ctx, "smtp_bdat_line_lf_only", false);
-    break;
-  case SMTP_BDAT_W_CR_ONLY:
-    analyzer_weird(s->ctx, "smtp_bdat_line_cr_only", false);
-    break;
-  case SMTP_BDAT_W_TOO_LONG:
-    analyzer_weird(s->ctx, "smtp_bdat_line_too_long", false);
-    break;
-  case SMTP_BDAT_W_UNDELIVERED:
-    analyzer_weird(s->ctx, "smtp_bdat_undelivered_at_done", false);
-    break;
-  default:
-    break;
-  }
-  if (s->mail)
-    mime_feed_line(s->mail, line->data.p, line->data.n, line->crlf);
+static void bdat_sink(void *ud, const struct smtp_bdat_line *line)
+{
+	struct smtp *s = ud;
+	switch (line->weird) {
+	case SMTP_BDAT_W_LF_ONLY:
+		analyzer_weird(s->ctx, "smtp_bdat_line_lf_only", false);
+		break;
+	case SMTP_BDAT_W_CR_ONLY:
+		analyzer_weird(s->ctx, "smtp_bdat_line_cr_only", false);
+		break;
+	case SMTP_BDAT_W_TOO_LONG:
+		analyzer_weird(s->ctx, "smtp_bdat_line_too_long", false);
+		break;
+	case SMTP_BDAT_W_UNDELIVERED:
+		analyzer_weird(s->ctx, "smtp_bdat_undelivered_at_done", false);
+		break;
+	default:
+		break;
+	}
+	if (s->mail)
+		mime_feed_line(s->mail, line->data.p, line->data.n, line->crlf);
 }
 
-static void begin_data(struct smtp *s, bool is_orig, enum smtp_state st) {
-  s->state = st;
-  if (s->mail) {
-    analyzer_weird(s->ctx, "smtp_nested_mail_transaction", false);
-    mime_end(s->mail);
-    mime_free(s->mail);
-    free(s->mail);
-    s->mail = NULL;
-  }
-  s->mail = malloc(sizeof *s->mail);
-  if (!s->mail)
-    return;
-  s->mail_orig = is_orig;
-  s->cur_file = false;
-  mime_init(s->mail, &mime_cbs, s);
+static void begin_data(struct smtp *s, bool is_orig, enum smtp_state st)
+{
+	s->state = st;
+	if (s->mail) {
+		analyzer_weird(s->ctx, "smtp_nested_mail_transaction", false);
+		mime_end(s->mail);
+		mime_free(s->mail);
+		free(s->mail);
+		s->mail = NULL;
+	}
+	s->mail = malloc(sizeof *s->mail);
+	if (!s->mail)
+		return;
+	s->mail_orig = is_orig;
+	s->cur_file = false;
+	mime_init(s->mail, &mime_cbs, s);
 }
 
-static void end_data(struct smtp *s) {
-  if (s->bdat_on) {
-    if (smtp_bdat_remaining(&s->bdat) > 0) {
-      analyzer_weird(s->ctx, "smtp_bdat_remaining_at_end_data", false);
-      smtp_line_set_raw(&s->lf[0], 0);
-      smtp_line_set_raw(&s->lf[1], 0);
-    }
-    smtp_bdat_done(&s->bdat, bdat_sink, s);
-    smtp_bdat_free(&s->bdat);
-    s->bdat_on = false;
-  }
-  if (!s->mail) {
-    analyzer_weird(s->ctx, "smtp_unmatched_end_of_data", false);
-    return;
-  }
-  mime_end(s->mail);
-  mime_free(s->mail);
-  free(s->mail);
-  s->mail = NULL;
+static void end_data(struct smtp *s)
+{
+	if (s->bdat_on) {
+		if (smtp_bdat_remaining(&s->bdat) > 0) {
+			analyzer_weird(s->ctx, "smtp_bdat_remaining_at_end_data", false);
+			smtp_line_set_raw(&s->lf[0], 0);
+			smtp_line_set_raw(&s->lf[1], 0);
+		}
+		smtp_bdat_done(&s->bdat, bdat_sink, s);
+		smtp_bdat_free(&s->bdat);
+		s->bdat_on = false;
+	}
+	if (!s->mail) {
+		analyzer_weird(s->ctx, "smtp_unmatched_end_of_data", false);
+		return;
+	}
+	mime_end(s->mail);
+	mime_free(s->mail);
+	free(s->mail);
+	s->mail = NULL;
 }
 
-static void start_tls(struct smtp *s) {
-  s->state = ST_IN_TLS;
-  s->lines_removed = true;
-  /* The SSL child analyzer is created here and gets every later byte
-   * of both directions (§1.8); until it exists they are ignored. */
-  script_starttls(s);
+static void start_tls(struct smtp *s)
+{
+	s->state = ST_IN_TLS;
+	s->lines_removed = true;
+	/* The SSL child analyzer is created here and gets every later byte
+	 * of both directions (§1.8); until it exists they are ignored. */
+	script_starttls(s);
 }
 
-static void update_state(struct smtp *s, int cmd, int reply, bool is_orig) {
-  enum smtp_state st = s->state;
-  switch (cmd) {
-  case SMTP_CMD_CONN_ESTABLISHMENT:
-    if (reply == 0)
-      s->state = ST_INITIATED;
-    else if (reply == 421 || reply == 554)
-      s->state = ST_NOT_AVAILABLE;
-    break;
-  case SMTP_CMD_EHLO:
-  case SMTP_CMD_HELO:
-    if (reply == 0)
-      s->state = ST_READY;
-    else if (reply == 421 || reply == 500 || reply == 501 || reply == 504 ||
-             reply == 550)
-      s->state = ST_INITIATED;
-    break;
-  case SMTP_CMD_MAIL:
-  case SMTP_CMD_SEND:
-  case SMTP_CMD_SOML:
-  case SMTP_CMD_SAML:
-    switch (reply) {
-    case 0:
-      s->state = ST_MAIL_OK;
-      break;
-    case 421:
-    case 451:
-    case 452:
-    case 500:
-    case 501:
-    case 503:
-    case 550:
-    case 552:
-    case 553:
-      if (s->state != ST_IN_DATA)
-        s->state = ST_READY;
-      break;
-    default:
-      break;
-    }
-    break;
-  case SMTP_CMD_RCPT:
-    if (reply == 0)
-      s->state = ST_RCPT_OK;
-    break;
-  case SMTP_CMD_DATA:
-    if (reply == 0) {
-      begin_data(s, is_orig, ST_IN_DATA);
-    } else if (reply == 354) {
-    } else if (reply == 421) {
-      if (s->state == ST_IN_DATA)
-        end_data(s);
-      s->state = ST_QUIT;
-    } else {
-      if (s->state == ST_IN_DATA)
-        end_data(s);
-      s->state = ST_READY;
-    }
-    break;
-  case SMTP_CMD_BDAT:
-    if (reply == 0)
-      s->state = ST_IN_BDAT;
-    break;
-  case SMTP_CMD_END_OF_DATA:
-    if (reply == 0) {
-      end_data(s);
-      s->state = ST_AFTER_DATA;
-    }
-    if (reply > 0)
-      s->state = ST_READY;
-    break;
-  case SMTP_CMD_RSET:
-    if (reply == 0)
-      s->state = ST_READY;
-    break;
-  case SMTP_CMD_QUIT:
-    if (reply == 0)
-      s->state = ST_QUIT;
-    break;
-  case SMTP_CMD_AUTH:
-  case SMTP_CMD_AUTH_ANSWER:
-    if (reply == 334)
-      s->state = ST_IN_AUTH;
-    else if (reply != 0)
-      s->state = ST_INITIATED;
-    break;
-  case SMTP_CMD_TURN:
-    if (reply == 250) {
-      s->orig_is_sender = !s->orig_is_sender;
-      s->state = ST_CONNECTED;
-    }
-    break;
-  case SMTP_CMD_STARTTLS:
-  case SMTP_CMD_X_ANONYMOUSTLS:
-    if (reply == 220)
-      start_tls(s);
-    break;
-  default:
-    if (st == ST_GAP_RECOVERY && reply == 354)
-      begin_data(s, is_orig, ST_IN_DATA);
-    break;
-  }
+static void update_state(struct smtp *s, int cmd, int reply, bool is_orig)
+{
+	enum smtp_state st = s->state;
+	switch (cmd) {
+	case SMTP_CMD_CONN_ESTABLISHMENT:
+		if (reply == 0)
+			s->state = ST_INITIATED;
+		else if (reply == 421 || reply == 554)
+			s->state = ST_NOT_AVAILABLE;
+		break;
+	case SMTP_CMD_EHLO:
+	case SMTP_CMD_HELO:
+		if (reply == 0)
+			s->state = ST_READY;
+		else if (reply == 421 || reply == 500 || reply == 501 || reply == 504 ||
+			 reply == 550)
+			s->state = ST_INITIATED;
+		break;
+	case SMTP_CMD_MAIL:
+	case SMTP_CMD_SEND:
+	case SMTP_CMD_SOML:
+	case SMTP_CMD_SAML:
+		switch (reply) {
+		case 0:
+			s->state = ST_MAIL_OK;
+			break;
+		case 421:
+		case 451:
+		case 452:
+		case 500:
+		case 501:
+		case 503:
+		case 550:
+		case 552:
+		case 553:
+			if (s->state != ST_IN_DATA)
+				s->state = ST_READY;
+			break;
+		default:
+			break;
+		}
+		break;
+	case SMTP_CMD_RCPT:
+		if (reply == 0)
+			s->state = ST_RCPT_OK;
+		break;
+	case SMTP_CMD_DATA:
+		if (reply == 0) {
+			begin_data(s, is_orig, ST_IN_DATA);
+		} else if (reply == 354) {
+		} else if (reply == 421) {
+			if (s->state == ST_IN_DATA)
+				end_data(s);
+			s->state = ST_QUIT;
+		} else {
+			if (s->state == ST_IN_DATA)
+				end_data(s);
+			s->state = ST_READY;
+		}
+		break;
+	case SMTP_CMD_BDAT:
+		if (reply == 0)
+			s->state = ST_IN_BDAT;
+		break;
+	case SMTP_CMD_END_OF_DATA:
+		if (reply == 0) {
+			end_data(s);
+			s->state = ST_AFTER_DATA;
+		}
+		if (reply > 0)
+			s->state = ST_READY;
+		break;
+	case SMTP_CMD_RSET:
+		if (reply == 0)
+			s->state = ST_READY;
+		break;
+	case SMTP_CMD_QUIT:
+		if (reply == 0)
+			s->state = ST_QUIT;
+		break;
+	case SMTP_CMD_AUTH:
+	case SMTP_CMD_AUTH_ANSWER:
+		if (reply == 334)
+			s->state = ST_IN_AUTH;
+		else if (reply != 0)
+			s->state = ST_INITIATED;
+		break;
+	case SMTP_CMD_TURN:
+		if (reply == 250) {
+			s->orig_is_sender = !s->orig_is_sender;
+			s->state = ST_CONNECTED;
+		}
+		break;
+	case SMTP_CMD_STARTTLS:
+	case SMTP_CMD_X_ANONYMOUSTLS:
+		if (reply == 220)
+			start_tls(s);
+		break;
+	default:
+		if (st == ST_GAP_RECOVERY && reply == 354)
+			begin_data(s, is_orig, ST_IN_DATA);
+		break;
+	}
 }
 
-static void new_cmd(struct smtp *s, int code) {
-  /* Zeek always assumes pipelining. */
-  if (s->first_cmd < 0) {
-    s->first_cmd = code;
-    return;
-  }
-  if (s->q_len == SMTP_MAX_PENDING_CMDS) {
-    analyzer_weird(s->ctx, "smtp_excessive_pending_cmds", false);
-    s->q_len = 0;
-    s->q_head = 0;
-  }
-  s->queue[(s->q_head + s->q_len) % SMTP_MAX_PENDING_CMDS] = code;
-  s->q_len++;
+static void new_cmd(struct smtp *s, int code)
+{
+	/* Zeek always assumes pipelining. */
+	if (s->first_cmd < 0) {
+		s->first_cmd = code;
+		return;
+	}
+	if (s->q_len == SMTP_MAX_PENDING_CMDS) {
+		analyzer_weird(s->ctx, "smtp_excessive_pending_cmds", false);
+		s->q_len = 0;
+		s->q_head = 0;
+	}
+	s->queue[(s->q_head + s->q_len) % SMTP_MAX_PENDING_CMDS] = code;
+	s->q_len++;
 }
 
-static void new_reply(struct smtp *s, int code, bool is_orig) {
-  if (s->state == ST_AFTER_GAP && code > 0) {
-    s->state = ST_GAP_RECOVERY;
-    struct bytes empty = {(const uint8_t *)"", 0};
-    smtp_request_event(s, "(UNKNOWN)", empty);
-  }
-  int cmd = s->first_cmd;
-  s->last_replied_cmd = s->first_cmd;
-  s->first_cmd = -1;
-  if (s->q_len > 0) {
-    s->first_cmd = s->queue[s->q_head];
-    s->q_head = (s->q_head + 1) % SMTP_MAX_PENDING_CMDS;
-    s->q_len--;
-  }
-  update_state(s, cmd, code, is_orig);
+static void new_reply(struct smtp *s, int code, bool is_orig)
+{
+	if (s->state == ST_AFTER_GAP && code > 0) {
+		s->state = ST_GAP_RECOVERY;
+		struct bytes empty = {(const uint8_t *)"", 0};
+		smtp_request_event(s, "(UNKNOWN)", empty);
+	}
+	int cmd = s->first_cmd;
+	s->last_replied_cmd = s->first_cmd;
+	s->first_cmd = -1;
+	if (s->q_len > 0) {
+		s->first_cmd = s->queue[s->q_head];
+		s->q_head = (s->q_head + 1) % SMTP_MAX_PENDING_CMDS;
+		s->q_len--;
+	}
+	update_state(s, cmd, code, is_orig);
 }
 
 /* Returns true when the BDAT argument is valid and the chunk started. */
-static bool process_bdat_arg(struct smtp *s, struct bytes arg, bool is_orig) {
-  struct smtp_bdat_arg ba;
-  int st = smtp_bdat_arg_parse(arg.p, arg.n, &ba);
-  if (st != SMTP_BDAT_ARG_OK) {
-    analyzer_weird(s->ctx, smtp_bdat_arg_weird(st), false);
-    return false;
-  }
-  smtp_line_set_raw(&s->lf[is_orig], ba.size);
-  if (!s->bdat_on) {
-    begin_data(s, is_orig, ST_IN_BDAT);
-    smtp_bdat_init(&s->bdat, 0);
-    s->bdat_on = true;
-  }
-  smtp_bdat_chunk(&s->bdat, ba.size, ba.last);
-  return true;
+static bool process_bdat_arg(struct smtp *s, struct bytes arg, bool is_orig)
+{
+	struct smtp_bdat_arg ba;
+	int st = smtp_bdat_arg_parse(arg.p, arg.n, &ba);
+	if (st != SMTP_BDAT_ARG_OK) {
+		analyzer_weird(s->ctx, smtp_bdat_arg_weird(st), false);
+		return false;
+	}
+	smtp_line_set_raw(&s->lf[is_orig], ba.size);
+	if (!s->bdat_on) {
+		begin_data(s, is_orig, ST_IN_BDAT);
+		smtp_bdat_init(&s->bdat, 0);
+		s->bdat_on = true;
+	}
+	smtp_bdat_chunk(&s->bdat, ba.size, ba.last);
+	return true;
 }
 
-static void process_line(struct smtp *s, bool is_orig, const uint8_t *p,
-                         size_t n) {
-  bool is_sender = s->orig_is_sender ? is_orig : !is_orig;
-  if (is_sender) {
-    int code = -1;
-    const char *name = NULL;
-    size_t word_len = 0;
-    struct bytes arg = {p, n};
-    if (s->state == ST_AFTER_GAP) {
-      /* Zeek keeps the line (line_after_gap) but never uses it. */
-    } else if (s->state == ST_IN_DATA && n == 1 && p[0] == '.') {
-      name = SMTP_REQUEST_END_OF_DATA;
-      word_len = 1;
-      code = SMTP_CMD_END_OF_DATA;
-      arg.p = p + 1;
-      arg.n = 0;
-      new_cmd(s, code);
-    } else if (s->state == ST_IN_DATA) {
-      if (n > 0 && p[0] == '.') {
-        p++;
-        n--;
-      }
-      if (!s->mail)
-        begin_data(s, is_orig, ST_IN_DATA);
-      if (s->mail)
-        mime_feed_line(s->mail, p, n, true);
-    } else if (s->state == ST_IN_AUTH) {
-      name = SMTP_REQUEST_AUTH_ANSWER;
-      word_len = 2;
-      code = SMTP_CMD_AUTH_ANSWER;
-      new_cmd(s, code);
-    } else {
-      struct smtp_request rq;
-      code = smtp_cmd_parse(p, n, &rq);
-      if (code != SMTP_CMD_UNKNOWN) {
-        name = rq.name;
-        word_len = rq.word.n;
-        arg = rq.arg;
-        new_cmd(s, code);
-      }
-    }
-    if (code >= 0) {
-      if (code == SMTP_CMD_END_OF_DATA)
-        update_state(s, code, 0, is_orig);
-      if (word_len > 0 || arg.n > 0)
-        smtp_request_event(s, name, arg);
-      bool do_update = code != SMTP_CMD_END_OF_DATA;
-      if (code == SMTP_CMD_BDAT) {
-        do_update = process_bdat_arg(s, arg, is_orig);
-      } else if (s->bdat_on) {
-        analyzer_weird(s->ctx, "smtp_missing_bdat_last_chunk", false);
-        end_data(s);
-      }
-      if (do_update)
-        update_state(s, code, 0, is_orig);
-    }
-    return;
-  }
+static void process_line(struct smtp *s, bool is_orig, const uint8_t *p, size_t n)
+{
+	bool is_sender = s->orig_is_sender ? is_orig : !is_orig;
+	if (is_sender) {
+		int code = -1;
+		const char *name = NULL;
+		size_t word_len = 0;
+		struct bytes arg = {p, n};
+		if (s->state == ST_AFTER_GAP) {
+			/* Zeek keeps the line (line_after_gap) but never uses it. */
+		} else if (s->state == ST_IN_DATA && n == 1 && p[0] == '.') {
+			name = SMTP_REQUEST_END_OF_DATA;
+			word_len = 1;
+			code = SMTP_CMD_END_OF_DATA;
+			arg.p = p + 1;
+			arg.n = 0;
+			new_cmd(s, code);
+		} else if (s->state == ST_IN_DATA) {
+			if (n > 0 && p[0] == '.') {
+				p++;
+				n--;
+			}
+			if (!s->mail)
+				begin_data(s, is_orig, ST_IN_DATA);
+			if (s->mail)
+				mime_feed_line(s->mail, p, n, true);
+		} else if (s->state == ST_IN_AUTH) {
+			name = SMTP_REQUEST_AUTH_ANSWER;
+			word_len = 2;
+			code = SMTP_CMD_AUTH_ANSWER;
+			new_cmd(s, code);
+		} else {
+			struct smtp_request rq;
+			code = smtp_cmd_parse(p, n, &rq);
+			if (code != SMTP_CMD_UNKNOWN) {
+				name = rq.name;
+				word_len = rq.word.n;
+				arg = rq.arg;
+				new_cmd(s, code);
+			}
+		}
+		if (code >= 0) {
+			if (code == SMTP_CMD_END_OF_DATA)
+				update_state(s, code, 0, is_orig);
+			if (word_len > 0 || arg.n > 0)
+				smtp_request_event(s, name, arg);
+			bool do_update = code != SMTP_CMD_END_OF_DATA;
+			if (code == SMTP_CMD_BDAT) {
+				do_update = process_bdat_arg(s, arg, is_orig);
+			} else if (s->bdat_on) {
+				analyzer_weird(s->ctx, "smtp_missing_bdat_last_chunk", false);
+				end_data(s);
+			}
+			if (do_update)
+				update_state(s, code, 0, is_orig);
+		}
+		return;
+	}
 
-  struct smtp_reply rp;
-  int code = smtp_reply_parse(p, n, &rp);
-  if (code < 0) {
-    /* Zeek formats the code after setting it to -1. */
-    analyzer_violation(s->ctx, "reply code -1 out of range");
-    return;
-  }
-  if (s->pending_reply && code != s->pending_reply)
-    s->pending_reply = 0;
-  if (!s->pending_reply)
-    new_reply(s, code, is_orig);
-  s->pending_reply = rp.cont ? code : 0;
-  script_reply(s, code, smtp_cmd_reply_name(s->last_replied_cmd), rp.text,
-               s->pending_reply > 0);
-  /* ProcessExtension(PIPELINING): pipelining is always on already. */
+	struct smtp_reply rp;
+	int code = smtp_reply_parse(p, n, &rp);
+	if (code < 0) {
+		/* Zeek formats the code after setting it to -1. */
+		analyzer_violation(s->ctx, "reply code -1 out of range");
+		return;
+	}
+	if (s->pending_reply && code != s->pending_reply)
+		s->pending_reply = 0;
+	if (!s->pending_reply)
+		new_reply(s, code, is_orig);
+	s->pending_reply = rp.cont ? code : 0;
+	script_reply(s, code, smtp_cmd_reply_name(s->last_replied_cmd), rp.text,
+		     s->pending_reply > 0);
+	/* ProcessExtension(PIPELINING): pipelining is always on already. */
 }
 
 /* SMTP_Analyzer::DeliverStream for one line or raw piece. */
-static void deliver_piece(struct smtp *s, bool is_orig, const uint8_t *p,
-                          size_t n) {
-  if (s->state == ST_IN_TLS)
-    return;
-  bool is_sender = s->orig_is_sender ? is_orig : !is_orig;
-  if (n > 0 && is_sender && s->bdat_on) {
-    uint64_t rem = smtp_bdat_remaining(&s->bdat);
-    size_t use = rem < n ? (size_t)rem : n;
-    if (use > 0)
-      smtp_bdat_feed(&s->bdat, p, use, bdat_sink, s);
-    if (smtp_bdat_is_last(&s->bdat) && smtp_bdat_remaining(&s->bdat) == 0)
-      update_state(s, SMTP_CMD_END_OF_DATA, 0, is_orig);
-    p += use;
-    n -= use;
-    if (n == 0)
-      return;
-  }
-  /* Some clients end lines with "\r\r\n". */
-  while (n > 0 && p[n - 1] == '\r')
-    n--;
-  process_line(s, is_orig, p, n);
+static void deliver_piece(struct smtp *s, bool is_orig, const uint8_t *p, size_t n)
+{
+	if (s->state == ST_IN_TLS)
+		return;
+	bool is_sender = s->orig_is_sender ? is_orig : !is_orig;
+	if (n > 0 && is_sender && s->bdat_on) {
+		uint64_t rem = smtp_bdat_remaining(&s->bdat);
+		size_t use = rem < n ? (size_t)rem : n;
+		if (use > 0)
+			smtp_bdat_feed(&s->bdat, p, use, bdat_sink, s);
+		if (smtp_bdat_is_last(&s->bdat) && smtp_bdat_remaining(&s->bdat) == 0)
+			update_state(s, SMTP_CMD_END_OF_DATA, 0, is_orig);
+		p += use;
+		n -= use;
+		if (n == 0)
+			return;
+	}
+	/* Some clients end lines with "\r\r\n". */
+	while (n > 0 && p[n - 1] == '\r')
+		n--;
+	process_line(s, is_orig, p, n);
 }
 
-static void report_line_weirds(struct smtp *s, unsigned w) {
-  if ((w & SMTP_LINE_W_NUL) && !s->weird_nul) {
-    s->weird_nul = true;
-    analyzer_weird(s->ctx, "NUL_in_line", false);
-  }
-  if (w & SMTP_LINE_W_SIZE_EXCEEDED)
-    analyzer_weird(s->ctx, "contentline_size_exceeded", false);
-  if ((w & SMTP_LINE_W_SINGLE_CR) && !s->weird_cr) {
-    s->weird_cr = true;
-    analyzer_weird(s->ctx, "line_terminated_with_single_CR", false);
-  }
+static void report_line_weirds(struct smtp *s, unsigned w)
+{
+	if ((w & SMTP_LINE_W_NUL) && !s->weird_nul) {
+		s->weird_nul = true;
+		analyzer_weird(s->ctx, "NUL_in_line", false);
+	}
+	if (w & SMTP_LINE_W_SIZE_EXCEEDED)
+		analyzer_weird(s->ctx, "contentline_size_exceeded", false);
+	if ((w & SMTP_LINE_W_SINGLE_CR) && !s->weird_cr) {
+		s->weird_cr = true;
+		analyzer_weird(s->ctx, "line_terminated_with_single_CR", false);
+	}
 }
 
-static void apply_pending_removal(struct smtp *s) {
-  if (!s->remove_pending || s->removed)
-    return;
-  s->removed = true;
-  analyzer_remove(s->ctx);
-  /* Removal calls the analyzer's Done(): an open message ends. */
-  if (s->mail)
-    end_data(s);
+static void apply_pending_removal(struct smtp *s)
+{
+	if (!s->remove_pending || s->removed)
+		return;
+	s->removed = true;
+	analyzer_remove(s->ctx);
+	/* Removal calls the analyzer's Done(): an open message ends. */
+	if (s->mail)
+		end_data(s);
 }
 
-static void smtp_deliver(void *state, bool is_orig, const uint8_t *data,
-                         size_t len) {
-  struct smtp *s = state;
-  if (s->removed || s->state == ST_IN_TLS)
-    return;
-  if (s->lines_removed) {
-    /* After STARTTLS and a gap: no line splitter any more, each
-     * delivery is one "line" (§1.8). */
-    deliver_piece(s, is_orig, data, len);
-    apply_pending_removal(s);
-    return;
-  }
-  struct smtp_line *lf = &s->lf[is_orig];
-  struct cursor in = cur_make(data, len);
-  struct smtp_line_out out;
-  int k;
-  while ((k = smtp_line_next(lf, &in, &out)) != SMTP_LINE_NEED_MORE) {
-    if (k < 0)
-      break;
-    report_line_weirds(s, out.weirds);
-    deliver_piece(s, is_orig, out.data.p, out.data.n);
-    if (s->state == ST_IN_TLS || s->lines_removed)
-      break; /* the rest goes to the SSL child */
-  }
-  if (k == SMTP_LINE_NEED_MORE)
-    report_line_weirds(s, out.weirds);
-  apply_pending_removal(s);
+static void smtp_deliver(void *state, bool is_orig, const uint8_t *data, size_t len)
+{
+	struct smtp *s = state;
+	if (s->removed || s->state == ST_IN_TLS)
+		return;
+	if (s->lines_removed) {
+		/* After STARTTLS and a gap: no line splitter any more, each
+		 * delivery is one "line" (§1.8). */
+		deliver_piece(s, is_orig, data, len);
+		apply_pending_removal(s);
+		return;
+	}
+	struct smtp_line *lf = &s->lf[is_orig];
+	struct cursor in = cur_make(data, len);
+	struct smtp_line_out out;
+	int k;
+	while ((k = smtp_line_next(lf, &in, &out)) != SMTP_LINE_NEED_MORE) {
+		if (k < 0)
+			break;
+		report_line_weirds(s, out.weirds);
+		deliver_piece(s, is_orig, out.data.p, out.data.n);
+		if (s->state == ST_IN_TLS || s->lines_removed)
+			break; /* the rest goes to the SSL child */
+	}
+	if (k == SMTP_LINE_NEED_MORE)
+		report_line_weirds(s, out.weirds);
+	apply_pending_removal(s);
 }
 
-static void smtp_gap(void *state, bool is_orig, uint64_t len) {
-  (void)is_orig;
-  struct smtp *s = state;
-  if (s->removed || len == 0)
-    return;
-  if (s->state == ST_IN_DATA || s->state == ST_IN_BDAT) {
-    /* MIME_Mail::Undelivered: the gap goes to the current entity's
-     * file, creating it if it has none (missing_bytes in files.log). */
-    if (s->mail && !s->cur_file) {
-      s->cur_file = true;
-      script_file_new(s);
-    }
-    end_data(s);
-  }
-  s->q_len = 0;
-  s->q_head = 0;
-  s->first_cmd = s->last_replied_cmd = -1;
-  s->state = ST_AFTER_GAP;
+static void smtp_gap(void *state, bool is_orig, uint64_t len)
+{
+	(void)is_orig;
+	struct smtp *s = state;
+	if (s->removed || len == 0)
+		return;
+	if (s->state == ST_IN_DATA || s->state == ST_IN_BDAT) {
+		/* MIME_Mail::Undelivered: the gap goes to the current entity's
+		 * file, creating it if it has none (missing_bytes in files.log). */
+		if (s->mail && !s->cur_file) {
+			s->cur_file = true;
+			script_file_new(s);
+		}
+		end_data(s);
+	}
+	s->q_len = 0;
+	s->q_head = 0;
+	s->first_cmd = s->last_replied_cmd = -1;
+	s->state = ST_AFTER_GAP;
 }
 
-static void smtp_eof(void *state, bool is_orig) {
-  struct smtp *s = state;
-  if (s->removed)
-    return;
-  if (!s->lines_removed && s->state != ST_IN_TLS) {
-    struct smtp_line_out out;
-    if (smtp_line_eof(&s->lf[is_orig], &out) == SMTP_LINE_TEXT) {
-      report_line_weirds(s, out.weirds);
-      deliver_piece(s, is_orig, out.data.p, out.data.n);
-    }
-  }
-  s->eof[is_orig] = true;
-  /* ConnectionFinished(half_finished = false) */
-  if (s->eof[0] && s->eof[1] && s->mail)
-    end_data(s);
-  apply_pending_removal(s);
+static void smtp_eof(void *state, bool is_orig)
+{
+	struct smtp *s = state;
+	if (s->removed)
+		return;
+	if (!s->lines_removed && s->state != ST_IN_TLS) {
+		struct smtp_line_out out;
+		if (smtp_line_eof(&s->lf[is_orig], &out) == SMTP_LINE_TEXT) {
+			report_line_weirds(s, out.weirds);
+			deliver_piece(s, is_orig, out.data.p, out.data.n);
+		}
+	}
+	s->eof[is_orig] = true;
+	/* ConnectionFinished(half_finished = false) */
+	if (s->eof[0] && s->eof[1] && s->mail)
+		end_data(s);
+	apply_pending_removal(s);
 }
 
-static void smtp_finish(void *state) {
-  struct smtp *s = state;
-  /* Done(): an open message ends; then the removal hook flushes. */
-  if (s->mail)
-    end_data(s);
-  if (s->has_rec)
-    script_flush(s);
+static void smtp_finish(void *state)
+{
+	struct smtp *s = state;
+	/* Done(): an open message ends; then the removal hook flushes. */
+	if (s->mail)
+		end_data(s);
+	if (s->has_rec)
+		script_flush(s);
 }
 
-static void *smtp_create(struct analyzer_ctx *ctx) {
-  struct smtp *s = calloc(1, sizeof *s);
-  if (!s)
-    return NULL;
-  s->ctx = ctx;
-  smtp_line_init(&s->lf[0], 0);
-  smtp_line_init(&s->lf[1], 0);
-  s->orig_is_sender = true;
-  s->state = ST_CONNECTED;
-  s->first_cmd = SMTP_CMD_CONN_ESTABLISHMENT;
-  s->last_replied_cmd = -1;
-  buf_init(&s->helo, SMTP_FIELD_MAX);
-  rec_init(&s->rec);
-  update_state(s, SMTP_CMD_CONN_ESTABLISHMENT, 0, true);
-  return s;
+static void *smtp_create(struct analyzer_ctx *ctx)
+{
+	struct smtp *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->ctx = ctx;
+	smtp_line_init(&s->lf[0], 0);
+	smtp_line_init(&s->lf[1], 0);
+	s->orig_is_sender = true;
+	s->state = ST_CONNECTED;
+	s->first_cmd = SMTP_CMD_CONN_ESTABLISHMENT;
+	s->last_replied_cmd = -1;
+	buf_init(&s->helo, SMTP_FIELD_MAX);
+	rec_init(&s->rec);
+	update_state(s, SMTP_CMD_CONN_ESTABLISHMENT, 0, true);
+	return s;
 }
 
-static void smtp_destroy(void *state) {
-  struct smtp *s = state;
-  if (!s)
-    return;
-  if (s->mail) {
-    mime_free(s->mail);
-    free(s->mail);
-  }
-  if (s->bdat_on)
-    smtp_bdat_free(&s->bdat);
-  smtp_line_free(&s->lf[0]);
-  smtp_line_free(&s->lf[1]);
-  buf_free(&s->helo);
-  rec_free(&s->rec);
-  free(s);
+static void smtp_destroy(void *state)
+{
+	struct smtp *s = state;
+	if (!s)
+		return;
+	if (s->mail) {
+		mime_free(s->mail);
+		free(s->mail);
+	}
+	if (s->bdat_on)
+		smtp_bdat_free(&s->bdat);
+	smtp_line_free(&s->lf[0]);
+	smtp_line_free(&s->lf[1]);
+	buf_free(&s->helo);
+	rec_free(&s->rec);
+	free(s);
 }
 
 static const uint16_t smtp_ports[] = {25, 587};

@@ -40,13 +40,12 @@ size_t smtp_format_time(double t, char out[SMTP_TIME_TEXT_MAX]);
 
 /* The SMTP file handle (§3.9): "Analyzer::ANALYZER_SMTP" + start time +
  * trans_depth + "" + mime_depth. Returns the length (truncated to cap-1). */
-size_t smtp_file_handle(double start_time, uint64_t trans_depth,
-                        uint64_t mime_depth, char *out, size_t cap);
+size_t smtp_file_handle(double start_time, uint64_t trans_depth, uint64_t mime_depth, char *out,
+			size_t cap);
 
 /* The file ID of that handle (uid_file_id). */
-void smtp_file_id(const struct uid_gen *uids, double start_time,
-                  uint64_t trans_depth, uint64_t mime_depth,
-                  char out[UID_TEXT_MAX]);
+void smtp_file_id(const struct uid_gen *uids, double start_time, uint64_t trans_depth,
+		  uint64_t mime_depth, char out[UID_TEXT_MAX]);
 
 /* The DPD signatures of §1.4: dpd_smtp_server over the responder's
  * stream, dpd_smtp_client over the originator's. */
