@@ -1,0 +1,655 @@
+#include "core/files.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "core/magic.h"
+#include "core/zset.h"
+
+#define N_HASHES 3
+#define FILES_SOURCE_MAX 32
+
+static const struct log_field files_fields[] = {
+	{"ts", LOG_TIME, LOG_SCALAR},
+	{"fuid", LOG_STRING, LOG_SCALAR},
+	{"uid", LOG_STRING, LOG_SCALAR},
+	{"id.orig_h", LOG_ADDR, LOG_SCALAR},
+	{"id.orig_p", LOG_PORT, LOG_SCALAR},
+	{"id.resp_h", LOG_ADDR, LOG_SCALAR},
+	{"id.resp_p", LOG_PORT, LOG_SCALAR},
+	{"source", LOG_STRING, LOG_SCALAR},
+	{"depth", LOG_COUNT, LOG_SCALAR},
+	{"analyzers", LOG_STRING, LOG_SET},
+	{"mime_type", LOG_STRING, LOG_SCALAR},
+	{"filename", LOG_STRING, LOG_SCALAR},
+	{"duration", LOG_INTERVAL, LOG_SCALAR},
+	{"local_orig", LOG_BOOL, LOG_SCALAR},
+	{"is_orig", LOG_BOOL, LOG_SCALAR},
+	{"seen_bytes", LOG_COUNT, LOG_SCALAR},
+	{"total_bytes", LOG_COUNT, LOG_SCALAR},
+	{"missing_bytes", LOG_COUNT, LOG_SCALAR},
+	{"overflow_bytes", LOG_COUNT, LOG_SCALAR},
+	{"timedout", LOG_BOOL, LOG_SCALAR},
+	{"parent_fuid", LOG_STRING, LOG_SCALAR},
+	/* base/files/hash */
+	{"md5", LOG_STRING, LOG_SCALAR},
+	{"sha1", LOG_STRING, LOG_SCALAR},
+	{"sha256", LOG_STRING, LOG_SCALAR},
+};
+#define N_BASE_FIELDS 21
+#define N_ALL_FIELDS (sizeof files_fields / sizeof files_fields[0])
+
+/* Indexed by the bit number of enum files_hash; also the order in which
+ * hash-all-files adds them, which decides the printed set order. */
+static const char *const hash_names[N_HASHES] = {"MD5", "SHA1", "SHA256"};
+
+static const EVP_MD *hash_md(int i)
+{
+	switch (i) {
+	case 0:
+		return EVP_md5();
+	case 1:
+		return EVP_sha1();
+	default:
+		return EVP_sha256();
+	}
+}
+
+/*
+ * One file. Owned by the manager; `refs` counts the files_begin() calls
+ * not yet matched by files_end(). An open file is on the manager's open
+ * list, which is also its timer queue; a closed one (logged) is on the
+ * closed list and waits for its last files_end().
+ */
+struct sl_file {
+	char fuid[UID_TEXT_MAX];
+	char source[FILES_SOURCE_MAX];
+	bool has_conn;
+	char uid[UID_TEXT_MAX];
+	struct sl_addr orig_h, resp_h;
+	uint16_t orig_p, resp_p;
+	bool is_orig;
+	bool has_local_orig, local_orig;
+	uint64_t depth;
+	uint8_t *filename;	/* owned; NULL: unset */
+	size_t filename_len;
+	char *supplied_mime;	/* owned: files_set_mime_type's copy */
+
+	double ts, last_active;
+	uint64_t seen_bytes, missing_bytes, overflow_bytes;
+	bool timedout;
+	bool closed;		/* logged; no longer open */
+	unsigned refs;
+
+	/* MIME detection: Zeek's bof_buffer and did_metadata_inference. */
+	uint8_t bof[MAGIC_BOF_SIZE];
+	size_t bof_len;
+	bool bof_full;
+	bool sniffed;
+	const char *mime_type;	/* static (magic) or supplied_mime; NULL: unset */
+
+	/* Hash analyzers: requested (the `analyzers` set) and still running.
+	 * fed: some non-empty chunk reached them (Zeek logs no hash else). */
+	unsigned hashes_requested, hashes_running;
+	bool hash_fed;
+	EVP_MD_CTX *md[N_HASHES];
+	char digest[N_HASHES][EVP_MAX_MD_SIZE * 2 + 1];
+	unsigned digests_done;
+
+	/* Inactivity timer; the open list is kept in expiry order. */
+	bool timer_pending;
+	double timer_at;
+	struct sl_file *prev, *next;
+};
+
+struct file_list {
+	struct sl_file *head, *tail;
+	size_t n;
+};
+
+/* The manager: the files, open and closed, and the files.log schema. */
+struct files {
+	struct files_mode mode;
+	struct uid_gen uids;
+	struct log_field fields[N_ALL_FIELDS];
+	struct log_schema schema;
+	struct file_list open;		/* in timer (expiry) order */
+	struct file_list closed;	/* logged, awaiting files_end() */
+};
+
+struct files *files_new(const struct files_mode *mode, const struct uid_gen *uids)
+{
+	struct files *fm = calloc(1, sizeof *fm);
+	if (!fm)
+		return NULL;
+	fm->mode = *mode;
+	fm->uids = *uids;
+	memcpy(fm->fields, files_fields, sizeof files_fields);
+	fm->schema.path = "files";
+	fm->schema.fields = fm->fields;
+	fm->schema.n_fields = mode->hash_columns ? N_ALL_FIELDS : N_BASE_FIELDS;
+	return fm;
+}
+
+const struct log_schema *files_schema(const struct files *fm)
+{
+	return &fm->schema;
+}
+
+const char *files_fuid(const struct sl_file *f)
+{
+	return f ? f->fuid : "";
+}
+
+static void list_remove(struct file_list *l, struct sl_file *f)
+{
+	if (f->prev)
+		f->prev->next = f->next;
+	else
+		l->head = f->next;
+	if (f->next)
+		f->next->prev = f->prev;
+	else
+		l->tail = f->prev;
+	f->prev = f->next = NULL;
+	l->n--;
+}
+
+/* Network time never goes back and the interval is fixed, so a timer
+ * scheduled now expires no earlier than any pending one: appending keeps
+ * the list in expiry order, ties in scheduling order. */
+static void list_append(struct file_list *l, struct sl_file *f)
+{
+	f->prev = l->tail;
+	f->next = NULL;
+	if (l->tail)
+		l->tail->next = f;
+	else
+		l->head = f;
+	l->tail = f;
+	l->n++;
+}
+
+static void schedule_timer(struct sl_file *f, double now)
+{
+	f->timer_pending = true;
+	f->timer_at = now + FILES_TIMEOUT_INTERVAL;
+}
+
+static void hashes_free(struct sl_file *f)
+{
+	for (int i = 0; i < N_HASHES; i++) {
+		EVP_MD_CTX_free(f->md[i]);
+		f->md[i] = NULL;
+	}
+	f->hashes_running = 0;
+}
+
+static void file_free(struct sl_file *f)
+{
+	hashes_free(f);
+	free(f->filename);
+	free(f->supplied_mime);
+	free(f);
+}
+
+/* A hash analyzer quits (a gap, or an error): its name stays in the set,
+ * no digest is logged. */
+static void hash_stop(struct sl_file *f, int i)
+{
+	EVP_MD_CTX_free(f->md[i]);
+	f->md[i] = NULL;
+	f->hashes_running &= ~(1u << i);
+}
+
+/*
+ * file_new: fresh state and timer, then hash-all-files' add_analyzer
+ * calls. Keeps what the protocol attached (conn, depth, filename), which
+ * file_over_new_connection sets again for a file reborn after a timeout.
+ */
+static void file_start(struct files *fm, struct sl_file *f, double now)
+{
+	f->ts = f->last_active = now;
+	f->seen_bytes = f->missing_bytes = f->overflow_bytes = 0;
+	f->timedout = false;
+	f->closed = false;
+	f->bof_len = 0;
+	f->bof_full = false;
+	f->sniffed = false;
+	f->mime_type = NULL;
+	free(f->supplied_mime);
+	f->supplied_mime = NULL;
+	f->hash_fed = false;
+	f->digests_done = 0;
+	hashes_free(f);
+	f->hashes_requested = fm->mode.hashes & FILES_HASH_ALL;
+	for (int i = 0; i < N_HASHES; i++) {
+		if (!(f->hashes_requested & (1u << i)))
+			continue;
+		f->md[i] = EVP_MD_CTX_new();
+		if (f->md[i] && EVP_DigestInit_ex(f->md[i], hash_md(i), NULL) == 1)
+			f->hashes_running |= 1u << i;
+		else
+			hash_stop(f, i);
+	}
+	schedule_timer(f, now);
+	list_append(&fm->open, f);
+}
+
+struct sl_file *files_begin(struct files *fm, double now, const void *handle, size_t handle_len,
+			    const char *source, bool is_orig, const struct file_conn *conn,
+			    uint64_t depth, const struct bytes *filename)
+{
+	if (!fm || handle_len == 0)
+		return NULL;
+	char fuid[UID_TEXT_MAX];
+	uid_file_id(&fm->uids, handle, handle_len, fuid);
+
+	/* Zeek's id_map lookup. SMTP and SSL handles name one entity on one
+	 * connection, so a hit is rare and a scan is enough. A second
+	 * connection for the same file is not recorded (Zeek would log one
+	 * line per connection, §5.7). */
+	for (struct sl_file *o = fm->open.head; o; o = o->next) {
+		if (strcmp(o->fuid, fuid) == 0) {
+			o->last_active = now;
+			o->refs++;
+			return o;
+		}
+	}
+
+	struct sl_file *f = calloc(1, sizeof *f);
+	if (!f)
+		return NULL;
+	memcpy(f->fuid, fuid, sizeof fuid);
+	if (source) {
+		size_t n = strlen(source);
+		if (n >= sizeof f->source)
+			n = sizeof f->source - 1;
+		memcpy(f->source, source, n);
+	}
+	if (filename) {
+		/* One byte more so that an empty name is still a present value. */
+		f->filename = malloc(filename->n + 1);
+		if (!f->filename) {
+			free(f);
+			return NULL;
+		}
+		if (filename->n)
+			memcpy(f->filename, filename->p, filename->n);
+		f->filename_len = filename->n;
+	}
+	f->depth = depth;
+	f->refs = 1;
+	if (conn) {
+		f->has_conn = true;
+		f->is_orig = is_orig;
+		if (conn->uid) {
+			size_t n = strlen(conn->uid);
+			if (n >= sizeof f->uid)
+				n = sizeof f->uid - 1;
+			memcpy(f->uid, conn->uid, n);
+		}
+		f->orig_h = conn->orig_h;
+		f->resp_h = conn->resp_h;
+		f->orig_p = conn->orig_p;
+		f->resp_p = conn->resp_p;
+		/* file_over_new_connection: the sender's side decides. */
+		if (fm->mode.is_local) {
+			f->has_local_orig = true;
+			f->local_orig = fm->mode.is_local(fm->mode.is_local_ctx,
+							  is_orig ? &f->orig_h : &f->resp_h);
+		}
+	}
+	file_start(fm, f, now);
+	return f;
+}
+
+bool files_set_mime_type(struct sl_file *f, const char *mime_type)
+{
+	if (!f || f->closed || !mime_type || !*mime_type || f->bof_len != 0 || f->sniffed)
+		return false;
+	f->supplied_mime = strdup(mime_type);
+	if (!f->supplied_mime)
+		return false;
+	f->sniffed = true;
+	f->bof_full = true;
+	f->mime_type = f->supplied_mime;
+	return true;
+}
+
+/* Zeek's InferMetadata: detection over the BOF buffer; an empty buffer
+ * raises no file_sniff, so mime_type stays unset. */
+static void sniff(struct sl_file *f)
+{
+	f->sniffed = true;
+	if (f->bof_len == 0)
+		return;
+	f->mime_type = magic_mime_type(f->bof, f->bof_len);
+}
+
+/* Zeek's File::DeliverStream (n may be 0: the flush at a gap or the end). */
+static void deliver_stream(struct sl_file *f, const uint8_t *p, size_t n)
+{
+	if (!f->bof_full) {
+		size_t room = MAGIC_BOF_SIZE - f->bof_len;
+		size_t take = n < room ? n : room;
+		if (take)
+			memcpy(f->bof + f->bof_len, p, take);
+		f->bof_len += take;
+		if (f->bof_len >= MAGIC_BOF_SIZE)
+			f->bof_full = true;
+	}
+	if (!f->sniffed && f->bof_full && f->missing_bytes == 0)
+		sniff(f);
+
+	if (n > 0 && f->hashes_running) {
+		f->hash_fed = true;
+		for (int i = 0; i < N_HASHES; i++)
+			if ((f->hashes_running & (1u << i)) &&
+			    EVP_DigestUpdate(f->md[i], p, n) != 1)
+				hash_stop(f, i);
+	}
+	f->seen_bytes += n;
+}
+
+/* Zeek's Manager::GetFile for an existing id: a file that is no longer
+ * open (timed out) is born again under the same fuid. */
+static void file_touch(struct files *fm, struct sl_file *f, double now)
+{
+	if (f->closed) {
+		list_remove(&fm->closed, f);
+		file_start(fm, f, now);
+	} else
+		f->last_active = now;
+}
+
+void files_data(struct files *fm, struct sl_file *f, double now, const uint8_t *p, size_t n)
+{
+	if (!fm || !f)
+		return;
+	file_touch(fm, f, now);
+	deliver_stream(f, p, n);
+}
+
+void files_gap(struct files *fm, struct sl_file *f, double now, uint64_t len)
+{
+	if (!fm || !f)
+		return;
+	file_touch(fm, f, now);
+	/* A gap before the BOF buffer filled: detect on what there is. */
+	if (!f->bof_full) {
+		f->bof_full = true;
+		deliver_stream(f, NULL, 0);
+	}
+	/* Hash::Undelivered returns false: every hash analyzer quits. */
+	for (int i = 0; i < N_HASHES; i++)
+		if (f->hashes_running & (1u << i))
+			hash_stop(f, i);
+	f->missing_bytes += len;
+}
+
+static void hex(const unsigned char *d, unsigned n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (unsigned i = 0; i < n; i++) {
+		out[2 * i] = digits[d[i] >> 4];
+		out[2 * i + 1] = digits[d[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* File::EndOfFile up to file_state_remove: flush the BOF buffer through
+ * detection, let the hashes finish. */
+static void end_of_file(struct sl_file *f)
+{
+	if (!f->bof_full) {
+		f->bof_full = true;
+		deliver_stream(f, NULL, 0);
+	}
+	for (int i = 0; i < N_HASHES; i++) {
+		if (!(f->hashes_running & (1u << i)))
+			continue;
+		unsigned char d[EVP_MAX_MD_SIZE];
+		unsigned int dn = 0;
+		if (f->hash_fed && EVP_DigestFinal_ex(f->md[i], d, &dn) == 1) {
+			hex(d, dn, f->digest[i]);
+			f->digests_done |= 1u << i;
+		}
+	}
+	hashes_free(f);
+}
+
+static struct log_value str_value(const char *s, size_t n)
+{
+	struct log_value v = {.present = true};
+	v.u.str.p = s;
+	v.u.str.n = n;
+	return v;
+}
+
+static struct log_value cstr_value(const char *s)
+{
+	return str_value(s, strlen(s));
+}
+
+static struct log_value count_value(uint64_t n)
+{
+	struct log_value v = {.present = true};
+	v.u.count = n;
+	return v;
+}
+
+static struct log_value bool_value(bool b)
+{
+	struct log_value v = {.present = true};
+	v.u.b = b;
+	return v;
+}
+
+/* set_info at file_state_remove, then Log::write (one connection). */
+static int write_line(struct files *fm, const struct sl_file *f, struct log_stream *stream)
+{
+	struct log_value v[N_ALL_FIELDS];
+	memset(v, 0, sizeof v);
+	size_t i = 0;
+
+	v[i].present = true;
+	v[i++].u.d = f->ts;
+	v[i++] = cstr_value(f->fuid);
+	if (f->has_conn) {
+		v[i++] = cstr_value(f->uid);
+		v[i].present = true;
+		v[i++].u.addr = f->orig_h;
+		v[i].present = true;
+		v[i++].u.port = f->orig_p;
+		v[i].present = true;
+		v[i++].u.addr = f->resp_h;
+		v[i].present = true;
+		v[i++].u.port = f->resp_p;
+	} else {
+		i += 5;
+	}
+	if (f->source[0])
+		v[i] = cstr_value(f->source);
+	i++;
+	v[i++] = count_value(f->depth);
+
+	/* analyzers: the requested names in Zeek's set order. */
+	struct zset_elem elems[N_HASHES];
+	size_t n_elems = 0, order[N_HASHES], n_order = 0;
+	struct log_value names[N_HASHES];
+	for (int k = 0; k < N_HASHES; k++)
+		if (f->hashes_requested & (1u << k))
+			elems[n_elems++] = (struct zset_elem){
+				.str = hash_names[k], .len = strlen(hash_names[k])};
+	if (n_elems && zset_order(uid_gen_table_key(&fm->uids), ZSET_STRING, elems, n_elems,
+				  order, &n_order) != 0)
+		return -ENOMEM;
+	for (size_t k = 0; k < n_order; k++)
+		names[k] = str_value(elems[order[k]].str, elems[order[k]].len);
+	v[i].present = true;
+	v[i].u.list.items = names;
+	v[i++].u.list.n = n_order;
+
+	if (f->mime_type)
+		v[i] = cstr_value(f->mime_type);
+	i++;
+	if (f->filename)
+		v[i] = str_value((const char *)f->filename, f->filename_len);
+	i++;
+	v[i].present = true;
+	v[i++].u.d = f->last_active - f->ts;
+	if (f->has_local_orig)
+		v[i] = bool_value(f->local_orig);
+	i++;
+	if (f->has_conn)
+		v[i] = bool_value(f->is_orig);
+	i++;
+	v[i++] = count_value(f->seen_bytes);
+	i++;	/* total_bytes: neither SMTP nor SSL announces a size */
+	v[i++] = count_value(f->missing_bytes);
+	v[i++] = count_value(f->overflow_bytes);
+	v[i++] = bool_value(f->timedout);
+	i++;	/* parent_fuid: only with SMTP's rfc822 file analysis */
+	if (fm->mode.hash_columns) {
+		for (int k = 0; k < N_HASHES; k++, i++)
+			if (f->digests_done & (1u << k))
+				v[i] = cstr_value(f->digest[k]);
+	}
+	return log_stream_write(stream, v);
+}
+
+/* RemoveFile: end of file, the files.log line, off the open list. */
+static int file_remove(struct files *fm, struct sl_file *f, struct log_stream *stream)
+{
+	end_of_file(f);
+	list_remove(&fm->open, f);
+	list_append(&fm->closed, f);
+	f->closed = true;
+	f->timer_pending = false;
+	return write_line(fm, f, stream);
+}
+
+int files_end(struct files *fm, struct sl_file *f, struct log_stream *stream)
+{
+	if (!fm || !f)
+		return 0;
+	int rc = 0;
+	if (!f->closed)
+		rc = file_remove(fm, f, stream);
+	if (f->refs > 0)
+		f->refs--;
+	if (f->refs == 0) {
+		list_remove(&fm->closed, f);
+		file_free(f);
+	}
+	return rc;
+}
+
+/* file_timeout (timedout = T; nothing postpones it), then RemoveFile. */
+static int file_time_out(struct files *fm, struct sl_file *f, struct log_stream *stream)
+{
+	f->timedout = true;
+	return file_remove(fm, f, stream);
+}
+
+double files_next_timer(const struct files *fm)
+{
+	for (const struct sl_file *f = fm ? fm->open.head : NULL; f; f = f->next)
+		if (f->timer_pending)
+			return f->timer_at;
+	return INFINITY;
+}
+
+/* FileTimer::Dispatch at time t. */
+static int timer_dispatch(struct files *fm, struct sl_file *f, double t, bool is_expire,
+			  struct log_stream *stream)
+{
+	double idle = t > f->last_active ? t - f->last_active : 0.0;
+	f->timer_pending = false;
+	if (idle >= FILES_TIMEOUT_INTERVAL)
+		return file_time_out(fm, f, stream);
+	if (!is_expire) {
+		list_remove(&fm->open, f);
+		schedule_timer(f, t);
+		list_append(&fm->open, f);
+	}
+	return 0;
+}
+
+int files_advance(struct files *fm, double now, struct log_stream *stream)
+{
+	int rc = 0;
+	/* Rescheduled timers go to the tail at now + interval > now, so this
+	 * ends once the head is not due. */
+	while (fm && fm->open.head && fm->open.head->timer_pending &&
+	       fm->open.head->timer_at <= now) {
+		int r = timer_dispatch(fm, fm->open.head, now, false, stream);
+		if (r && !rc)
+			rc = r;
+	}
+	return rc;
+}
+
+int files_expire(struct files *fm, double now, struct log_stream *stream)
+{
+	int rc = 0;
+	struct sl_file *next;
+	for (struct sl_file *f = fm ? fm->open.head : NULL; f; f = next) {
+		next = f->next;
+		if (!f->timer_pending)
+			continue;
+		int r = timer_dispatch(fm, f, now, true, stream);
+		if (r && !rc)
+			rc = r;
+	}
+	return rc;
+}
+
+static int fuid_cmp(const void *a, const void *b)
+{
+	const struct sl_file *x = *(const struct sl_file *const *)a;
+	const struct sl_file *y = *(const struct sl_file *const *)b;
+	return strcmp(x->fuid, y->fuid);
+}
+
+int files_finish(struct files *fm, struct log_stream *stream)
+{
+	if (!fm || fm->open.n == 0)
+		return 0;
+	/* Zeek's id_map is a std::map: Terminate() walks it in fuid order. */
+	struct sl_file **all = malloc(fm->open.n * sizeof *all);
+	if (!all)
+		return -ENOMEM;
+	size_t n = 0;
+	for (struct sl_file *f = fm->open.head; f; f = f->next)
+		all[n++] = f;
+	qsort(all, n, sizeof *all, fuid_cmp);
+	int rc = 0;
+	for (size_t k = 0; k < n; k++) {
+		int r = file_time_out(fm, all[k], stream);
+		if (r && !rc)
+			rc = r;
+	}
+	free(all);
+	return rc;
+}
+
+void files_free(struct files *fm)
+{
+	if (!fm)
+		return;
+	struct file_list *lists[2] = {&fm->open, &fm->closed};
+	for (int k = 0; k < 2; k++) {
+		struct sl_file *next;
+		for (struct sl_file *f = lists[k]->head; f; f = next) {
+			next = f->next;
+			file_free(f);
+		}
+	}
+	free(fm);
+}

@@ -1,0 +1,136 @@
+/*
+ * The file-analysis framework and files.log (zeek-core-spec §5): Zeek's
+ * file_analysis::Manager and File, with the script handlers of
+ * base/frameworks/files, base/files/hash and hash-all-files folded in.
+ *
+ * A protocol analyzer begins a file from its handle string (the fuid is
+ * uid_file_id of it), hands it the in-order bytes and gaps, and ends it;
+ * the end writes the files.log line. Files nobody ended are logged by the
+ * inactivity timeout or, at the end of the trace, by files_finish().
+ *
+ * Per file, memory is bounded: the BOF buffer (MAGIC_BOF_SIZE bytes, for
+ * MIME detection), the running hash states and a copy of the filename.
+ * No file data is kept beyond the BOF buffer.
+ *
+ * Ownership: the manager owns every struct sl_file. A file handed out by
+ * files_begin() stays valid until the caller's files_end() for it (or
+ * files_free()), even after a timeout or files_finish() logged it, so an
+ * analyzer never holds a dangling pointer. Each files_begin() must be
+ * matched by one files_end().
+ */
+#ifndef SMTPLOG_CORE_FILES_H
+#define SMTPLOG_CORE_FILES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/bytes.h"
+#include "core/log.h"
+#include "core/uid.h"
+#include "core/value.h"
+
+/* Zeek's default_file_timeout_interval. */
+#define FILES_TIMEOUT_INTERVAL 120.0
+
+/* File analyzers that hash (Files::ANALYZER_MD5 ...), as bits. */
+enum files_hash {
+	FILES_HASH_MD5 = 1u << 0,
+	FILES_HASH_SHA1 = 1u << 1,
+	FILES_HASH_SHA256 = 1u << 2,
+	FILES_HASH_ALL = 7u,
+};
+
+/*
+ * What the loaded scripts make of files, built by cmd/ from the config:
+ *   hashes        analyzers added at file_new (policy hash-all-files = ALL,
+ *                 "--hash md5" = MD5 only); their names fill `analyzers`
+ *   hash_columns  base/files/hash is loaded (hashing on, or ssl analysed):
+ *                 files.log gains md5 sha1 sha256
+ *   is_local      Site::is_local_addr, or NULL when Site::local_nets is
+ *                 empty (local_orig then stays unset)
+ */
+struct files_mode {
+	unsigned hashes;
+	bool hash_columns;
+	bool (*is_local)(const void *ctx, const struct sl_addr *a);
+	const void *is_local_ctx;
+};
+
+struct files;	/* manager: one per engine */
+struct sl_file;	/* one file; owned by the manager */
+
+/* The connection a network file is seen over (the conn_id at logging). */
+struct file_conn {
+	const char *uid;
+	struct sl_addr orig_h, resp_h;
+	uint16_t orig_p, resp_p;
+};
+
+/* mode and uids are copied. Returns NULL when memory runs out. */
+struct files *files_new(const struct files_mode *mode, const struct uid_gen *uids);
+/* Frees every file, logged or not; writes nothing. */
+void files_free(struct files *fm);
+
+/* files.log's columns for the mode (§5.1); lives as long as fm. */
+const struct log_schema *files_schema(const struct files *fm);
+
+/*
+ * Zeek's GetFile for a network file: file_new and file_over_new_connection.
+ * The fuid is uid_file_id(handle). If a file with that fuid is open, that
+ * file is returned (its last activity refreshed) and needs its own
+ * files_end(). `source` is the analyzer name ("SMTP"), `depth` the SMTP
+ * mime_depth (0 elsewhere), filename NULL when there is none; all are
+ * copied. conn NULL: a file seen over no connection. An empty handle means
+ * "no file" in Zeek: NULL is returned, as on allocation failure. Every
+ * files_* call accepts a NULL file and does nothing.
+ */
+struct sl_file *files_begin(struct files *fm, double now, const void *handle, size_t handle_len,
+			    const char *source, bool is_orig, const struct file_conn *conn,
+			    uint64_t depth, const struct bytes *filename);
+
+/* The file's ID, "F..." (NUL-terminated). */
+const char *files_fuid(const struct sl_file *f);
+
+/*
+ * A MIME type supplied by the protocol (SSL certificates, OCSP): Zeek's
+ * SetMime, effective only before any data and before detection; it
+ * replaces content detection. Returns false when too late (or no memory).
+ */
+bool files_set_mime_type(struct sl_file *f, const char *mime_type);
+
+/* In-order bytes of the file at network time now. Data for a file that
+ * timed out starts a new file with the same fuid, as in Zeek. */
+void files_data(struct files *fm, struct sl_file *f, double now, const uint8_t *p, size_t n);
+
+/* len bytes the protocol could not deliver (missing_bytes; hashes abort). */
+void files_gap(struct files *fm, struct sl_file *f, double now, uint64_t len);
+
+/*
+ * End of file (file_state_remove): writes its files.log line through
+ * stream and releases the caller's hold on f. A file already logged (by a
+ * timeout or files_finish) writes nothing. Returns 0 or log_stream_write's
+ * negative error.
+ */
+int files_end(struct files *fm, struct sl_file *f, struct log_stream *stream);
+
+/*
+ * Inactivity timers (§5.2 step 7). Each open file has one pending timer;
+ * files_next_timer() gives the earliest expiry (INFINITY: none) so the
+ * engine can run them in expiry order among its own timers;
+ * files_advance() runs every file timer due at network time now. A file
+ * idle for FILES_TIMEOUT_INTERVAL is logged with timedout T; otherwise its
+ * timer is rescheduled. Returns 0 or the first write error.
+ */
+double files_next_timer(const struct files *fm);
+int files_advance(struct files *fm, double now, struct log_stream *stream);
+
+/* End of input, expire pass (core spec §7.1 step 1): every pending file
+ * timer runs once, without rescheduling. */
+int files_expire(struct files *fm, double now, struct log_stream *stream);
+
+/* Shutdown (§7.1 step 5): every file still open is timed out and logged,
+ * in fuid order. The files stay allocated until files_end/files_free. */
+int files_finish(struct files *fm, struct log_stream *stream);
+
+#endif
