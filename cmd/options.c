@@ -52,6 +52,8 @@ struct script {
 static const struct script scripts[] = {
 	{"base/protocols/conn", SCRIPT_CONN, "conn.log"},
 	{"base/protocols/smtp", SCRIPT_SMTP, "SMTP analysis: smtp.log (files.log for MIME entities)"},
+	{"policy/frameworks/files/hash-all-files", SCRIPT_HASH_ALL_FILES,
+	 "files.log gains md5, sha1, sha256 for every file"},
 	{"policy/protocols/conn/community-id-logging", SCRIPT_CONN | SCRIPT_COMMUNITY_ID,
 	 "conn.log gains community_id"},
 	{"policy/protocols/conn/mac-logging", SCRIPT_CONN | SCRIPT_MAC_LOGGING,
@@ -114,7 +116,8 @@ static const struct script *find_script(const char *arg)
 
 static void load_script(struct options *o, const struct script *s)
 {
-	unsigned extra = s->bits & ~(unsigned)SCRIPT_CONN;
+	/* Policy scripts that add conn.log columns, in load order. */
+	unsigned extra = s->bits & (SCRIPT_COMMUNITY_ID | SCRIPT_MAC_LOGGING | SCRIPT_VLAN_LOGGING);
 	if (extra && !(o->cfg.scripts & extra) && o->cfg.n_conn_extra < 4)
 		o->cfg.conn_extra_order[o->cfg.n_conn_extra++] = extra;
 	o->cfg.scripts |= s->bits;

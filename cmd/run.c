@@ -22,6 +22,8 @@ static size_t planned_logs(const struct options *o, const char **names, size_t m
 		names[n++] = "conn.log";
 	if ((o->cfg.scripts & SCRIPT_SMTP) && n < max)
 		names[n++] = "smtp.log";
+	if ((o->cfg.scripts & SCRIPT_SMTP) && n < max)
+		names[n++] = "files.log";
 	return n;
 }
 

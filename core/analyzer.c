@@ -71,6 +71,16 @@ struct log_stream *analyzer_log(struct analyzer_ctx *ctx, const struct log_schem
 	return engine_log_stream(ctx->e, schema);
 }
 
+struct files *analyzer_files(struct analyzer_ctx *ctx)
+{
+	return engine_files(ctx->e);
+}
+
+struct log_stream *analyzer_files_log(struct analyzer_ctx *ctx)
+{
+	return engine_files_log(ctx->e);
+}
+
 void analyzer_log_failed(struct analyzer_ctx *ctx, int err, const char *log_name)
 {
 	engine_log_failed(ctx->e, err, log_name);

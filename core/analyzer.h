@@ -21,6 +21,7 @@
 
 struct analyzer_ctx;	/* one analyzer instance on one connection; owned by core */
 struct uid_gen;
+struct files;
 
 struct analyzer {
 	const char *name;		/* Zeek's analyzer name ("SMTP"); service is its lower case */
@@ -73,6 +74,10 @@ const struct uid_gen *analyzer_uids(const struct analyzer_ctx *ctx);
 /* The stream for a log schema; created on first use, lazily opened. NULL
  * when the log cannot be created (out of memory). */
 struct log_stream *analyzer_log(struct analyzer_ctx *ctx, const struct log_schema *schema);
+/* The run's file analysis (core/files.h) and its files.log stream; NULL
+ * when no loaded script analyses files. */
+struct files *analyzer_files(struct analyzer_ctx *ctx);
+struct log_stream *analyzer_files_log(struct analyzer_ctx *ctx);
 /* Records a log write failure so that the run ends with exit status 3. */
 void analyzer_log_failed(struct analyzer_ctx *ctx, int err, const char *log_name);
 

@@ -18,6 +18,7 @@ enum config_script {
 	SCRIPT_MAC_LOGGING = 1u << 2,	/* policy/protocols/conn/mac-logging */
 	SCRIPT_VLAN_LOGGING = 1u << 3,	/* policy/protocols/conn/vlan-logging */
 	SCRIPT_SMTP = 1u << 4,		/* base/protocols/smtp: smtp.log */
+	SCRIPT_HASH_ALL_FILES = 1u << 5,	/* policy/frameworks/files/hash-all-files */
 };
 
 #define CONFIG_MAX_NETS 256

@@ -12,6 +12,7 @@
 
 #include "core/analyzer.h"
 #include "core/conn_log.h"
+#include "core/files.h"
 #include "core/engine_int.h"
 #include "core/uid.h"
 
@@ -38,6 +39,7 @@ struct engine {
 	} logs[ENGINE_MAX_LOGS];
 	size_t n_logs;
 	struct analyzer_conn conn_view;		/* scratch for analyzer_conn() */
+	struct files *files;			/* owned; NULL without file analysis */
 	const struct log_writer_ops *writer;	/* borrowed */
 	struct outdir *dir;			/* borrowed */
 	const char *failed_log;
@@ -231,6 +233,22 @@ struct log_stream *engine_log_stream(struct engine *e, const struct log_schema *
 	return s;
 }
 
+struct files *engine_files(struct engine *e)
+{
+	return e->files;
+}
+
+struct log_stream *engine_files_log(struct engine *e)
+{
+	return e->files ? engine_log_stream(e, files_schema(e->files)) : NULL;
+}
+
+static void files_result(struct engine *e, int rc)
+{
+	if (rc < 0)
+		engine_log_failed(e, rc, "files.log");
+}
+
 void engine_log_failed(struct engine *e, int err, const char *log_name)
 {
 	if (!e->err) {
@@ -273,6 +291,8 @@ static void run_due_timers(struct engine *e)
 		if (timer_is_live(&t))
 			dispatch_timer(e, &t, e->network_time);
 	}
+	if (e->files && files_next_timer(e->files) <= e->network_time)
+		files_result(e, files_advance(e->files, e->network_time, engine_files_log(e)));
 }
 
 /* ---- connection keys ---- */
@@ -571,6 +591,8 @@ int engine_finish(struct engine *e)
 	while (timer_pop_any(&e->timers, &t))
 		if (t.run_at_shutdown && timer_is_live(&t))
 			tcp_timer(e, t.conn, (enum timer_kind)t.kind, e->network_time);
+	if (e->files)
+		files_result(e, files_expire(e->files, e->network_time, engine_files_log(e)));
 	size_t n = 0;
 	struct conn **all = conn_table_sorted(e->conns, &n);
 	if (!all)
@@ -578,7 +600,15 @@ int engine_finish(struct engine *e)
 	for (size_t i = 0; i < n; i++)
 		engine_remove_conn(e, all[i]);
 	free(all);
+	/* File analysis shuts down last: what is still open times out. */
+	if (e->files)
+		files_result(e, files_finish(e->files, engine_files_log(e)));
 	return e->err;
+}
+
+static bool file_sender_is_local(const void *ctx, const struct sl_addr *a)
+{
+	return conn_addr_is_local(ctx, a);
 }
 
 struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
@@ -600,6 +630,27 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 	e->conns = conn_table_new();
 	e->frags = frag_table_new();
 	conn_log_init(&e->conn_log, cfg);
+	if (cfg->scripts & SCRIPT_SMTP) {
+		/* base/protocols/smtp loads the files framework. */
+		struct files_mode mode = {0};
+		if (cfg->scripts & SCRIPT_HASH_ALL_FILES) {
+			mode.hashes = FILES_HASH_ALL;
+			mode.hash_columns = true;
+		}
+		/* Zeek's default mode loads base/files/hash and base/files/extract:
+		 * their columns are there, unset for mail that nobody hashes. */
+		if (!cfg->bare)
+			mode.hash_columns = mode.extract_columns = true;
+		if (cfg->private_is_local || cfg->n_local_nets > 0) {
+			mode.is_local = file_sender_is_local;
+			mode.is_local_ctx = &e->conn_log;
+		}
+		e->files = files_new(&mode, &e->uids);
+		if (!e->files) {
+			engine_free(e);
+			return NULL;
+		}
+	}
 	if (cfg->scripts & SCRIPT_CONN)
 		e->conn_stream = log_stream_new(&e->conn_log.schema, writer, &cfg->log_format, dir);
 	if (!e->conns || !e->frags ||
@@ -652,6 +703,7 @@ void engine_free(struct engine *e)
 		analyzers_free(left[i]);
 	free(left);
 	conn_table_free(e->conns);
+	files_free(e->files);
 	frag_table_free(e->frags);
 	timer_heap_free(&e->timers);
 	free(e);

@@ -72,6 +72,8 @@ const char *engine_conn_uid(struct engine *e, struct conn *c);
 const struct uid_gen *engine_uids(const struct engine *e);
 struct log_stream *engine_log_stream(struct engine *e, const struct log_schema *schema);
 void engine_log_failed(struct engine *e, int err, const char *log_name);
+struct files *engine_files(struct engine *e);
+struct log_stream *engine_files_log(struct engine *e);
 
 /* Analyzers on one connection (analyzer.c). */
 void analyzers_attach(struct engine *e, struct conn *c);

@@ -41,7 +41,17 @@ static const struct log_field files_fields[] = {
 	{"sha256", LOG_STRING, LOG_SCALAR},
 };
 #define N_BASE_FIELDS 21
-#define N_ALL_FIELDS (sizeof files_fields / sizeof files_fields[0])
+#define N_HASH_FIELDS 3
+
+/* base/files/extract (loaded in Zeek's default mode): always after the
+ * hash columns in the configurations smtplog reproduces (core spec 5.1). */
+static const struct log_field extract_fields[] = {
+	{"extracted", LOG_STRING, LOG_SCALAR},
+	{"extracted_cutoff", LOG_BOOL, LOG_SCALAR},
+	{"extracted_size", LOG_COUNT, LOG_SCALAR},
+};
+#define N_EXTRACT_FIELDS 3
+#define N_ALL_FIELDS (N_BASE_FIELDS + N_HASH_FIELDS + N_EXTRACT_FIELDS)
 
 /* Indexed by the bit number of enum files_hash; also the order in which
  * hash-all-files adds them, which decides the printed set order. */
@@ -128,10 +138,15 @@ struct files *files_new(const struct files_mode *mode, const struct uid_gen *uid
 		return NULL;
 	fm->mode = *mode;
 	fm->uids = *uids;
-	memcpy(fm->fields, files_fields, sizeof files_fields);
+	size_t n = mode->hash_columns ? N_BASE_FIELDS + N_HASH_FIELDS : N_BASE_FIELDS;
+	memcpy(fm->fields, files_fields, n * sizeof files_fields[0]);
+	if (mode->extract_columns) {
+		memcpy(fm->fields + n, extract_fields, sizeof extract_fields);
+		n += N_EXTRACT_FIELDS;
+	}
 	fm->schema.path = "files";
 	fm->schema.fields = fm->fields;
-	fm->schema.n_fields = mode->hash_columns ? N_ALL_FIELDS : N_BASE_FIELDS;
+	fm->schema.n_fields = n;
 	return fm;
 }
 
@@ -520,6 +535,7 @@ static int write_line(struct files *fm, const struct sl_file *f, struct log_stre
 			if (f->digests_done & (1u << k))
 				v[i] = cstr_value(f->digest[k]);
 	}
+	/* extracted*: unset until extraction exists (the extraction issue). */
 	return log_stream_write(stream, v);
 }
 

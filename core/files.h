@@ -53,6 +53,7 @@ enum files_hash {
 struct files_mode {
 	unsigned hashes;
 	bool hash_columns;
+	bool extract_columns;	/* base/files/extract loaded: extracted* columns */
 	bool (*is_local)(const void *ctx, const struct sl_addr *a);
 	const void *is_local_ctx;
 };

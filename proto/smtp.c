@@ -1,5 +1,7 @@
 #include "proto/smtp.h"
 
+#include "core/files.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -324,6 +326,7 @@ struct smtp {
 	bool bdat_on;
 	struct smtp_bdat bdat;
 	bool cur_file;            /* MIME_Mail's cur_entity_id is set */
+	struct sl_file *file;     /* that entity's file (borrowed from core/files) */
 	bool weird_nul, weird_cr; /* Connection::FlagEvent: once per connection */
 	bool eof[2];
 	bool remove_pending, removed;
@@ -821,12 +824,34 @@ static void script_confirmed(struct smtp *s)
  * entity, §6.1), hashing and extraction plug in here. */
 static void script_file_new(struct smtp *s)
 {
+	const char *uid = analyzer_uid(s->ctx);
+	const struct analyzer_conn *c = analyzer_conn(s->ctx);
+	char handle[160];
+	size_t hn = smtp_file_handle(c->start_time, s->rec.trans_depth, s->mime_depth, handle,
+				     sizeof handle);
+	struct files *fm = analyzer_files(s->ctx);
+	struct file_conn fc = {uid, c->orig_h, c->resp_h, c->orig_p, c->resp_p};
+	struct bytes name;
+	bool has_name = s->mail && mime_filename(s->mail, &name);
+	/* file_over_new_connection: depth and filename from the entity. */
+	s->file = files_begin(fm, analyzer_time(s->ctx), handle, hn, "SMTP", s->mail_orig, &fc,
+			      s->mime_depth, has_name ? &name : NULL);
 	char fuid[UID_TEXT_MAX];
-	analyzer_uid(s->ctx);
-	smtp_file_id(analyzer_uids(s->ctx), analyzer_conn(s->ctx)->start_time, s->rec.trans_depth,
-		     s->mime_depth, fuid);
+	smtp_file_id(analyzer_uids(s->ctx), c->start_time, s->rec.trans_depth, s->mime_depth, fuid);
 	if (s->has_rec && !s->rec.tls)
 		strlist_add(&s->rec.fuids, fuid, strlen(fuid));
+}
+
+/* file_state_remove: the entity's files.log line. */
+static void script_file_end(struct smtp *s)
+{
+	if (!s->file)
+		return;
+	struct files *fm = analyzer_files(s->ctx);
+	int rc = files_end(fm, s->file, analyzer_files_log(s->ctx));
+	if (rc < 0)
+		analyzer_log_failed(s->ctx, rc, "files.log");
+	s->file = NULL;
 }
 
 /* ---- MIME callbacks (MIME_Mail -> the script's mime_* handlers) ---- */
@@ -835,7 +860,11 @@ static void mime_cb_begin(void *ud, const struct mime_entity *e)
 {
 	(void)e;
 	struct smtp *s = ud;
+	/* Zeek forgets the current file at a new entity without ending it
+	 * (MIME_Mail::BeginEntity); file analysis logs it at its timeout or
+	 * at the end of the trace. */
 	s->cur_file = false;
+	s->file = NULL;
 	analyzer_uid(s->ctx);
 	/* entities.zeek, priority 10 (the entity's filename slot lives in
 	 * the MIME parser) */
@@ -899,7 +928,6 @@ static void mime_cb_header(void *ud, const struct mime_entity *e, struct bytes n
 static void mime_cb_data(void *ud, const struct mime_entity *e, const uint8_t *p, size_t n)
 {
 	(void)e;
-	(void)p;
 	struct smtp *s = ud;
 	if (n == 0)
 		return;
@@ -907,7 +935,7 @@ static void mime_cb_data(void *ud, const struct mime_entity *e, const uint8_t *p
 		s->cur_file = true;
 		script_file_new(s);
 	}
-	/* file data (files.log seen_bytes, mime type, hashes) plugs in here */
+	files_data(analyzer_files(s->ctx), s->file, analyzer_time(s->ctx), p, n);
 }
 
 static void mime_cb_end(void *ud, const struct mime_entity *e)
@@ -915,7 +943,7 @@ static void mime_cb_end(void *ud, const struct mime_entity *e)
 	(void)e;
 	struct smtp *s = ud;
 	analyzer_uid(s->ctx);
-	/* the entity's file ends here (files.log line) */
+	script_file_end(s);
 	s->cur_file = false;
 }
 
@@ -985,6 +1013,7 @@ static void begin_data(struct smtp *s, bool is_orig, enum smtp_state st)
 		return;
 	s->mail_orig = is_orig;
 	s->cur_file = false;
+	s->file = NULL;
 	mime_init(s->mail, &mime_cbs, s);
 }
 
@@ -1344,6 +1373,8 @@ static void smtp_gap(void *state, bool is_orig, uint64_t len)
 			s->cur_file = true;
 			script_file_new(s);
 		}
+		if (s->mail)
+			files_gap(analyzer_files(s->ctx), s->file, analyzer_time(s->ctx), len);
 		end_data(s);
 	}
 	s->q_len = 0;
