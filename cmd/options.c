@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/files.h"
+
 #define VERSION "0.1.0"
 
 static const char usage_text[] =
@@ -31,7 +33,18 @@ static const char usage_text[] =
 	"                           add to Site::local_nets\n"
 	"      --no-private-local   do not count private address space as local\n"
 	"                           (Site::private_address_space_is_local=F)\n"
-	"      --force              overwrite logs already in the output folder\n"
+	"      --force              overwrite logs (and extracted files) already in\n"
+	"                           the output folder\n"
+	"  -x, --extract [MIME,...] write files to DIR/extract_files/: all of them, or\n"
+	"                           those of the listed detected MIME types ('none':\n"
+	"                           no type detected); files.log gains extracted,\n"
+	"                           extracted_cutoff, extracted_size\n"
+	"      --extract-limit BYTES\n"
+	"                           cut each extracted file at BYTES (0 = no limit;\n"
+	"                           default 104857600, FileExtract::default_limit)\n"
+	"      --extract-naming zeek|source\n"
+	"                           file names: zeek (extract-TS-SOURCE-FUID, the\n"
+	"                           default) or source (SOURCE-FUID.EXT)\n"
 	"      --progress auto|always|never\n"
 	"                           progress line on stderr (auto: only on a terminal)\n"
 	"  -q, --quiet              only errors on stderr\n"
@@ -54,6 +67,10 @@ static const struct script scripts[] = {
 	{"base/protocols/smtp", SCRIPT_SMTP, "SMTP analysis: smtp.log (files.log for MIME entities)"},
 	{"policy/frameworks/files/hash-all-files", SCRIPT_HASH_ALL_FILES,
 	 "files.log gains md5, sha1, sha256 for every file"},
+	{"base/files/extract", SCRIPT_FILES_EXTRACT,
+	 "files.log gains extracted, extracted_cutoff, extracted_size"},
+	{"policy/frameworks/files/extract-all-files", SCRIPT_FILES_EXTRACT | SCRIPT_EXTRACT_ALL_FILES,
+	 "extract every file into DIR/extract_files/ (as -x)"},
 	{"policy/protocols/conn/community-id-logging", SCRIPT_CONN | SCRIPT_COMMUNITY_ID,
 	 "conn.log gains community_id"},
 	{"policy/protocols/conn/mac-logging", SCRIPT_CONN | SCRIPT_MAC_LOGGING,
@@ -72,6 +89,7 @@ static const struct {
 	{"Site::private_address_space_is_local", "T or F: private space counts as local"},
 	{"ignore_checksums_nets", "set of subnets whose packets' checksums are not checked"},
 	{"likely_server_ports", "set of ports such as {25/tcp,53/udp} that decide who is the server (+= adds)"},
+	{"FileExtract::default_limit", "count: cut extracted files at this many bytes (0 = no limit)"},
 };
 
 static void print_scripts(void)
@@ -199,6 +217,81 @@ static int parse_ports(const char *v, struct config *c)
 	return 0;
 }
 
+/* A count as Zeek reads one: decimal digits only. */
+static int parse_count(const char *v, uint64_t *out)
+{
+	if (!*v)
+		return -1;
+	uint64_t n = 0;
+	for (const char *p = v; *p; p++) {
+		if (*p < '0' || *p > '9' || n > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+			return -1;
+		n = n * 10 + (uint64_t)(*p - '0');
+	}
+	*out = n;
+	return 0;
+}
+
+/* One MIME type token, "type/subtype" (or "none"). */
+static bool is_mime_token(const char *p, size_t n)
+{
+	if (n == 4 && strncmp(p, "none", 4) == 0)
+		return true;
+	size_t slash = 0, slashes = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = p[i];
+		if (c == '/') {
+			slashes++;
+			slash = i;
+		} else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9') || c == '.' || c == '+' || c == '-' ||
+			     c == '_')) {
+			return false;
+		}
+	}
+	return slashes == 1 && slash > 0 && slash + 1 < n;
+}
+
+static const struct script *find_script(const char *arg);
+
+/* Whether the word after a bare -x is its MIME list (not a script, an
+ * assignment or an option). */
+static bool looks_like_mime_list(const char *v)
+{
+	if (!v || v[0] == '-' || strchr(v, '=') || find_script(v))
+		return false;
+	for (const char *p = v;;) {
+		size_t n = strcspn(p, ",");
+		if (!is_mime_token(p, n))
+			return false;
+		if (!p[n])
+			return true;
+		p += n + 1;
+	}
+}
+
+/* -x [LIST]: on, and the types chosen at file_sniff (NULL: all). */
+static int set_extract(struct options *o, const char *list)
+{
+	struct config_extract *x = &o->cfg.extract;
+	x->on = true;
+	if (!list)
+		return 0;
+	for (const char *p = list;;) {
+		size_t n = strcspn(p, ",");
+		if (!is_mime_token(p, n) || n >= CONFIG_EXTRACT_TYPE_MAX ||
+		    x->n_types >= CONFIG_MAX_EXTRACT_TYPES)
+			return -1;
+		char *t = x->types[x->n_types++];
+		for (size_t i = 0; i < n; i++)
+			t[i] = (p[i] >= 'A' && p[i] <= 'Z') ? (char)(p[i] - 'A' + 'a') : p[i];
+		t[n] = '\0';
+		if (!p[n])
+			return 0;
+		p += n + 1;
+	}
+}
+
 static int set_json_ts(struct options *o, const char *v)
 {
 	if (!strcmp(v, "epoch") || !strcmp(v, "JSON::TS_EPOCH"))
@@ -243,6 +336,8 @@ static int apply_assignment(struct options *o, const char *arg)
 				   CONFIG_MAX_NETS);
 	} else if (!strcmp(name, "likely_server_ports") && add) {
 		rc = parse_ports(v, c);
+	} else if (!strcmp(name, "FileExtract::default_limit") && !add) {
+		rc = parse_count(v, &c->extract.limit);
 	} else {
 		return usage_error("unsupported option '%s' (see --help-options)", name);
 	}
@@ -258,11 +353,13 @@ static bool is_assignment(const char *arg)
 }
 
 /* Long options with their short letter (0 = none) and whether they take
- * an argument. */
+ * an argument: 0 no, 1 yes, OPT_MAYBE optional (attached, or the next
+ * word when it fits). */
+#define OPT_MAYBE 2
 static const struct {
 	const char *name;
 	char letter;
-	bool has_arg;
+	int has_arg;
 } long_opts[] = {
 	{"read", 'r', true},		{"filter", 'f', true},
 	{"no-checksums", 'C', false},	{"bare", 'b', false},
@@ -272,7 +369,8 @@ static const struct {
 	{"force", 0, false},		{"progress", 0, true},
 	{"quiet", 'q', false},		{"help-scripts", 0, false},
 	{"help-options", 0, false},	{"help", 'h', false},
-	{"version", 'V', false},
+	{"version", 'V', false},	{"extract", 'x', OPT_MAYBE},
+	{"extract-limit", 0, true},	{"extract-naming", 0, true},
 };
 #define N_LONG (sizeof long_opts / sizeof long_opts[0])
 
@@ -314,6 +412,19 @@ static int apply_option(struct options *o, size_t which, const char *val)
 			o->progress = PROGRESS_NEVER;
 		else
 			return usage_error("--progress: '%s' is not auto, always or never", val);
+	} else if (!strcmp(name, "extract")) {
+		if (set_extract(o, val) != 0)
+			return usage_error("--extract: bad MIME type list '%s'", val);
+	} else if (!strcmp(name, "extract-limit")) {
+		if (parse_count(val, &o->cfg.extract.limit) != 0)
+			return usage_error("--extract-limit: '%s' is not a byte count", val);
+	} else if (!strcmp(name, "extract-naming")) {
+		if (!strcmp(val, "zeek"))
+			o->cfg.extract.naming = EXTRACT_NAMING_ZEEK;
+		else if (!strcmp(val, "source"))
+			o->cfg.extract.naming = EXTRACT_NAMING_SOURCE;
+		else
+			return usage_error("--extract-naming: '%s' is not zeek or source", val);
 	} else if (!strcmp(name, "quiet")) {
 		o->quiet = true;
 	} else if (!strcmp(name, "help-scripts")) {
@@ -341,7 +452,12 @@ static int parse_long(struct options *o, int argc, char **argv, int *i)
 		if (strlen(long_opts[k].name) != len || strncmp(long_opts[k].name, arg, len) != 0)
 			continue;
 		const char *val = NULL;
-		if (long_opts[k].has_arg) {
+		if (long_opts[k].has_arg == OPT_MAYBE) {
+			if (eq)
+				val = eq + 1;
+			else if (*i + 1 < argc && looks_like_mime_list(argv[*i + 1]))
+				val = argv[++*i];
+		} else if (long_opts[k].has_arg) {
 			if (eq)
 				val = eq + 1;
 			else if (*i + 1 < argc)
@@ -375,6 +491,12 @@ static int parse_short(struct options *o, int argc, char **argv, int *i)
 			continue;
 		}
 		const char *val;
+		if (long_opts[k].has_arg == OPT_MAYBE) {
+			val = arg[j + 1] ? arg + j + 1
+			      : (*i + 1 < argc && looks_like_mime_list(argv[*i + 1])) ? argv[++*i]
+										: NULL;
+			return apply_option(o, k, val);
+		}
 		if (arg[j + 1])
 			val = arg + j + 1;
 		else if (*i + 1 < argc)
@@ -392,6 +514,7 @@ int options_parse(int argc, char **argv, struct options *o)
 	o->output_dir = ".";
 	o->cfg.private_is_local = true;
 	o->progress = PROGRESS_AUTO;
+	o->cfg.extract.limit = FILES_EXTRACT_DEFAULT_LIMIT;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		int rc = 0;
@@ -416,6 +539,11 @@ int options_parse(int argc, char **argv, struct options *o)
 	}
 	if (!o->cfg.bare)
 		o->cfg.scripts |= SCRIPT_CONN | SCRIPT_SMTP;
+	/* extract-all-files is -x without a list. */
+	if (o->cfg.scripts & SCRIPT_EXTRACT_ALL_FILES) {
+		o->cfg.extract.on = true;
+		o->cfg.extract.n_types = 0;
+	}
 	if (o->n_inputs == 0)
 		return usage_error("no input: give a capture with -r FILE%s", "");
 	const char *seed = getenv("ZEEK_SEED_FILE");

@@ -8,8 +8,10 @@
 
 #include "core/capture.h"
 #include "core/engine.h"
+#include "core/files.h"
 #include "core/outdir.h"
 #include "core/uid.h"
+#include "output/extract.h"
 #include "output/json.h"
 #include "proto/registry.h"
 #include "output/tsv.h"
@@ -107,10 +109,25 @@ enum run_status run(const struct options *o)
 			}
 	}
 
-	const struct log_writer_ops *writer = o->cfg.json ? &json_writer_ops : &tsv_writer_ops;
-	struct engine *eng = engine_new(&o->cfg, &uids, proto_analyzers, writer, dir);
+	/* The engine borrows cfg; the extraction sink is wired into it. */
+	struct config cfg = o->cfg;
+	struct extract_sink *sink = NULL;
+	if (cfg.extract.on) {
+		sink = extract_sink_new(o->output_dir, cfg.extract.naming, o->force);
+		if (!sink) {
+			fprintf(stderr, "smtplog: %s: %s\n", o->output_dir, strerror(errno));
+			capture_close(cap);
+			outdir_close(dir);
+			return RUN_OUTPUT;
+		}
+		cfg.extract.sink = &extract_sink_ops;
+		cfg.extract.sink_ctx = sink;
+	}
+	const struct log_writer_ops *writer = cfg.json ? &json_writer_ops : &tsv_writer_ops;
+	struct engine *eng = engine_new(&cfg, &uids, proto_analyzers, writer, dir);
 	if (!eng) {
 		fprintf(stderr, "smtplog: out of memory\n");
+		extract_sink_free(sink);
 		capture_close(cap);
 		outdir_close(dir);
 		return RUN_OUTPUT;
@@ -148,11 +165,16 @@ enum run_status run(const struct options *o)
 	if (werr == 0)
 		werr = cerr_rc;
 	if (werr < 0) {
-		fprintf(stderr, "smtplog: %s/%s: %s; the log is incomplete\n", o->output_dir,
-			failed ? failed : "logs", strerror(-werr));
+		bool extracted = failed && strncmp(failed, FILES_EXTRACT_DIR "/",
+						   sizeof FILES_EXTRACT_DIR) == 0;
+		fprintf(stderr, "smtplog: %s/%s: %s; %s\n", o->output_dir, failed ? failed : "logs",
+			strerror(-werr),
+			extracted ? "extraction stopped, the logs are incomplete"
+				  : "the log is incomplete");
 		status = RUN_OUTPUT;
 	}
 	engine_free(eng);
+	extract_sink_free(sink);
 	capture_close(cap);
 	outdir_close(dir);
 	return status;

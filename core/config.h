@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/log.h"
 #include "core/value.h"
@@ -19,6 +20,32 @@ enum config_script {
 	SCRIPT_VLAN_LOGGING = 1u << 3,	/* policy/protocols/conn/vlan-logging */
 	SCRIPT_SMTP = 1u << 4,		/* base/protocols/smtp: smtp.log */
 	SCRIPT_HASH_ALL_FILES = 1u << 5,	/* policy/frameworks/files/hash-all-files */
+	SCRIPT_FILES_EXTRACT = 1u << 6,	/* base/files/extract: extracted* columns */
+	SCRIPT_EXTRACT_ALL_FILES = 1u << 7,	/* policy/frameworks/files/extract-all-files */
+};
+
+#define CONFIG_MAX_EXTRACT_TYPES 32
+#define CONFIG_EXTRACT_TYPE_MAX 128
+
+enum config_extract_naming {
+	EXTRACT_NAMING_ZEEK,	/* extract-<last_active>-<SOURCE>-<fuid> */
+	EXTRACT_NAMING_SOURCE,	/* <SOURCE>-<fuid>.<ext> */
+};
+
+struct file_sink_ops;
+
+/* -x / --extract and friends (zeek-core-spec §6). */
+struct config_extract {
+	bool on;
+	/* MIME types (lower case; "none": no type detected) chosen at
+	 * file_sniff; n_types 0 means every file, from file_new. */
+	char types[CONFIG_MAX_EXTRACT_TYPES][CONFIG_EXTRACT_TYPE_MAX];
+	size_t n_types;
+	uint64_t limit;			/* FileExtract::default_limit, 0 = none */
+	enum config_extract_naming naming;
+	/* The sink cmd/ wires in (output/extract.c); borrowed. */
+	const struct file_sink_ops *sink;
+	void *sink_ctx;
 };
 
 #define CONFIG_MAX_NETS 256
@@ -46,6 +73,7 @@ struct config {
 	bool json;			/* LogAscii::use_json */
 	struct log_format log_format;
 	bool deterministic;		/* a seed file was given */
+	struct config_extract extract;
 };
 
 #endif

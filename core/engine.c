@@ -40,6 +40,7 @@ struct engine {
 	size_t n_logs;
 	struct analyzer_conn conn_view;		/* scratch for analyzer_conn() */
 	struct files *files;			/* owned; NULL without file analysis */
+	const char *extract_types[CONFIG_MAX_EXTRACT_TYPES];	/* into cfg */
 	const struct log_writer_ops *writer;	/* borrowed */
 	struct outdir *dir;			/* borrowed */
 	const char *failed_log;
@@ -611,6 +612,12 @@ static bool file_sender_is_local(const void *ctx, const struct sl_addr *a)
 	return conn_addr_is_local(ctx, a);
 }
 
+/* An extracted file could not be written: the run fails (exit 3). */
+static void extract_failed(void *ctx, int err, const char *what)
+{
+	engine_log_failed(ctx, err, what);
+}
+
 struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 			  const struct analyzer *const *analyzers,
 			  const struct log_writer_ops *writer, struct outdir *dir)
@@ -644,6 +651,22 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 		if (cfg->private_is_local || cfg->n_local_nets > 0) {
 			mode.is_local = file_sender_is_local;
 			mode.is_local_ctx = &e->conn_log;
+		}
+		if (cfg->scripts & SCRIPT_FILES_EXTRACT)
+			mode.extract_columns = true;
+		if (cfg->extract.on && cfg->extract.sink) {
+			mode.extract_columns = true;
+			mode.sink = cfg->extract.sink;
+			mode.sink_ctx = cfg->extract.sink_ctx;
+			mode.extract_all = cfg->extract.n_types == 0;
+			mode.extract_at_sniff = cfg->extract.naming == EXTRACT_NAMING_SOURCE;
+			for (size_t i = 0; i < cfg->extract.n_types; i++)
+				e->extract_types[i] = cfg->extract.types[i];
+			mode.extract_types = e->extract_types;
+			mode.n_extract_types = cfg->extract.n_types;
+			mode.extract_limit = cfg->extract.limit;
+			mode.on_error = extract_failed;
+			mode.on_error_ctx = e;
 		}
 		e->files = files_new(&mode, &e->uids);
 		if (!e->files) {

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,7 @@ static const EVP_MD *hash_md(int i)
  * closed list and waits for its last files_end().
  */
 struct sl_file {
+	struct files *fm;	/* the owner */
 	char fuid[UID_TEXT_MAX];
 	char source[FILES_SOURCE_MAX];
 	bool has_conn;
@@ -110,6 +112,15 @@ struct sl_file {
 	char digest[N_HASHES][EVP_MAX_MD_SIZE * 2 + 1];
 	unsigned digests_done;
 
+	/* EXTRACT: requested (in `analyzers`, extracted* logged) and the open
+	 * sink handle while it runs (NULL: stopped, at the limit or on error).
+	 * written counts bytes and holes, as Zeek's Extract::written does. */
+	bool extract_requested;
+	bool extract_cutoff;
+	void *extract_h;
+	uint64_t extract_written;
+	char extracted[FILES_EXTRACT_NAME_MAX];
+
 	/* Inactivity timer; the open list is kept in expiry order. */
 	bool timer_pending;
 	double timer_at;
@@ -129,6 +140,8 @@ struct files {
 	struct log_schema schema;
 	struct file_list open;		/* in timer (expiry) order */
 	struct file_list closed;	/* logged, awaiting files_end() */
+	/* The first extraction failure, FILES_EXTRACT_DIR "/" name. */
+	char failed[sizeof FILES_EXTRACT_DIR + FILES_EXTRACT_NAME_MAX];
 };
 
 struct files *files_new(const struct files_mode *mode, const struct uid_gen *uids)
@@ -195,6 +208,130 @@ static void schedule_timer(struct sl_file *f, double now)
 	f->timer_at = now + FILES_TIMEOUT_INTERVAL;
 }
 
+/* ---- EXTRACT (Zeek's Extract analyzer and base/files/extract) ---- */
+
+static void extract_failed(struct files *fm, struct sl_file *f, int err)
+{
+	if (fm->failed[0] == '\0') {
+		snprintf(fm->failed, sizeof fm->failed, "%s/%s", FILES_EXTRACT_DIR, f->extracted);
+		if (fm->mode.on_error)
+			fm->mode.on_error(fm->mode.on_error_ctx, err, fm->failed);
+	}
+}
+
+/* The analyzer is done (end of file, the limit, an error). */
+static void extract_stop(struct files *fm, struct sl_file *f)
+{
+	if (!f->extract_h)
+		return;
+	int rc = fm->mode.sink->close(fm->mode.sink_ctx, f->extract_h);
+	f->extract_h = NULL;
+	if (rc < 0)
+		extract_failed(fm, f, rc);
+}
+
+/*
+ * Files::add_analyzer(f, EXTRACT): on_add names the file after
+ * last_active now and sets extracted_cutoff F; the analyzer opens it.
+ */
+static void extract_start(struct files *fm, struct sl_file *f)
+{
+	if (!fm->mode.sink || f->extract_requested)
+		return;
+	f->extract_requested = true;
+	f->extract_cutoff = false;
+	f->extract_written = 0;
+	struct file_sink_file info = {
+		.fuid = f->fuid,
+		.source = f->source,
+		.last_active = f->last_active,
+		.mime_type = f->mime_type,
+		.bof = f->bof,
+		.bof_len = f->bof_len,
+	};
+	int err = -EIO;
+	f->extracted[0] = '\0';
+	f->extract_h = fm->mode.sink->open(fm->mode.sink_ctx, &info, f->extracted, &err);
+	f->extracted[sizeof f->extracted - 1] = '\0';
+	if (!f->extract_h)
+		extract_failed(fm, f, err < 0 ? err : -EIO);
+}
+
+/* Zeek's check_limit_exceeded: how much of n fits; true if not all. */
+static bool extract_over_limit(const struct files *fm, const struct sl_file *f, uint64_t n,
+			       uint64_t *fits)
+{
+	uint64_t lim = fm->mode.extract_limit;
+	*fits = n;
+	if (lim == 0)
+		return false;
+	if (f->extract_written >= lim) {
+		*fits = 0;
+		return true;
+	}
+	if (n > lim - f->extract_written) {
+		*fits = lim - f->extract_written;
+		return true;
+	}
+	return false;
+}
+
+/* Extract::DeliverStream. A zero-length chunk at the limit also cuts off
+ * (Zeek delivers one when a short file ends). */
+static void extract_data(struct files *fm, struct sl_file *f, const uint8_t *p, size_t n)
+{
+	if (!f->extract_h)
+		return;
+	uint64_t fits;
+	bool over = extract_over_limit(fm, f, n, &fits);
+	if (over)
+		f->extract_cutoff = true;	/* file_extraction_limit */
+	if (fits > 0) {
+		int rc = fm->mode.sink->write(fm->mode.sink_ctx, f->extract_h, p, (size_t)fits);
+		if (rc < 0) {
+			extract_failed(fm, f, rc);
+			extract_stop(fm, f);
+			return;
+		}
+		f->extract_written += fits;
+	}
+	if (over)
+		extract_stop(fm, f);
+}
+
+/* Extract::Undelivered with default_limit_includes_missing = T. */
+static void extract_gap(struct files *fm, struct sl_file *f, uint64_t len)
+{
+	if (!f->extract_h)
+		return;
+	uint64_t fits;
+	if (extract_over_limit(fm, f, len, &fits)) {
+		f->extract_cutoff = true;
+		extract_stop(fm, f);
+		return;
+	}
+	f->extract_written += len;
+	int rc = fm->mode.sink->skip(fm->mode.sink_ctx, f->extract_h, len);
+	if (rc < 0) {
+		extract_failed(fm, f, rc);
+		extract_stop(fm, f);
+	}
+}
+
+/* A file_sniff handler: EXTRACT for the listed types. */
+static bool extract_wanted(const struct files *fm, const struct sl_file *f)
+{
+	if (!fm->mode.sink)
+		return false;
+	if (fm->mode.extract_all)
+		return fm->mode.extract_at_sniff;
+	const char *t = f->mime_type ? f->mime_type : "none";
+	for (size_t i = 0; i < fm->mode.n_extract_types; i++)
+		if (strcmp(fm->mode.extract_types[i], t) == 0)
+			return true;
+	return false;
+}
+
 static void hashes_free(struct sl_file *f)
 {
 	for (int i = 0; i < N_HASHES; i++) {
@@ -204,8 +341,10 @@ static void hashes_free(struct sl_file *f)
 	f->hashes_running = 0;
 }
 
-static void file_free(struct sl_file *f)
+static void file_free(struct files *fm, struct sl_file *f)
 {
+	if (f->extract_h)
+		fm->mode.sink->close(fm->mode.sink_ctx, f->extract_h);
 	hashes_free(f);
 	free(f->filename);
 	free(f->supplied_mime);
@@ -251,6 +390,13 @@ static void file_start(struct files *fm, struct sl_file *f, double now)
 		else
 			hash_stop(f, i);
 	}
+	/* extract-all-files' file_new handler, after hash-all-files'. */
+	extract_stop(fm, f);
+	f->extract_requested = false;
+	f->extract_cutoff = false;
+	f->extracted[0] = '\0';
+	if (fm->mode.extract_all && !fm->mode.extract_at_sniff)
+		extract_start(fm, f);
 	schedule_timer(f, now);
 	list_append(&fm->open, f);
 }
@@ -279,6 +425,7 @@ struct sl_file *files_begin(struct files *fm, double now, const void *handle, si
 	struct sl_file *f = calloc(1, sizeof *f);
 	if (!f)
 		return NULL;
+	f->fm = fm;
 	memcpy(f->fuid, fuid, sizeof fuid);
 	if (source) {
 		size_t n = strlen(source);
@@ -333,33 +480,55 @@ bool files_set_mime_type(struct sl_file *f, const char *mime_type)
 	f->sniffed = true;
 	f->bof_full = true;
 	f->mime_type = f->supplied_mime;
+	/* file_sniff with the supplied type, before any data. */
+	if (extract_wanted(f->fm, f))
+		extract_start(f->fm, f);
 	return true;
 }
 
 /* Zeek's InferMetadata: detection over the BOF buffer; an empty buffer
- * raises no file_sniff, so mime_type stays unset. */
-static void sniff(struct sl_file *f)
+ * raises no file_sniff, so mime_type stays unset. Returns true when the
+ * file_sniff handler added EXTRACT. */
+static bool sniff(struct files *fm, struct sl_file *f)
 {
 	f->sniffed = true;
 	if (f->bof_len == 0)
-		return;
+		return false;
 	f->mime_type = magic_mime_type(f->bof, f->bof_len);
+	if (!extract_wanted(fm, f))
+		return false;
+	extract_start(fm, f);
+	return true;
 }
 
 /* Zeek's File::DeliverStream (n may be 0: the flush at a gap or the end). */
-static void deliver_stream(struct sl_file *f, const uint8_t *p, size_t n)
+static void deliver_stream(struct files *fm, struct sl_file *f, const uint8_t *p, size_t n)
 {
+	size_t take = 0;
 	if (!f->bof_full) {
 		size_t room = MAGIC_BOF_SIZE - f->bof_len;
-		size_t take = n < room ? n : room;
+		take = n < room ? n : room;
 		if (take)
 			memcpy(f->bof + f->bof_len, p, take);
 		f->bof_len += take;
 		if (f->bof_len >= MAGIC_BOF_SIZE)
 			f->bof_full = true;
 	}
+	bool late_extract = false;
 	if (!f->sniffed && f->bof_full && f->missing_bytes == 0)
-		sniff(f);
+		late_extract = sniff(fm, f);
+
+	if (late_extract) {
+		/* Added at file_sniff: the BOF buffer (which holds the first
+		 * `take` bytes of this chunk) is replayed so that the file is
+		 * written from byte 0, then the rest of the chunk. */
+		if (f->bof_len)
+			extract_data(fm, f, f->bof, f->bof_len);
+		if (n > take)
+			extract_data(fm, f, p + take, n - take);
+	} else {
+		extract_data(fm, f, p, n);
+	}
 
 	if (n > 0 && f->hashes_running) {
 		f->hash_fed = true;
@@ -387,7 +556,7 @@ void files_data(struct files *fm, struct sl_file *f, double now, const uint8_t *
 	if (!fm || !f)
 		return;
 	file_touch(fm, f, now);
-	deliver_stream(f, p, n);
+	deliver_stream(fm, f, p, n);
 }
 
 void files_gap(struct files *fm, struct sl_file *f, double now, uint64_t len)
@@ -398,12 +567,13 @@ void files_gap(struct files *fm, struct sl_file *f, double now, uint64_t len)
 	/* A gap before the BOF buffer filled: detect on what there is. */
 	if (!f->bof_full) {
 		f->bof_full = true;
-		deliver_stream(f, NULL, 0);
+		deliver_stream(fm, f, NULL, 0);
 	}
 	/* Hash::Undelivered returns false: every hash analyzer quits. */
 	for (int i = 0; i < N_HASHES; i++)
 		if (f->hashes_running & (1u << i))
 			hash_stop(f, i);
+	extract_gap(fm, f, len);
 	f->missing_bytes += len;
 }
 
@@ -419,12 +589,13 @@ static void hex(const unsigned char *d, unsigned n, char *out)
 
 /* File::EndOfFile up to file_state_remove: flush the BOF buffer through
  * detection, let the hashes finish. */
-static void end_of_file(struct sl_file *f)
+static void end_of_file(struct files *fm, struct sl_file *f)
 {
 	if (!f->bof_full) {
 		f->bof_full = true;
-		deliver_stream(f, NULL, 0);
+		deliver_stream(fm, f, NULL, 0);
 	}
+	extract_stop(fm, f);
 	for (int i = 0; i < N_HASHES; i++) {
 		if (!(f->hashes_running & (1u << i)))
 			continue;
@@ -494,13 +665,15 @@ static int write_line(struct files *fm, const struct sl_file *f, struct log_stre
 	v[i++] = count_value(f->depth);
 
 	/* analyzers: the requested names in Zeek's set order. */
-	struct zset_elem elems[N_HASHES];
-	size_t n_elems = 0, order[N_HASHES], n_order = 0;
-	struct log_value names[N_HASHES];
+	struct zset_elem elems[N_HASHES + 1];
+	size_t n_elems = 0, order[N_HASHES + 1], n_order = 0;
+	struct log_value names[N_HASHES + 1];
 	for (int k = 0; k < N_HASHES; k++)
 		if (f->hashes_requested & (1u << k))
 			elems[n_elems++] = (struct zset_elem){
 				.str = hash_names[k], .len = strlen(hash_names[k])};
+	if (f->extract_requested)
+		elems[n_elems++] = (struct zset_elem){.str = "EXTRACT", .len = 7};
 	if (n_elems && zset_order(uid_gen_table_key(&fm->uids), ZSET_STRING, elems, n_elems,
 				  order, &n_order) != 0)
 		return -ENOMEM;
@@ -535,14 +708,21 @@ static int write_line(struct files *fm, const struct sl_file *f, struct log_stre
 			if (f->digests_done & (1u << k))
 				v[i] = cstr_value(f->digest[k]);
 	}
-	/* extracted*: unset until extraction exists (the extraction issue). */
+	if (fm->mode.extract_columns && f->extract_requested) {
+		v[i] = cstr_value(f->extracted);
+		v[i + 1] = bool_value(f->extract_cutoff);
+		/* file_extraction_limit sets the size to the limit; a complete
+		 * extraction leaves it unset (§6.2). */
+		if (f->extract_cutoff)
+			v[i + 2] = count_value(fm->mode.extract_limit);
+	}
 	return log_stream_write(stream, v);
 }
 
 /* RemoveFile: end of file, the files.log line, off the open list. */
 static int file_remove(struct files *fm, struct sl_file *f, struct log_stream *stream)
 {
-	end_of_file(f);
+	end_of_file(fm, f);
 	list_remove(&fm->open, f);
 	list_append(&fm->closed, f);
 	f->closed = true;
@@ -561,7 +741,7 @@ int files_end(struct files *fm, struct sl_file *f, struct log_stream *stream)
 		f->refs--;
 	if (f->refs == 0) {
 		list_remove(&fm->closed, f);
-		file_free(f);
+		file_free(fm, f);
 	}
 	return rc;
 }
@@ -664,7 +844,7 @@ void files_free(struct files *fm)
 		struct sl_file *next;
 		for (struct sl_file *f = lists[k]->head; f; f = next) {
 			next = f->next;
-			file_free(f);
+			file_free(fm, f);
 		}
 	}
 	free(fm);

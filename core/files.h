@@ -33,6 +33,47 @@
 /* Zeek's default_file_timeout_interval. */
 #define FILES_TIMEOUT_INTERVAL 120.0
 
+/* FileExtract::prefix without "./": extracted files live in this folder
+ * under the output folder (zeek-core-spec §6.1). */
+#define FILES_EXTRACT_DIR "extract_files"
+/* Room for an extracted file's bare name, NUL included. */
+#define FILES_EXTRACT_NAME_MAX 256
+
+/* What a file sink learns about a file when EXTRACT is added to it. */
+struct file_sink_file {
+	const char *fuid;	/* "F..." */
+	const char *source;	/* "SMTP", "SSL" */
+	double last_active;	/* f$last_active when the analyzer is added */
+	const char *mime_type;	/* NULL: none detected (yet) */
+	const uint8_t *bof;	/* the first bytes seen so far (may be 0) */
+	size_t bof_len;
+};
+
+/*
+ * The extraction contract: core/files.c calls it for each file it
+ * extracts (Zeek's EXTRACT file analyzer); output/extract.c implements
+ * it and cmd/ wires it. Per file: one open, then write/skip calls with
+ * the file's bytes in stream order, then exactly one close (also after a
+ * failed write). Errors are negative errno values.
+ *   open   creates the file and writes its bare name (NUL-terminated,
+ *          < FILES_EXTRACT_NAME_MAX) to name -- also when creating it
+ *          fails, so that the error can name it. Returns the handle, or
+ *          NULL with *err set.
+ *   write  appends n bytes.
+ *   skip   leaves a hole of n bytes (a gap), as Zeek's fseek does: a
+ *          hole at the very end does not lengthen the file.
+ *   close  releases the handle; returns the error of the final flush.
+ */
+struct file_sink_ops {
+	void *(*open)(void *ctx, const struct file_sink_file *file, char *name, int *err);
+	int (*write)(void *ctx, void *h, const uint8_t *p, size_t n);
+	int (*skip)(void *ctx, void *h, uint64_t n);
+	int (*close)(void *ctx, void *h);
+};
+
+/* FileExtract::default_limit: per-file cap on extracted bytes, 0 = none. */
+#define FILES_EXTRACT_DEFAULT_LIMIT 104857600u
+
 /* File analyzers that hash (Files::ANALYZER_MD5 ...), as bits. */
 enum files_hash {
 	FILES_HASH_MD5 = 1u << 0,
@@ -56,6 +97,29 @@ struct files_mode {
 	bool extract_columns;	/* base/files/extract loaded: extracted* columns */
 	bool (*is_local)(const void *ctx, const struct sl_addr *a);
 	const void *is_local_ctx;
+
+	/*
+	 * Extraction (zeek-core-spec §6); off while sink is NULL.
+	 *   extract_all    add EXTRACT at file_new (extract-all-files);
+	 *                  else at file_sniff when the detected type is one
+	 *                  of extract_types ("none": no type was detected)
+	 *   extract_limit  FileExtract::default_limit (0 = none)
+	 *   on_error       told of the first failing open/write/close; what
+	 *                  is FILES_EXTRACT_DIR "/" name and lives as long as
+	 *                  the manager. The file's extraction stops there.
+	 * extract_types (borrowed) must outlive the manager.
+	 */
+	const struct file_sink_ops *sink;
+	void *sink_ctx;
+	bool extract_all;
+	bool extract_at_sniff;	/* extract_all, but at file_sniff (the name
+				 * needs the MIME type); files that get no
+				 * file_sniff are then not extracted */
+	const char *const *extract_types;
+	size_t n_extract_types;
+	uint64_t extract_limit;
+	void (*on_error)(void *ctx, int err, const char *what);
+	void *on_error_ctx;
 };
 
 struct files;	/* manager: one per engine */

@@ -95,6 +95,49 @@ expect_status 0 "bare, nothing loaded" -- $S -b -C -r $T/http-curl.pcap -o "$tmp
 expect_status 0 "bare + community-id" -- $S -b -C -r $T/http-curl.pcap -o "$tmp/b1" protocols/conn/community-id-logging.zeek
 grep -q "^#fields.*ip_proto	community_id$" "$tmp/b1/conn.log" && ok || bad "community_id column"
 
+# File extraction (-x): options, and the bytes against files.log's sha256.
+expect_status 0 "--help lists --extract" -- $S --help
+grep -q -- "--extract-naming" "$tmp/out" && grep -q -- "--extract-limit" "$tmp/out" && ok || bad "--help lists the extraction options"
+expect_status 1 "bad --extract-naming" -- $S -r $T/http-curl.pcap --extract-naming nope
+expect_status 1 "bad --extract-limit" -- $S -r $T/http-curl.pcap --extract-limit 12k
+expect_status 1 "bad FileExtract::default_limit" -- $S -r $T/http-curl.pcap FileExtract::default_limit=-1
+conf=../shared/conformance
+if [ -f "$conf/traces/smtp.pcap" ] && [ -f "$conf/random.seed" ] && command -v sha256sum >/dev/null 2>&1; then
+	X="-b -G $conf/random.seed -r $conf/traces/smtp.pcap base/protocols/smtp policy/frameworks/files/hash-all-files"
+	expect_status 0 "-x" -- $S $X -x -o "$tmp/x1"
+	n=0 good=0
+	for row in $(grep -v '^#' "$tmp/x1/files.log" | awk -F'\t' '{print $24 "|" $25}'); do
+		n=$((n + 1))
+		sum=${row%%|*} name=${row#*|}
+		[ -f "$tmp/x1/extract_files/$name" ] && [ "$(sha256sum <"$tmp/x1/extract_files/$name" | cut -d' ' -f1)" = "$sum" ] && good=$((good + 1))
+	done
+	[ "$n" = 4 ] && [ "$good" = 4 ] && ok || bad "-x: every extracted file's sha256 equals files.log's ($good of $n)"
+	[ "$(ls "$tmp/x1/extract_files" | wc -l | tr -d ' ')" = 4 ] && ok || bad "-x: four files extracted"
+	head -c 5 "$tmp/x1/extract_files/extract-1254722770.692743-SMTP-FmFp351N5nhsMmAfQg" | grep -qx Hello && ok || bad "-x: text body begins Hello"
+	head -c 15 "$tmp/x1/extract_files/extract-1254722770.692804-SMTP-FEFYSd1s8Onn9LynKj" | grep -qx "Version 4.9.9.1" && ok || bad "-x: NEWS.txt begins Version 4.9.9.1"
+	grep -q '^#fields.*	sha256	extracted	extracted_cutoff	extracted_size$' "$tmp/x1/files.log" && ok || bad "-x: bare mode gains the extract columns after the hashes"
+	# By type, source naming, a limit.
+	expect_status 0 "-x text/plain --extract-naming source" -- $S $X -x text/plain,application/pdf --extract-naming source --extract-limit 100 -o "$tmp/x2"
+	[ "$(ls "$tmp/x2/extract_files" | tr '\n' ' ')" = "SMTP-FEFYSd1s8Onn9LynKj.txt SMTP-Fc5KpS3kUYqDLwWSMf.txt SMTP-FmFp351N5nhsMmAfQg.txt " ] && ok || bad "-x text/plain extracts the three text/plain files as SOURCE-FUID.txt"
+	grep -q '	SMTP-FEFYSd1s8Onn9LynKj.txt	T	100$' "$tmp/x2/files.log" && ok || bad "--extract-limit: cut-off logged"
+	grep -q '	SMTP-FmFp351N5nhsMmAfQg.txt	F	-$' "$tmp/x2/files.log" && ok || bad "--extract-limit: whole file logged F"
+	[ "$(wc -c <"$tmp/x2/extract_files/SMTP-FEFYSd1s8Onn9LynKj.txt" | tr -d ' ')" = 100 ] && ok || bad "--extract-limit: file cut at 100 bytes"
+	grep -v '^#' "$tmp/x2/files.log" | grep 'text/html' | grep -q '	-	-	-$' && ok || bad "-x list: other types not extracted"
+	expect_status 0 "FileExtract::default_limit" -- $S $X -x FileExtract::default_limit=1000 -o "$tmp/x3"
+	[ "$(grep -c '	T	1000$' "$tmp/x3/files.log")" = 2 ] && ok || bad "FileExtract::default_limit cuts the two big files"
+	# No silent overwrite; --force overwrites; a write error names the file.
+	mkdir -p "$tmp/x4/extract_files" && : >"$tmp/x4/extract_files/extract-1254722770.692743-SMTP-Fqrb1K5DWEfgy4WU2"
+	expect_status 3 "-x: existing extracted file" -- $S $X -x -o "$tmp/x4"
+	grep -q "extract_files/extract-1254722770.692743-SMTP-Fqrb1K5DWEfgy4WU2: File exists" "$tmp/err" && ok || bad "-x: existing file message names it"
+	expect_status 0 "-x --force" -- $S $X -x -o "$tmp/x4" --force
+	[ -s "$tmp/x4/extract_files/extract-1254722770.692743-SMTP-Fqrb1K5DWEfgy4WU2" ] && ok || bad "--force overwrites an extracted file"
+	mkdir -p "$tmp/x5" && : >"$tmp/x5/extract_files"
+	expect_status 3 "-x: extract_files not a folder" -- $S $X -x -o "$tmp/x5"
+	grep -q "x5/extract_files/extract-.*SMTP-F" "$tmp/err" && ok || bad "-x: write error message names the file"
+else
+	echo "skip: extraction checks need $conf (smtp.pcap, random.seed) and sha256sum"
+fi
+
 # An unwritable output folder: exit 3 (skipped as root, who may write anyway)
 if [ "$(id -u)" != 0 ]; then
 	mkdir "$tmp/ro" && chmod 555 "$tmp/ro"

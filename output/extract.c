@@ -1,0 +1,298 @@
+#define _GNU_SOURCE
+#include "output/extract.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <magic.h>
+
+/* One extracted file: the sink's handle. */
+struct extract_file {
+	int fd;
+};
+
+struct extract_sink {
+	int outdir_fd;		/* the -o folder */
+	int dir_fd;		/* extract_files/, -1 until the first file */
+	bool dir_is_ours;	/* created by this run */
+	bool overwrite;		/* --force */
+	enum config_extract_naming naming;
+	magic_t magic;		/* libmagic's extension table, loaded on demand */
+	bool magic_tried;
+};
+
+/* zeek-core-spec §6.4's table: MIME type -> extension. */
+static const struct {
+	const char *mime, *ext;
+} mime_exts[] = {
+	{"text/plain", "txt"},
+	{"text/html", "html"},
+	{"application/pdf", "pdf"},
+	{"image/png", "png"},
+	{"image/jpeg", "jpg"},
+	{"image/gif", "gif"},
+	{"application/zip", "zip"},
+	{"application/x-dosexec", "exe"},
+	{"application/msword", "doc"},
+	{"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"},
+	{"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"},
+	{"application/vnd.openxmlformats-officedocument.presentationml.presentation", "pptx"},
+	{"application/x-gzip", "gz"},
+	{"application/x-rar", "rar"},
+	{"application/x-7z-compressed", "7z"},
+	{"text/rtf", "rtf"},
+	{"message/rfc822", "eml"},
+	{"application/xml", "xml"},
+	{"text/json", "json"},
+	{"application/x-x509-user-cert", "der"},
+	{"application/x-x509-ca-cert", "der"},
+	{"application/pkix-cert", "crt"},
+};
+
+const char *extract_mime_ext(const char *mime_type)
+{
+	if (!mime_type)
+		return NULL;
+	for (size_t i = 0; i < sizeof mime_exts / sizeof mime_exts[0]; i++)
+		if (strcmp(mime_exts[i].mime, mime_type) == 0)
+			return mime_exts[i].ext;
+	return NULL;
+}
+
+static bool name_byte_ok(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '_' || c == '+' || c == '-';
+}
+
+size_t extract_name_sanitize(const char *in, char *out)
+{
+	size_t n = 0;
+	for (; n < EXTRACT_NAME_MAX && in[n]; n++)
+		out[n] = name_byte_ok((unsigned char)in[n]) ? in[n] : '_';
+	out[n] = '\0';
+	/* No hidden files, and so never "." or "..". */
+	if (n > 0 && out[0] == '.')
+		out[0] = '_';
+	if (n == 0) {
+		memcpy(out, "file", 5);
+		n = 4;
+	}
+	return n;
+}
+
+/*
+ * f$last_active as cat() prints a time (zeek-core-spec §4.7): fixed with
+ * six decimals, trailing zeros and a bare '.' dropped, ".0" for whole
+ * numbers; shortest scientific above 2^31-1.
+ */
+static void format_time(double t, char *out, size_t cap)
+{
+	if (!isfinite(t)) {
+		snprintf(out, cap, "%s", isnan(t) ? "nan" : t < 0 ? "-inf" : "inf");
+		return;
+	}
+	double a = fabs(t);
+	if (a > 2147483647.0 || (a < 1e-6 && a != 0.0)) {
+		for (int p = 0; p <= 17; p++) {
+			snprintf(out, cap, a > 2147483647.0 ? "%.*e" : "%.*g", p, t);
+			if (strtod(out, NULL) == t)
+				break;
+		}
+		return;
+	}
+	if (t == 0.0)
+		t = 0.0;
+	int n = snprintf(out, cap, "%.6f", t);
+	if (n <= 0 || (size_t)n >= cap)
+		return;
+	char *last = out + n - 1;
+	while (*last == '0')
+		last--;
+	if (*last != '.')
+		last++;
+	*last = '\0';
+	size_t len = (size_t)(last - out);
+	if (fabs(t - nearbyint(t)) < 1e-9 && len + 3 <= cap)
+		memcpy(out + len, ".0", 3);
+}
+
+size_t extract_name_make(enum config_extract_naming naming, const struct file_sink_file *file,
+			 char *out)
+{
+	char raw[EXTRACT_NAME_MAX * 2];
+	const char *src = file->source ? file->source : "";
+	const char *fuid = file->fuid ? file->fuid : "";
+	if (naming == EXTRACT_NAMING_SOURCE) {
+		const char *ext = extract_mime_ext(file->mime_type);
+		snprintf(raw, sizeof raw, "%s-%s.%s", src, fuid, ext ? ext : "bin");
+	} else {
+		char ts[64];
+		format_time(file->last_active, ts, sizeof ts);
+		snprintf(raw, sizeof raw, "extract-%s-%s-%s", ts, src, fuid);
+	}
+	return extract_name_sanitize(raw, out);
+}
+
+struct extract_sink *extract_sink_new(const char *outdir, enum config_extract_naming naming,
+				      bool overwrite)
+{
+	struct extract_sink *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->outdir_fd = open(outdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (s->outdir_fd < 0) {
+		int e = errno;
+		free(s);
+		errno = e;
+		return NULL;
+	}
+	s->dir_fd = -1;
+	s->naming = naming;
+	s->overwrite = overwrite;
+	return s;
+}
+
+void extract_sink_free(struct extract_sink *s)
+{
+	if (!s)
+		return;
+	if (s->dir_fd >= 0)
+		close(s->dir_fd);
+	close(s->outdir_fd);
+	if (s->magic)
+		magic_close(s->magic);
+	free(s);
+}
+
+/* FileExtract's mkdir(prefix), relative to the output folder; a symlink
+ * in its place is refused. */
+static int sink_dir(struct extract_sink *s)
+{
+	if (s->dir_fd >= 0)
+		return 0;
+	if (mkdirat(s->outdir_fd, FILES_EXTRACT_DIR, 0777) == 0)
+		s->dir_is_ours = true;
+	else if (errno != EEXIST)
+		return -errno;
+	int fd = openat(s->outdir_fd, FILES_EXTRACT_DIR,
+			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	s->dir_fd = fd;
+	return 0;
+}
+
+/* For a type the table lacks: the first of libmagic's extensions for
+ * the file's first bytes ("jpeg/jpg/jpe/jfif" -> "jpeg"), if any. */
+static bool magic_ext(struct extract_sink *s, const struct file_sink_file *file, char *ext,
+		      size_t cap)
+{
+	if (!file->bof || file->bof_len == 0)
+		return false;
+	if (!s->magic_tried) {
+		s->magic_tried = true;
+		s->magic = magic_open(MAGIC_EXTENSION | MAGIC_ERROR);
+		if (s->magic && magic_load(s->magic, NULL) != 0) {
+			magic_close(s->magic);
+			s->magic = NULL;
+		}
+	}
+	if (!s->magic)
+		return false;
+	const char *r = magic_buffer(s->magic, file->bof, file->bof_len);
+	if (!r || r[0] == '?' || r[0] == '\0')
+		return false;
+	size_t n = strcspn(r, "/");
+	if (n == 0 || n >= cap)
+		return false;
+	memcpy(ext, r, n);
+	ext[n] = '\0';
+	return true;
+}
+
+static void *sink_open(void *ctx, const struct file_sink_file *file, char *name, int *err)
+{
+	struct extract_sink *s = ctx;
+	size_t n = extract_name_make(s->naming, file, name);
+	if (s->naming == EXTRACT_NAMING_SOURCE && !extract_mime_ext(file->mime_type)) {
+		char ext[32], raw[EXTRACT_NAME_MAX + 40];
+		if (magic_ext(s, file, ext, sizeof ext)) {
+			snprintf(raw, sizeof raw, "%s-%s.%s", file->source ? file->source : "",
+				 file->fuid ? file->fuid : "", ext);
+			n = extract_name_sanitize(raw, name);
+		}
+	}
+	(void)n;
+	int rc = sink_dir(s);
+	if (rc < 0) {
+		*err = rc;
+		return NULL;
+	}
+	int flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC;
+	int fd = openat(s->dir_fd, name, flags | O_EXCL, 0666);
+	if (fd < 0 && errno == EEXIST && (s->overwrite || s->dir_is_ours))
+		fd = openat(s->dir_fd, name, flags | O_TRUNC, 0666);
+	if (fd < 0) {
+		*err = -errno;
+		return NULL;
+	}
+	struct extract_file *h = malloc(sizeof *h);
+	if (!h) {
+		close(fd);
+		*err = -ENOMEM;
+		return NULL;
+	}
+	h->fd = fd;
+	return h;
+}
+
+static int sink_write(void *ctx, void *handle, const uint8_t *p, size_t n)
+{
+	(void)ctx;
+	struct extract_file *h = handle;
+	while (n > 0) {
+		ssize_t w = write(h->fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (w == 0)
+			return -EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int sink_skip(void *ctx, void *handle, uint64_t n)
+{
+	(void)ctx;
+	struct extract_file *h = handle;
+	if (n > (uint64_t)INT64_MAX)
+		return -EOVERFLOW;
+	return lseek(h->fd, (off_t)n, SEEK_CUR) < 0 ? -errno : 0;
+}
+
+static int sink_close(void *ctx, void *handle)
+{
+	(void)ctx;
+	struct extract_file *h = handle;
+	int rc = close(h->fd) == 0 ? 0 : -errno;
+	free(h);
+	return rc;
+}
+
+const struct file_sink_ops extract_sink_ops = {
+	.open = sink_open,
+	.write = sink_write,
+	.skip = sink_skip,
+	.close = sink_close,
+};
