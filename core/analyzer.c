@@ -198,8 +198,13 @@ static void pia_deliver(struct engine *e, struct conn *c, bool is_orig,
 	size_t on = 0, rn = 0, off = 0;
 	for (size_t i = 0; i < an->pia_n; i++) {
 		const struct pia_chunk *ch = &an->pia_chunks[i];
-		memcpy(ch->is_orig ? orig + on : resp + rn, an->pia_data + off, ch->len);
-		*(ch->is_orig ? &on : &rn) += ch->len;
+		if (ch->is_orig) {
+			memcpy(orig + on, an->pia_data + off, ch->len);
+			on += ch->len;
+		} else {
+			memcpy(resp + rn, an->pia_data + off, ch->len);
+			rn += ch->len;
+		}
 		off += ch->len;
 	}
 	const struct analyzer *const *table = engine_analyzers(e);
