@@ -88,6 +88,10 @@ static const struct {
 	{"Site::local_nets", "set of subnets counted as local, e.g. {10.0.0.0/8,192.168.0.0/16}"},
 	{"Site::private_address_space_is_local", "T or F: private space counts as local"},
 	{"ignore_checksums_nets", "set of subnets whose packets' checksums are not checked"},
+	{"Log::default_max_field_string_bytes", "bytes kept of one string value (4096; 0 = no limit)"},
+	{"Log::default_max_total_string_bytes", "string bytes kept per log line (256000; 0 = no limit)"},
+	{"Log::default_max_field_container_elements", "elements kept of one set or vector (100; 0 = no limit)"},
+	{"Log::default_max_total_container_elements", "set/vector elements kept per log line (500; 0 = no limit)"},
 	{"likely_server_ports", "set of ports such as {25/tcp,53/udp} that decide who is the server (+= adds)"},
 	{"FileExtract::default_limit", "count: cut extracted files at this many bytes (0 = no limit)"},
 };
@@ -334,6 +338,25 @@ static int apply_assignment(struct options *o, const char *arg)
 			c->n_ignore_checksums_nets = 0;
 		rc = parse_subnets(v, c->ignore_checksums_nets, &c->n_ignore_checksums_nets,
 				   CONFIG_MAX_NETS);
+	} else if (!strncmp(name, "Log::default_max_", 17) && !add) {
+		size_t *slot = NULL;
+		struct log_format *lf = &c->log_format;
+		if (!strcmp(name + 17, "field_string_bytes"))
+			slot = &lf->max_field_string_bytes;
+		else if (!strcmp(name + 17, "total_string_bytes"))
+			slot = &lf->max_total_string_bytes;
+		else if (!strcmp(name + 17, "field_container_elements"))
+			slot = &lf->max_field_container_elements;
+		else if (!strcmp(name + 17, "total_container_elements"))
+			slot = &lf->max_total_container_elements;
+		else
+			return usage_error("unsupported option '%s' (see --help-options)", name);
+		char *end;
+		unsigned long long n = strtoull(v, &end, 10);
+		if (*v < '0' || *v > '9' || *end)
+			rc = -1;
+		else
+			*slot = n == 0 ? LOG_LIMIT_NONE : (size_t)n;
 	} else if (!strcmp(name, "likely_server_ports") && add) {
 		rc = parse_ports(v, c);
 	} else if (!strcmp(name, "FileExtract::default_limit") && !add) {

@@ -82,10 +82,15 @@ enum log_json_ts {
 	LOG_JSON_TS_MILLIS,	/* JSON::TS_MILLIS */
 };
 
-/* Options shared by all writers (LogAscii::*). */
+/* Options shared by all writers (LogAscii::*, Log::default_max_*). */
 struct log_format {
 	enum log_json_ts json_ts;
+	/* Log::default_max_{field,total}_{string_bytes,container_elements}:
+	 * 0 keeps Zeek's default; LOG_LIMIT_NONE is Zeek's 0 (no limit). */
+	size_t max_field_string_bytes, max_total_string_bytes;
+	size_t max_field_container_elements, max_total_container_elements;
 };
+#define LOG_LIMIT_NONE ((size_t)-1)
 
 /*
  * A writer renders into a buffer; it does no I/O and keeps no state, so

@@ -115,7 +115,7 @@ static void json_record(struct buf *out, const struct log_schema *schema,
 			const struct log_format *fmt)
 {
 	struct limits_budget budget;
-	limits_begin(&budget);
+	limits_begin(&budget, fmt);
 	bool first = true;
 	buf_putc(out, '{');
 	for (size_t i = 0; i < schema->n_fields; i++) {

@@ -15,19 +15,18 @@
 #define LIMITS_FIELD_CONTAINER_ELEMENTS 100	/* Log::default_max_field_container_elements */
 #define LIMITS_TOTAL_CONTAINER_ELEMENTS 500	/* Log::default_max_total_container_elements */
 
-/* What one record has used so far; lives on the writer's stack. */
+#include "core/log.h"
+
+/* What one record has used so far, and its caps; on the writer's stack. */
 struct limits_budget {
 	size_t string_bytes;
 	size_t container_elements;
 	unsigned truncations;	/* cuts made (Zeek raises a weird for each) */
+	size_t field_string, total_string, field_container, total_container;
 };
 
-static inline void limits_begin(struct limits_budget *b)
-{
-	b->string_bytes = 0;
-	b->container_elements = 0;
-	b->truncations = 0;
-}
+/* Starts a record; fmt may be NULL (Zeek's defaults). */
+void limits_begin(struct limits_budget *b, const struct log_format *fmt);
 
 /* Bytes of an n-byte string value to keep; charges them to the record. */
 size_t limits_take_string(struct limits_budget *b, size_t n);

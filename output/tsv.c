@@ -163,9 +163,8 @@ static void tsv_record(struct buf *out, const struct log_schema *schema,
 		       const struct log_value *values,
 		       const struct log_format *fmt)
 {
-	(void)fmt;
 	struct limits_budget budget;
-	limits_begin(&budget);
+	limits_begin(&budget, fmt);
 	size_t start = out->len;
 	for (size_t i = 0; i < schema->n_fields; i++) {
 		if (i)

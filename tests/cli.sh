@@ -72,6 +72,11 @@ grep -q '"ts":"20[0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9:.]*Z"' "$tmp/j3/conn.log"
 expect_status 0 "TS_MILLIS" -- $S -C -r $T/http-curl.pcap -o "$tmp/j4" LogAscii::use_json=T LogAscii::json_timestamps=JSON::TS_MILLIS
 grep -q '"ts":[0-9]\{13\},' "$tmp/j4/conn.log" && ok || bad "millis ts"
 
+# Zeek's log field limits
+expect_status 0 "field string limit" -- $S -C -r $T/http-curl.pcap -o "$tmp/lim" Log::default_max_field_string_bytes=3
+grep -v '^#' "$tmp/lim/conn.log" | cut -f2 | awk 'length($0) != 3 { bad = 1 } END { exit bad }' && ok || bad "uids cut to 3 bytes"
+expect_status 1 "bad limit" -- $S -C -r $T/http-curl.pcap Log::default_max_total_string_bytes=x
+
 # Local networks
 expect_status 0 "no-private-local" -- $S -C -r $T/http-curl.pcap -o "$tmp/l1" --no-private-local
 grep -v '^#' "$tmp/l1/conn.log" | cut -f13,14 | grep -qv -- '-	-' && bad "unset local_orig without local nets" || ok

@@ -214,8 +214,8 @@ static void test_conn(void)
 	CHECK(b.len == 0);
 
 	/* ISO 8601 and millis time forms */
-	const struct log_format iso = {LOG_JSON_TS_ISO8601};
-	const struct log_format ms = {LOG_JSON_TS_MILLIS};
+	const struct log_format iso = {.json_ts = LOG_JSON_TS_ISO8601};
+	const struct log_format ms = {.json_ts = LOG_JSON_TS_MILLIS};
 	render(&json_writer_ops, &conn_schema, v, &iso, &b);
 	CHECK(memcmp(b.data, "{\"ts\":\"2013-03-07T21:42:06.869344Z\",\"uid\"", 41) == 0);
 	render(&json_writer_ops, &conn_schema, v, &ms, &b);
@@ -407,7 +407,7 @@ static void test_limits(void)
 		empties += memcmp(b.data + i, "(empty)", 7) == 0;
 	CHECK(empties == 140 - 63);
 	struct limits_budget lb;
-	limits_begin(&lb);
+	limits_begin(&lb, NULL);
 	CHECK(limits_take_string(&lb, 5000) == 4096);
 	CHECK(lb.truncations == 1);
 	for (int i = 0; i < 61; i++)
