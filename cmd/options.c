@@ -33,6 +33,9 @@ static const char usage_text[] =
 	"                           add to Site::local_nets\n"
 	"      --no-private-local   do not count private address space as local\n"
 	"                           (Site::private_address_space_is_local=F)\n"
+	"      --mime-engine zeek|libmagic\n"
+	"                           files.log mime_type from Zeek's own rules (default,\n"
+	"                           Zeek-identical) or from libmagic (richer, not Zeek's)\n"
 	"      --force              overwrite logs (and extracted files) already in\n"
 	"                           the output folder\n"
 	"  -x, --extract [MIME,...] write files to DIR/extract_files/: all of them, or\n"
@@ -65,8 +68,10 @@ struct script {
 static const struct script scripts[] = {
 	{"base/protocols/conn", SCRIPT_CONN, "conn.log"},
 	{"base/protocols/smtp", SCRIPT_SMTP, "SMTP analysis: smtp.log (files.log for MIME entities)"},
-	{"policy/frameworks/files/hash-all-files", SCRIPT_HASH_ALL_FILES,
+	{"policy/frameworks/files/hash-all-files", SCRIPT_HASH_ALL_FILES | SCRIPT_FILES_HASH,
 	 "files.log gains md5, sha1, sha256 for every file"},
+	{"base/files/hash", SCRIPT_FILES_HASH,
+	 "files.log gains the md5, sha1, sha256 columns (filled for files something hashes)"},
 	{"base/files/extract", SCRIPT_FILES_EXTRACT,
 	 "files.log gains extracted, extracted_cutoff, extracted_size"},
 	{"policy/frameworks/files/extract-all-files", SCRIPT_FILES_EXTRACT | SCRIPT_EXTRACT_ALL_FILES,
@@ -389,7 +394,7 @@ static const struct {
 	{"load-seeds", 'G', true},	{"output", 'o', true},
 	{"json", 0, false},		{"json-timestamps", 0, true},
 	{"local-nets", 0, true},	{"no-private-local", 0, false},
-	{"force", 0, false},		{"progress", 0, true},
+	{"force", 0, false},		{"mime-engine", 0, true},		{"progress", 0, true},
 	{"quiet", 'q', false},		{"help-scripts", 0, false},
 	{"help-options", 0, false},	{"help", 'h', false},
 	{"version", 'V', false},	{"extract", 'x', OPT_MAYBE},
@@ -424,6 +429,13 @@ static int apply_option(struct options *o, size_t which, const char *val)
 			return usage_error("--local-nets: bad subnet list '%s'", val);
 	} else if (!strcmp(name, "no-private-local")) {
 		o->cfg.private_is_local = false;
+	} else if (!strcmp(name, "mime-engine")) {
+		if (!strcmp(val, "zeek"))
+			o->cfg.mime_libmagic = false;
+		else if (!strcmp(val, "libmagic"))
+			o->cfg.mime_libmagic = true;
+		else
+			return usage_error("--mime-engine: '%s' is not zeek or libmagic", val);
 	} else if (!strcmp(name, "force")) {
 		o->force = true;
 	} else if (!strcmp(name, "progress")) {

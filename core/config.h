@@ -22,6 +22,7 @@ enum config_script {
 	SCRIPT_HASH_ALL_FILES = 1u << 5,	/* policy/frameworks/files/hash-all-files */
 	SCRIPT_FILES_EXTRACT = 1u << 6,	/* base/files/extract: extracted* columns */
 	SCRIPT_EXTRACT_ALL_FILES = 1u << 7,	/* policy/frameworks/files/extract-all-files */
+	SCRIPT_FILES_HASH = 1u << 8,	/* base/files/hash: md5 sha1 sha256 columns */
 };
 
 #define CONFIG_MAX_EXTRACT_TYPES 32
@@ -70,6 +71,7 @@ struct config {
 	uint32_t extra_server_ports[CONFIG_MAX_NETS];
 	size_t n_extra_server_ports;
 
+	bool mime_libmagic;		/* --mime-engine libmagic */
 	bool json;			/* LogAscii::use_json */
 	struct log_format log_format;
 	bool deterministic;		/* a seed file was given */

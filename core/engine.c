@@ -640,10 +640,11 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 	if (cfg->scripts & SCRIPT_SMTP) {
 		/* base/protocols/smtp loads the files framework. */
 		struct files_mode mode = {0};
-		if (cfg->scripts & SCRIPT_HASH_ALL_FILES) {
-			mode.hashes = FILES_HASH_ALL;
+		mode.mime_libmagic = cfg->mime_libmagic;
+		if (cfg->scripts & SCRIPT_FILES_HASH)
 			mode.hash_columns = true;
-		}
+		if (cfg->scripts & SCRIPT_HASH_ALL_FILES)
+			mode.hashes = FILES_HASH_ALL;
 		/* Zeek's default mode loads base/files/hash and base/files/extract:
 		 * their columns are there, unset for mail that nobody hashes. */
 		if (!cfg->bare)

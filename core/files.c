@@ -1,5 +1,7 @@
 #include "core/files.h"
 
+#include <magic.h>
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -140,6 +142,7 @@ struct files {
 	struct log_schema schema;
 	struct file_list open;		/* in timer (expiry) order */
 	struct file_list closed;	/* logged, awaiting files_end() */
+	magic_t magic;			/* owned: --mime-engine libmagic; else NULL */
 	/* The first extraction failure, FILES_EXTRACT_DIR "/" name. */
 	char failed[sizeof FILES_EXTRACT_DIR + FILES_EXTRACT_NAME_MAX];
 };
@@ -150,6 +153,15 @@ struct files *files_new(const struct files_mode *mode, const struct uid_gen *uid
 	if (!fm)
 		return NULL;
 	fm->mode = *mode;
+	if (mode->mime_libmagic) {
+		fm->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS);
+		if (!fm->magic || magic_load(fm->magic, NULL) != 0) {
+			if (fm->magic)
+				magic_close(fm->magic);
+			free(fm);
+			return NULL;
+		}
+	}
 	fm->uids = *uids;
 	size_t n = mode->hash_columns ? N_BASE_FIELDS + N_HASH_FIELDS : N_BASE_FIELDS;
 	memcpy(fm->fields, files_fields, n * sizeof files_fields[0]);
@@ -494,7 +506,15 @@ static bool sniff(struct files *fm, struct sl_file *f)
 	f->sniffed = true;
 	if (f->bof_len == 0)
 		return false;
-	f->mime_type = magic_mime_type(f->bof, f->bof_len);
+	if (fm->magic) {
+		/* libmagic's answer, on the same bytes Zeek's rules would see. */
+		const char *t = magic_buffer(fm->magic, f->bof, f->bof_len);
+		free(f->supplied_mime);
+		f->supplied_mime = t ? strdup(t) : NULL;
+		f->mime_type = f->supplied_mime;
+	} else {
+		f->mime_type = magic_mime_type(f->bof, f->bof_len);
+	}
 	if (!extract_wanted(fm, f))
 		return false;
 	extract_start(fm, f);
@@ -847,5 +867,7 @@ void files_free(struct files *fm)
 			file_free(fm, f);
 		}
 	}
+	if (fm->magic)
+		magic_close(fm->magic);
 	free(fm);
 }

@@ -95,6 +95,7 @@ struct files_mode {
 	unsigned hashes;
 	bool hash_columns;
 	bool extract_columns;	/* base/files/extract loaded: extracted* columns */
+	bool mime_libmagic;	/* --mime-engine libmagic instead of Zeek's rules */
 	bool (*is_local)(const void *ctx, const struct sl_addr *a);
 	const void *is_local_ctx;
 

@@ -236,6 +236,7 @@ static bool markup_match(const uint8_t *d, size_t n, bool bom, bool xmldecl,
 {
 	uint8_t reach[MARKUP_REACH_BYTES];
 	size_t comment = SIZE_MAX, decl = SIZE_MAX;
+	size_t furthest = 0;	/* the last position marked reachable */
 
 	if (n > MAGIC_BOF_SIZE)
 		n = MAGIC_BOF_SIZE;
@@ -243,21 +244,34 @@ static bool markup_match(const uint8_t *d, size_t n, bool bom, bool xmldecl,
 	reach_set(reach, 0);
 	if (bom) {
 		size_t b = short_bom(d, n);
-		if (b)
+		if (b) {
 			reach_set(reach, b);
+			furthest = b;
+		}
 	}
 	for (size_t i = 0; i <= n; i++) {
 		if (comment != SIZE_MAX && i >= comment + 4 &&
-		    LIT_AT(d, n, i, "-->"))
+		    LIT_AT(d, n, i, "-->")) {
 			reach_set(reach, i + 3);
-		if (decl != SIZE_MAX && i >= decl + 6 && LIT_AT(d, n, i, "?>"))
+			furthest = i + 3 > furthest ? i + 3 : furthest;
+		}
+		if (decl != SIZE_MAX && i >= decl + 6 && LIT_AT(d, n, i, "?>")) {
 			reach_set(reach, i + 2);
-		if (!reach_get(reach, i))
+			furthest = i + 2 > furthest ? i + 2 : furthest;
+		}
+		if (!reach_get(reach, i)) {
+			/* Nothing ahead is reachable and no open comment or
+			 * declaration can make it so: the rule cannot match. */
+			if (i > furthest && comment == SIZE_MAX && decl == SIZE_MAX)
+				break;
 			continue;
+		}
 		if (tag(d, n, i))
 			return true;
-		if (i < n && is_ws(d[i]))
+		if (i < n && is_ws(d[i])) {
 			reach_set(reach, i + 1);
+			furthest = i + 1 > furthest ? i + 1 : furthest;
+		}
 		if (comment == SIZE_MAX && LIT_AT(d, n, i, "<!--"))
 			comment = i;
 		if (xmldecl && decl == SIZE_MAX && LIT_AT(d, n, i, "<?xml "))

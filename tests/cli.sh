@@ -77,6 +77,13 @@ expect_status 0 "field string limit" -- $S -C -r $T/http-curl.pcap -o "$tmp/lim"
 grep -v '^#' "$tmp/lim/conn.log" | cut -f2 | awk 'length($0) != 3 { bad = 1 } END { exit bad }' && ok || bad "uids cut to 3 bytes"
 expect_status 1 "bad limit" -- $S -C -r $T/http-curl.pcap Log::default_max_total_string_bytes=x
 
+# MIME engine
+expect_status 0 "--mime-engine libmagic" -- $S -C --mime-engine libmagic -r $T/smtp-features.pcap -o "$tmp/mg"
+grep -q "application/octet-stream" "$tmp/mg/files.log" && ok || bad "libmagic names the broken-base64 attachment octet-stream"
+expect_status 0 "--mime-engine zeek" -- $S -C --mime-engine zeek -r $T/smtp-features.pcap -o "$tmp/mz"
+grep -q "application/octet-stream" "$tmp/mz/files.log" && bad "Zeek's rules have no octet-stream" || ok
+expect_status 1 "--mime-engine bogus" -- $S --mime-engine bogus -r $T/smtp-features.pcap
+
 # Local networks
 expect_status 0 "no-private-local" -- $S -C -r $T/http-curl.pcap -o "$tmp/l1" --no-private-local
 grep -v '^#' "$tmp/l1/conn.log" | cut -f13,14 | grep -qv -- '-	-' && bad "unset local_orig without local nets" || ok

@@ -81,9 +81,13 @@ SC_KB=$BEST_KB
 best smtplog "$SMTPLOG" -r "$PCAP" -o "$OUT" --force
 SL_S=$BEST_S
 SL_KB=$BEST_KB
+# Mail forensics in full: all three hashes on every file, every file carved.
+best smtplog-mail "$SMTPLOG" -r "$PCAP" -o "$OUT" --force policy/frameworks/files/hash-all-files -x
+SM_S=$BEST_S
+SM_KB=$BEST_KB
 
 awk -v size="$SIZE" -v pk="$PACKETS" -v runs="$RUNS" -v ls="$LOOP_S" -v lkb="$LOOP_KB" \
-	-v cs="$SC_S" -v ckb="$SC_KB" -v ss="$SL_S" -v skb="$SL_KB" '
+	-v cs="$SC_S" -v ckb="$SC_KB" -v ss="$SL_S" -v skb="$SL_KB" -v ms="$SM_S" -v mkb="$SM_KB" '
 function rate(x, s) { return s > 0 ? x / s : 0 }
 function row(name, s, kb) {
 	printf "%-24s %9.3f %10.1f %12.0f %13.1f\n", name, s,
@@ -93,12 +97,15 @@ BEGIN {
 	if (ls <= 0) ls = 0.001
 	if (cs <= 0) cs = 0.001
 	if (ss <= 0) ss = 0.001
+	if (ms <= 0) ms = 0.001
 	printf "capture: %s, %.1f MB, %d packets; best of %d runs\n",
 		"build/bench/mixed.pcap", size / 1048576, pk, runs
 	printf "%-24s %9s %10s %12s %13s\n", "program", "time s", "MB/s", "packets/s", "peak RSS MB"
 	row("pcap_loop", ls, lkb)
 	row("smtplog (conn.log only)", cs, ckb)
 	row("smtplog (default mode)", ss, skb)
+	row("smtplog (+hashes, -x)", ms, mkb)
 	printf "smtplog/loop, conn.log only: throughput %.3f, memory %.2f\n", ls / cs, ckb / lkb
 	printf "smtplog/loop, default mode:  throughput %.3f, memory %.2f\n", ls / ss, skb / lkb
+	printf "smtplog/loop, hashes + -x:   throughput %.3f, memory %.2f\n", ls / ms, mkb / lkb
 }'
