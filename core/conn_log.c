@@ -194,17 +194,8 @@ int conn_log_write(const struct conn_log *cl, struct log_stream *s, const struct
 	const struct config *cfg = cl->cfg;
 	size_t i = 0;
 
-	v[i].present = true;
-	v[i++].u.d = c->start_time;
-	v[i++] = str_value(c->uid);
-	v[i].present = true;
-	v[i++].u.addr = c->orig_h;
-	v[i].present = true;
-	v[i++].u.port = c->orig_p;
-	v[i].present = true;
-	v[i++].u.addr = c->resp_h;
-	v[i].present = true;
-	v[i++].u.port = c->resp_p;
+	i += log_put_ts_uid_id(v, c->start_time, c->uid, &c->orig_h, c->orig_p, &c->resp_h,
+			       c->resp_p);
 	v[i++] = str_value(proto_name(c));
 	char service[64];
 	if (conn_service_text(c, service, sizeof service) > 0)

@@ -25,6 +25,22 @@ struct log_stream {
 	struct buf pending;	/* rendered, not yet written */
 };
 
+size_t log_put_ts_uid_id(struct log_value *v, double ts, const char *uid,
+			 const struct sl_addr *orig_h, uint16_t orig_p,
+			 const struct sl_addr *resp_h, uint16_t resp_p)
+{
+	for (int i = 0; i < 6; i++)
+		v[i].present = true;
+	v[0].u.d = ts;
+	v[1].u.str.p = uid;
+	v[1].u.str.n = strlen(uid);
+	v[2].u.addr = *orig_h;
+	v[3].u.port = orig_p;
+	v[4].u.addr = *resp_h;
+	v[5].u.port = resp_p;
+	return 6;
+}
+
 struct log_stream *log_stream_new(const struct log_schema *schema,
 				  const struct log_writer_ops *ops,
 				  const struct log_format *fmt,

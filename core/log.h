@@ -109,6 +109,15 @@ struct log_writer_ops {
 		       const char *close_time);
 };
 
+/*
+ * Fills the columns most logs start with: ts, uid, id.orig_h, id.orig_p,
+ * id.resp_h, id.resp_p. The uid string is borrowed. Returns 6, the number
+ * of values written.
+ */
+size_t log_put_ts_uid_id(struct log_value *v, double ts, const char *uid,
+			 const struct sl_addr *orig_h, uint16_t orig_p,
+			 const struct sl_addr *resp_h, uint16_t resp_p);
+
 struct outdir;
 struct log_stream;
 

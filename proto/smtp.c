@@ -538,19 +538,7 @@ static void rec_write(struct smtp *s)
 	}
 
 	size_t i = 0;
-	v[i].present = true;
-	v[i++].u.d = r->ts;
-	v[i].present = true;
-	v[i].u.str.p = uid;
-	v[i++].u.str.n = strlen(uid);
-	v[i].present = true;
-	v[i++].u.addr = c->orig_h;
-	v[i].present = true;
-	v[i++].u.port = c->orig_p;
-	v[i].present = true;
-	v[i++].u.addr = c->resp_h;
-	v[i].present = true;
-	v[i++].u.port = c->resp_p;
+	i += log_put_ts_uid_id(v, r->ts, uid, &c->orig_h, c->orig_p, &c->resp_h, c->resp_p);
 	v[i].present = true;
 	v[i++].u.count = r->trans_depth;
 	v[i++] = opt_value(&r->helo);
