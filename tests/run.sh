@@ -201,6 +201,21 @@ EOF
 		find "$d" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.gz' \) \
 			-print >>"$tmp/captures"
 	done
+	# Mutated copies (tools/mutate.c: bit flips, cuts, lying record
+	# lengths, spliced garbage: one of each) of our captures and the
+	# corpus traces, with deterministic seeds.
+	mkdir -p "$tmp/mutated"
+	if [ -x build/tools/mutate ]; then
+		k=0
+		for f in testdata/*.pcap $(find "$conf/traces" -type f 2>/dev/null | sort); do
+			[ -f "$f" ] || continue
+			k=$((k + 1))
+			for seed in 0 1 2 3; do
+				m="$tmp/mutated/$k-$seed-$(basename "$f")"
+				build/tools/mutate "$((k * 4 + seed))" "$f" "$m" && echo "$m" >>"$tmp/captures"
+			done
+		done
+	fi
 	n=$(wc -l <"$tmp/captures" | tr -d ' ')
 	if [ "$n" -eq 0 ]; then
 		echo "sanitizer captures: SKIPPED (no captures found)"
