@@ -84,6 +84,27 @@ expect_status 0 "--mime-engine zeek" -- $S -C --mime-engine zeek -r $T/smtp-feat
 grep -q "application/octet-stream" "$tmp/mz/files.log" && bad "Zeek's rules have no octet-stream" || ok
 expect_status 1 "--mime-engine bogus" -- $S --mime-engine bogus -r $T/smtp-features.pcap
 
+# Damaged captures: complete logs for what could be read, exit 2, and a
+# message naming the file, packet and byte offset.
+full=$(wc -c < $T/smtp-features.pcap)
+head -c $((full - 5)) $T/smtp-features.pcap > "$tmp/cut.pcap"
+expect_status 2 "truncated last packet" -- $S -C -G testdata/golden.seed -r "$tmp/cut.pcap" -o "$tmp/cut"
+off=$(sed -n 's/.*byte offset \([0-9]*\).*/\1/p' "$tmp/err")
+grep -q "cut.pcap: packet [0-9]* (byte offset [0-9]*)" "$tmp/err" && ok || bad "damage message names packet and offset"
+head -c "${off:-0}" $T/smtp-features.pcap > "$tmp/whole.pcap"
+expect_status 0 "capture without the last packet" -- $S -C -G testdata/golden.seed -r "$tmp/whole.pcap" -o "$tmp/whole"
+for l in conn smtp files; do
+	grep -v '^#[oc]' "$tmp/cut/$l.log" > "$tmp/a"; grep -v '^#[oc]' "$tmp/whole/$l.log" > "$tmp/b"
+	cmp -s "$tmp/a" "$tmp/b" && ok || bad "truncated last packet: $l.log equals the capture without it"
+done
+: > "$tmp/empty.pcap"
+expect_status 2 "empty file" -- $S -r "$tmp/empty.pcap" -o "$tmp/e"
+grep -q "empty file" "$tmp/err" && ok || bad "empty file message"
+head -c 3000 $T/smtp-features.pcap > "$tmp/g.pcap"; yes "garbage bytes" | head -c 700 >> "$tmp/g.pcap"
+tail -c +3001 $T/smtp-features.pcap >> "$tmp/g.pcap"
+expect_status 2 "garbage in the middle" -- $S -C -r "$tmp/g.pcap" -o "$tmp/garb"
+[ -s "$tmp/garb/conn.log" ] && ok || bad "garbage in the middle: logs of what was read are written"
+
 # Local networks
 expect_status 0 "no-private-local" -- $S -C -r $T/http-curl.pcap -o "$tmp/l1" --no-private-local
 grep -v '^#' "$tmp/l1/conn.log" | cut -f13,14 | grep -qv -- '-	-' && bad "unset local_orig without local nets" || ok
