@@ -68,6 +68,8 @@ struct script {
 static const struct script scripts[] = {
 	{"base/protocols/conn", SCRIPT_CONN, "conn.log"},
 	{"base/protocols/smtp", SCRIPT_SMTP, "SMTP analysis: smtp.log (files.log for MIME entities)"},
+	/* Zeek's ssl loads base/files/x509, which loads base/files/hash. */
+	{"base/protocols/ssl", SCRIPT_SSL | SCRIPT_FILES_HASH, "SSL/TLS analysis: ssl.log"},
 	{"policy/frameworks/files/hash-all-files", SCRIPT_HASH_ALL_FILES | SCRIPT_FILES_HASH,
 	 "files.log gains md5, sha1, sha256 for every file"},
 	{"base/files/hash", SCRIPT_FILES_HASH,
@@ -573,7 +575,7 @@ int options_parse(int argc, char **argv, struct options *o)
 			return 0;
 	}
 	if (!o->cfg.bare)
-		o->cfg.scripts |= SCRIPT_CONN | SCRIPT_SMTP;
+		o->cfg.scripts |= SCRIPT_CONN | SCRIPT_SMTP | SCRIPT_SSL;
 	/* extract-all-files is -x without a list. */
 	if (o->cfg.scripts & SCRIPT_EXTRACT_ALL_FILES) {
 		o->cfg.extract.on = true;

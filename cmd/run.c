@@ -26,6 +26,8 @@ static size_t planned_logs(const struct options *o, const char **names, size_t m
 		names[n++] = "smtp.log";
 	if ((o->cfg.scripts & SCRIPT_SMTP) && n < max)
 		names[n++] = "files.log";
+	if ((o->cfg.scripts & SCRIPT_SSL) && n < max)
+		names[n++] = "ssl.log";
 	return n;
 }
 

@@ -23,6 +23,7 @@ enum config_script {
 	SCRIPT_FILES_EXTRACT = 1u << 6,	/* base/files/extract: extracted* columns */
 	SCRIPT_EXTRACT_ALL_FILES = 1u << 7,	/* policy/frameworks/files/extract-all-files */
 	SCRIPT_FILES_HASH = 1u << 8,	/* base/files/hash: md5 sha1 sha256 columns */
+	SCRIPT_SSL = 1u << 9,		/* base/protocols/ssl: ssl.log */
 };
 
 #define CONFIG_MAX_EXTRACT_TYPES 32

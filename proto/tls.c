@@ -1,0 +1,575 @@
+#include "proto/tls.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "core/buf.h"
+#include "core/config.h"
+#include "proto/tls_record.h"
+
+/* SSL::max_ssl_history_length */
+#define SSL_MAX_HISTORY 100
+/* Certificates remembered per side (Zeek has no limit; a chain longer
+ * than this loses its tail in the fingerprint vector). */
+#define SSL_MAX_CERTS 256
+#define SHA256_HEX    64
+
+/* c$ssl: the Info record of main.zeek plus its internal flags. */
+struct ssl_info {
+	bool present; /* set_session() ran */
+	bool logged;
+	double ts;
+	bool has_version;
+	uint16_t version_num;
+	bool has_cipher;
+	uint32_t cipher;
+	bool has_curve;
+	uint16_t curve;
+	struct buf server_name; /* present when has_server_name */
+	bool has_server_name;
+	bool resumed;
+	bool has_alert;
+	uint8_t last_alert;
+	struct buf next_protocol;
+	bool has_next_protocol;
+	bool established;
+	char history[SSL_MAX_HISTORY + 64]; /* '^' is not capped */
+	size_t history_n, history_letters;
+	bool has_session_id;
+	uint8_t session_id[32];
+	bool client_ticket_empty_session_seen;
+	bool client_psk_seen;
+	bool client_key_exchange_seen;
+	bool hrr_seen;
+	/* cert_chain_fps [0] and client_cert_chain_fps [1]: created together
+	 * at the first certificate of either side. */
+	bool has_certs;
+	char (*fps[2])[SHA256_HEX];
+	size_t n_fps[2];
+};
+
+struct tls {
+	struct analyzer_ctx *ctx;
+	struct tls_parser parser;
+	struct ssl_info info;
+	bool done; /* analyzer removed itself */
+};
+
+/* ---- the log ---- */
+
+static const struct log_field ssl_fields[] = {
+    {"ts", LOG_TIME, LOG_SCALAR},
+    {"uid", LOG_STRING, LOG_SCALAR},
+    {"id.orig_h", LOG_ADDR, LOG_SCALAR},
+    {"id.orig_p", LOG_PORT, LOG_SCALAR},
+    {"id.resp_h", LOG_ADDR, LOG_SCALAR},
+    {"id.resp_p", LOG_PORT, LOG_SCALAR},
+    {"version", LOG_STRING, LOG_SCALAR},
+    {"cipher", LOG_STRING, LOG_SCALAR},
+    {"curve", LOG_STRING, LOG_SCALAR},
+    {"server_name", LOG_STRING, LOG_SCALAR},
+    {"resumed", LOG_BOOL, LOG_SCALAR},
+    {"last_alert", LOG_STRING, LOG_SCALAR},
+    {"next_protocol", LOG_STRING, LOG_SCALAR},
+    {"established", LOG_BOOL, LOG_SCALAR},
+    {"ssl_history", LOG_STRING, LOG_SCALAR},
+    {"cert_chain_fps", LOG_STRING, LOG_VECTOR},
+    {"client_cert_chain_fps", LOG_STRING, LOG_VECTOR},
+    {"sni_matches_cert", LOG_BOOL, LOG_SCALAR},
+    /* validation_status (policy/protocols/ssl/validate-certs, local mode)
+     * plugs in here (§4.9). */
+};
+#define SSL_N_FIELDS (sizeof ssl_fields / sizeof ssl_fields[0])
+
+const struct log_schema ssl_schema = {"ssl", ssl_fields, SSL_N_FIELDS};
+
+static struct log_value str_value(const char *s)
+{
+	struct log_value v = {.present = s != NULL};
+	if (s) {
+		v.u.str.p = s;
+		v.u.str.n = strlen(s);
+	}
+	return v;
+}
+
+static struct log_value buf_value(bool present, const struct buf *b)
+{
+	struct log_value v = {.present = present};
+	if (present) {
+		v.u.str.p = b->data ? (const char *)b->data : "";
+		v.u.str.n = b->len;
+	}
+	return v;
+}
+
+/* consts.zeek tables default to "unknown-<decimal>". */
+static const char *name_or_unknown(const char *name, uint32_t code, char *tmp, size_t n)
+{
+	if (name)
+		return name;
+	snprintf(tmp, n, "unknown-%u", (unsigned)code);
+	return tmp;
+}
+
+static void ssl_write(struct tls *t)
+{
+	struct ssl_info *r = &t->info;
+	struct log_stream *ls = analyzer_log(t->ctx, &ssl_schema);
+	if (!ls) {
+		analyzer_log_failed(t->ctx, -ENOMEM, "ssl");
+		return;
+	}
+	const struct analyzer_conn *c = analyzer_conn(t->ctx);
+	const char *uid = analyzer_uid(t->ctx);
+	struct log_value v[SSL_N_FIELDS];
+	char vbuf[32], cbuf[32], kbuf[32], abuf[32];
+	memset(v, 0, sizeof v);
+
+	struct log_value *items[2] = {NULL, NULL};
+	for (int k = 0; k < 2; k++) {
+		items[k] = calloc(r->n_fps[k] ? r->n_fps[k] : 1, sizeof *items[k]);
+		if (!items[k]) {
+			analyzer_log_failed(t->ctx, -ENOMEM, "ssl");
+			goto out;
+		}
+	}
+
+	size_t i = log_put_ts_uid_id(v, r->ts, uid, &c->orig_h, c->orig_p, &c->resp_h, c->resp_p);
+	v[i++] =
+	    str_value(r->has_version ? tls_version_name(r->version_num, vbuf, sizeof vbuf) : NULL);
+	v[i++] = str_value(r->has_cipher ? name_or_unknown(tls_cipher_name(r->cipher), r->cipher,
+							   cbuf, sizeof cbuf)
+					 : NULL);
+	v[i++] = str_value(
+	    r->has_curve ? name_or_unknown(tls_curve_name(r->curve), r->curve, kbuf, sizeof kbuf)
+			 : NULL);
+	v[i++] = buf_value(r->has_server_name, &r->server_name);
+	v[i].present = true;
+	v[i++].u.b = r->resumed;
+	v[i++] = str_value(r->has_alert ? name_or_unknown(tls_alert_name(r->last_alert),
+							  r->last_alert, abuf, sizeof abuf)
+					: NULL);
+	v[i++] = buf_value(r->has_next_protocol, &r->next_protocol);
+	v[i].present = true;
+	v[i++].u.b = r->established;
+	v[i].present = true;
+	v[i].u.str.p = r->history;
+	v[i++].u.str.n = r->history_n;
+	for (int k = 0; k < 2; k++) {
+		for (size_t j = 0; j < r->n_fps[k]; j++) {
+			items[k][j].present = true;
+			items[k][j].u.str.p = r->fps[k][j];
+			items[k][j].u.str.n = SHA256_HEX;
+		}
+		v[i].present = r->has_certs;
+		v[i].u.list.items = items[k];
+		v[i++].u.list.n = r->n_fps[k];
+	}
+	/* sni_matches_cert needs the first server certificate's SAN DNS names
+	 * or last CN (§4.8): computed once proto/x509.c parses certificates;
+	 * until then unset, which is right whenever server_name is unset. */
+	v[i++].present = false;
+
+	int err = log_stream_write(ls, v);
+	if (err < 0)
+		analyzer_log_failed(t->ctx, err, "ssl");
+out:
+	free(items[0]);
+	free(items[1]);
+}
+
+/* ---- the script: base/protocols/ssl/main.zeek ---- */
+
+static void set_session(struct tls *t)
+{
+	if (t->info.present)
+		return;
+	t->info.present = true;
+	t->info.ts = analyzer_time(t->ctx);
+	/* Zeek draws the UID with the first event that has a handler. */
+	(void)analyzer_uid(t->ctx);
+}
+
+static void add_to_history(struct tls *t, bool is_client, char ch)
+{
+	struct ssl_info *r = &t->info;
+	if (r->history_letters == SSL_MAX_HISTORY || r->history_n >= sizeof r->history)
+		return;
+	r->history[r->history_n++] = is_client ? (char)(ch - 'a' + 'A') : ch;
+	r->history_letters++;
+	if (r->history_letters == SSL_MAX_HISTORY)
+		analyzer_weird(t->ctx, "SSL_max_ssl_history_length_reached", true);
+}
+
+/* log_record() via finish(): written once. */
+static void log_record(struct tls *t)
+{
+	if (t->info.logged)
+		return;
+	t->info.logged = true;
+	ssl_write(t);
+}
+
+static void ev_confirm(void *u)
+{
+	struct tls *t = u;
+	analyzer_confirm(t->ctx);
+	set_session(t);
+}
+
+static void ev_violation(void *u, const char *reason)
+{
+	struct tls *t = u;
+	analyzer_violation(t->ctx, reason);
+	/* analyzer_violation_info: only an existing record is written. */
+	if (t->info.present)
+		log_record(t);
+}
+
+static void ev_weird(void *u, const char *name)
+{
+	struct tls *t = u;
+	analyzer_weird(t->ctx, name, false);
+}
+
+static void ev_flipped(void *u)
+{
+	struct tls *t = u;
+	set_session(t);
+	if (t->info.history_n < sizeof t->info.history)
+		t->info.history[t->info.history_n++] = '^';
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static void ev_client_hello(void *u, uint16_t version, uint16_t record_version,
+			    const uint8_t session_id[32])
+{
+	struct tls *t = u;
+	(void)version;
+	set_session(t);
+	if (!all_zero(session_id, 32)) {
+		t->info.has_session_id = true;
+		memcpy(t->info.session_id, session_id, 32);
+		t->info.client_ticket_empty_session_seen = false;
+	}
+	if (record_version == 0)
+		add_to_history(t, true, 'c');
+}
+
+static const uint8_t hrr_random[32] = {
+    0xCF, 0x21, 0xAD, 0x74, 0xE5, 0x9A, 0x61, 0x11, 0xBE, 0x1D, 0x8C, 0x02, 0x1E, 0x65, 0xB8, 0x91,
+    0xC2, 0xA2, 0x11, 0x16, 0x7A, 0xBB, 0x8C, 0x5E, 0x07, 0x9E, 0x09, 0xE2, 0xC8, 0xA8, 0x33, 0x9C,
+};
+
+static void ev_server_hello(void *u, uint16_t version, uint16_t record_version,
+			    const uint8_t random[32], const uint8_t session_id[32], uint32_t cipher)
+{
+	struct tls *t = u;
+	struct ssl_info *r = &t->info;
+	(void)record_version;
+	set_session(t);
+	if (!r->has_version) {
+		r->has_version = true;
+		r->version_num = version;
+	}
+	r->has_cipher = true;
+	r->cipher = cipher;
+	if (memcmp(random, hrr_random, 32) == 0)
+		r->hrr_seen = true;
+	/* session_id == bytestring_to_hexstr(session_id): the padded form */
+	if (r->has_session_id && memcmp(r->session_id, session_id, 32) == 0 &&
+	    r->version_num / 0xFF != 0x7F && r->version_num != TLS_V13)
+		r->resumed = true;
+	if (version == TLS_SSLV2)
+		add_to_history(t, false, 's');
+}
+
+static void ev_extension(void *u, bool is_client, uint16_t code, struct bytes data)
+{
+	struct tls *t = u;
+	struct ssl_info *r = &t->info;
+	set_session(t);
+	if (is_client && code == TLS_EXT_SESSION_TICKET && data.n > 0)
+		r->client_ticket_empty_session_seen = true;
+	else if (is_client && code == TLS_EXT_PRE_SHARED_KEY)
+		r->client_psk_seen = true;
+	else if (!is_client && code == TLS_EXT_PRE_SHARED_KEY && r->client_psk_seen)
+		r->resumed = true;
+}
+
+static void ev_server_name(void *u, bool is_client, struct bytes first, size_t n)
+{
+	struct tls *t = u;
+	set_session(t);
+	if (!is_client || n == 0)
+		return;
+	buf_reset(&t->info.server_name);
+	buf_append(&t->info.server_name, first.p, first.n);
+	t->info.has_server_name = true;
+	if (n > 1)
+		analyzer_weird(t->ctx, "SSL_many_server_names", false);
+}
+
+static void ev_alpn(void *u, bool is_client, struct bytes first, size_t n)
+{
+	struct tls *t = u;
+	set_session(t);
+	if (is_client || n == 0)
+		return;
+	buf_reset(&t->info.next_protocol);
+	buf_append(&t->info.next_protocol, first.p, first.n);
+	t->info.has_next_protocol = true;
+}
+
+static void ev_supported_versions(void *u, bool is_client, uint16_t first, size_t n)
+{
+	struct tls *t = u;
+	if (is_client || n != 1)
+		return;
+	set_session(t);
+	t->info.has_version = true;
+	t->info.version_num = first;
+}
+
+static void ev_key_share(void *u, bool is_client, uint16_t first, size_t n)
+{
+	struct tls *t = u;
+	if (is_client || n != 1)
+		return;
+	set_session(t);
+	t->info.has_curve = true;
+	t->info.curve = first;
+}
+
+static void ev_ecdh_server_params(void *u, uint16_t curve)
+{
+	struct tls *t = u;
+	set_session(t);
+	t->info.has_curve = true;
+	t->info.curve = curve;
+}
+
+/*
+ * The X.509 plug-in point. Zeek hands each certificate to the files
+ * framework (files.log, x509.log: proto/x509.c) and fills the
+ * fingerprint vectors from the parsed certificates at log time; a
+ * certificate that does not parse is left out there, which needs
+ * x509.c. Here every certificate counts.
+ */
+static void ev_certificate(void *u, bool is_client, size_t index, struct bytes der)
+{
+	struct tls *t = u;
+	struct ssl_info *r = &t->info;
+	(void)index;
+	set_session(t);
+	r->has_certs = true;
+	int side = is_client ? 1 : 0;
+	if (r->n_fps[side] >= SSL_MAX_CERTS)
+		return;
+	if (!r->fps[side]) {
+		r->fps[side] = calloc(SSL_MAX_CERTS, sizeof *r->fps[side]);
+		if (!r->fps[side])
+			return;
+	}
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int md_n = 0;
+	if (!EVP_Digest(der.p, der.n, md, &md_n, EVP_sha256(), NULL) || md_n != 32)
+		return;
+	static const char hex[] = "0123456789abcdef";
+	char *out = r->fps[side][r->n_fps[side]++];
+	for (unsigned k = 0; k < 32; k++) {
+		out[2 * k] = hex[md[k] >> 4];
+		out[2 * k + 1] = hex[md[k] & 15];
+	}
+}
+
+static const char history_letters[256] = {
+    [0] = 'h',  [1] = 'c',  [2] = 's',  [3] = 'v',  [4] = 't',  [5] = 'e',   [6] = 'j',
+    [8] = 'o',  [11] = 'x', [12] = 'k', [13] = 'r', [14] = 'n', [15] = 'y',  [16] = 'g',
+    [20] = 'f', [21] = 'w', [22] = 'u', [23] = 'a', [24] = 'p', [254] = 'm',
+};
+
+static void ev_handshake_message(void *u, bool is_client, uint8_t type, uint32_t len)
+{
+	struct tls *t = u;
+	struct ssl_info *r = &t->info;
+	(void)len;
+	set_session(t);
+	if (is_client && type == TLS_HS_CLIENT_KEY_EXCHANGE)
+		r->client_key_exchange_seen = true;
+	char ch = history_letters[type] ? history_letters[type] : 'z';
+	if (type == TLS_HS_SERVER_HELLO && r->hrr_seen) {
+		ch = 'j';
+		r->hrr_seen = false;
+	}
+	add_to_history(t, is_client, ch);
+}
+
+static void ev_change_cipher_spec(void *u, bool is_client)
+{
+	struct tls *t = u;
+	struct ssl_info *r = &t->info;
+	set_session(t);
+	add_to_history(t, is_client, 'i');
+	if (is_client && r->client_ticket_empty_session_seen && !r->client_key_exchange_seen)
+		r->resumed = true;
+}
+
+static void ev_alert(void *u, bool is_client, uint8_t level, uint8_t desc)
+{
+	struct tls *t = u;
+	(void)level;
+	set_session(t);
+	add_to_history(t, is_client, 'l');
+	t->info.has_alert = true;
+	t->info.last_alert = desc;
+}
+
+static void ev_heartbeat(void *u, bool is_client)
+{
+	struct tls *t = u;
+	set_session(t);
+	add_to_history(t, is_client, 'b');
+}
+
+static void ev_established(void *u)
+{
+	struct tls *t = u;
+	set_session(t);
+	t->info.established = true;
+	log_record(t);
+	/* SSL::disable_analyzer_after_detection */
+	t->done = true;
+	analyzer_remove(t->ctx);
+}
+
+static const struct tls_events tls_script = {
+    .confirm = ev_confirm,
+    .violation = ev_violation,
+    .weird = ev_weird,
+    .flipped = ev_flipped,
+    .client_hello = ev_client_hello,
+    .server_hello = ev_server_hello,
+    .extension = ev_extension,
+    .server_name = ev_server_name,
+    .alpn = ev_alpn,
+    .supported_versions = ev_supported_versions,
+    .key_share = ev_key_share,
+    .ecdh_server_params = ev_ecdh_server_params,
+    .certificate = ev_certificate,
+    .handshake_message = ev_handshake_message,
+    .change_cipher_spec = ev_change_cipher_spec,
+    .alert = ev_alert,
+    .heartbeat = ev_heartbeat,
+    .established = ev_established,
+};
+
+/* ---- the analyzer ---- */
+
+/* dpd_tls_client: 16 03 0x ?? ?? 01 ?? ?? ?? 03 0y, x,y in 00..03. */
+static bool dpd_client(const uint8_t *p, size_t n)
+{
+	return n >= 11 && p[0] == 0x16 && p[1] == 0x03 && p[2] <= 3 && p[5] == 0x01 &&
+	       p[9] == 0x03 && p[10] <= 3;
+}
+
+/* dpd_tls_server: optional alert record, then a ServerHello header with
+ * version 03 00..04 or 7F 00..50. */
+static bool dpd_server(const uint8_t *p, size_t n)
+{
+	if (n >= 7 && p[0] == 0x15 && p[1] == 0x03 && p[2] <= 3) {
+		/* the alert alternative; the regex also allows the plain form */
+		if (n >= 18 && p[7] == 0x16 && p[8] == 0x03 && p[9] <= 3 && p[12] == 0x02 &&
+		    ((p[16] == 0x03 && p[17] <= 4) || (p[16] == 0x7F && p[17] <= 0x50)))
+			return true;
+	}
+	return n >= 11 && p[0] == 0x16 && p[1] == 0x03 && p[2] <= 3 && p[5] == 0x02 &&
+	       ((p[9] == 0x03 && p[10] <= 4) || (p[9] == 0x7F && p[10] <= 0x50));
+}
+
+static bool tls_dpd_match(const uint8_t *orig, size_t orig_n, const uint8_t *resp, size_t resp_n)
+{
+	return dpd_client(orig, orig_n) || dpd_server(resp, resp_n);
+}
+
+static void *tls_create(struct analyzer_ctx *ctx)
+{
+	struct tls *t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	t->ctx = ctx;
+	tls_parser_init(&t->parser, &tls_script, t);
+	buf_init(&t->info.server_name, 65536);
+	buf_init(&t->info.next_protocol, 256);
+	return t;
+}
+
+static void tls_deliver(void *state, bool is_orig, const uint8_t *data, size_t len)
+{
+	struct tls *t = state;
+	if (!t->done)
+		tls_parser_deliver(&t->parser, is_orig, data, len);
+}
+
+static void tls_gap(void *state, bool is_orig, uint64_t len)
+{
+	struct tls *t = state;
+	(void)is_orig;
+	(void)len;
+	tls_parser_gap(&t->parser);
+}
+
+static void tls_eof(void *state, bool is_orig)
+{
+	(void)state;
+	(void)is_orig;
+}
+
+/* finalize_ssl, the connection removal hook. */
+static void tls_finish(void *state)
+{
+	struct tls *t = state;
+	if (t->info.present)
+		log_record(t);
+}
+
+static void tls_destroy(void *state)
+{
+	struct tls *t = state;
+	if (!t)
+		return;
+	tls_parser_free(&t->parser);
+	buf_free(&t->info.server_name);
+	buf_free(&t->info.next_protocol);
+	free(t->info.fps[0]);
+	free(t->info.fps[1]);
+	free(t);
+}
+
+static const uint16_t tls_ports[] = {443, 465, 563, 585, 614, 636, 989, 990, 992, 993, 995, 5223};
+
+const struct analyzer tls_analyzer = {
+    .name = "SSL",
+    .script = SCRIPT_SSL,
+    .tcp_ports = tls_ports,
+    .n_tcp_ports = sizeof tls_ports / sizeof tls_ports[0],
+    .dpd_match = tls_dpd_match,
+    .create = tls_create,
+    .deliver = tls_deliver,
+    .gap = tls_gap,
+    .eof = tls_eof,
+    .finish = tls_finish,
+    .destroy = tls_destroy,
+};
