@@ -71,6 +71,11 @@ struct log_stream *analyzer_log(struct analyzer_ctx *ctx, const struct log_schem
 	return engine_log_stream(ctx->e, schema);
 }
 
+void **analyzer_run_state(struct analyzer_ctx *ctx)
+{
+	return engine_run_state(ctx->e, ctx->a);
+}
+
 struct files *analyzer_files(struct analyzer_ctx *ctx)
 {
 	return engine_files(ctx->e);

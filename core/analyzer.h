@@ -47,6 +47,9 @@ struct analyzer {
 	 * pending. Called once, before destroy. */
 	void (*finish)(void *state);
 	void (*destroy)(void *state);
+	/* Frees what the analyzer keeps for the whole run in its
+	 * analyzer_run_state() slot; called once at the end. May be NULL. */
+	void (*run_free)(void *run_state);
 };
 
 /* Zeek's dpd_buffer_size: what the PIA keeps of both directions together. */
@@ -80,6 +83,13 @@ struct files *analyzer_files(struct analyzer_ctx *ctx);
 struct log_stream *analyzer_files_log(struct analyzer_ctx *ctx);
 /* Records a log write failure so that the run ends with exit status 3. */
 void analyzer_log_failed(struct analyzer_ctx *ctx, int err, const char *log_name);
+
+/* A slot for state an analyzer keeps across connections for the whole
+ * run (what Zeek keeps in script globals, e.g. the known-certificates
+ * set); *slot is NULL until the analyzer stores something; freed by
+ * run_free. The slot itself is NULL only for an analyzer beyond the
+ * engine's table. */
+void **analyzer_run_state(struct analyzer_ctx *ctx);
 
 /* Protocol confirmed: adds the analyzer's name to conn.log's service (once). */
 void analyzer_confirm(struct analyzer_ctx *ctx);

@@ -16,6 +16,9 @@
 #include "core/engine_int.h"
 #include "core/uid.h"
 
+/* Analyzers in the table, at most. */
+#define ENGINE_MAX_ANALYZERS 16
+
 /* Logs analyzers may open (smtp, files, ssl, x509, ...). */
 #define ENGINE_MAX_LOGS 8
 
@@ -33,6 +36,7 @@ struct engine {
 	struct conn_log conn_log;
 	struct log_stream *conn_stream;	/* NULL when conn.log is not written */
 	const struct analyzer *const *analyzers;	/* NULL-terminated; borrowed */
+	void *run_state[ENGINE_MAX_ANALYZERS];		/* per analyzer; owned by it */
 	struct {
 		const struct log_schema *schema;
 		struct log_stream *stream;	/* owned */
@@ -232,6 +236,14 @@ struct log_stream *engine_log_stream(struct engine *e, const struct log_schema *
 	e->logs[e->n_logs].schema = schema;
 	e->logs[e->n_logs++].stream = s;
 	return s;
+}
+
+void **engine_run_state(struct engine *e, const struct analyzer *a)
+{
+	for (size_t i = 0; e->analyzers && e->analyzers[i] && i < ENGINE_MAX_ANALYZERS; i++)
+		if (e->analyzers[i] == a)
+			return &e->run_state[i];
+	return NULL;	/* an analyzer past the table's cap */
 }
 
 struct files *engine_files(struct engine *e)
@@ -727,6 +739,9 @@ void engine_free(struct engine *e)
 		analyzers_free(left[i]);
 	free(left);
 	conn_table_free(e->conns);
+	for (size_t i = 0; e->analyzers && e->analyzers[i] && i < ENGINE_MAX_ANALYZERS; i++)
+		if (e->run_state[i] && e->analyzers[i]->run_free)
+			e->analyzers[i]->run_free(e->run_state[i]);
 	files_free(e->files);
 	frag_table_free(e->frags);
 	timer_heap_free(&e->timers);

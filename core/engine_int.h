@@ -73,6 +73,7 @@ const struct uid_gen *engine_uids(const struct engine *e);
 struct log_stream *engine_log_stream(struct engine *e, const struct log_schema *schema);
 void engine_log_failed(struct engine *e, int err, const char *log_name);
 struct files *engine_files(struct engine *e);
+void **engine_run_state(struct engine *e, const struct analyzer *a);
 struct log_stream *engine_files_log(struct engine *e);
 
 /* Analyzers on one connection (analyzer.c). */

@@ -17,7 +17,8 @@
 struct log_stream {
 	const struct log_schema *schema;
 	const struct log_writer_ops *ops;
-	const struct log_format *fmt;
+	const struct log_format *fmt;	/* the run's, or own_fmt */
+	struct log_format own_fmt;	/* with the schema's own limits */
 	struct outdir *dir;
 	char filename[64];
 	int fd;
@@ -52,6 +53,14 @@ struct log_stream *log_stream_new(const struct log_schema *schema,
 	s->schema = schema;
 	s->ops = ops;
 	s->fmt = fmt;
+	if (schema->max_field_container_elements || schema->max_total_container_elements) {
+		s->own_fmt = *fmt;
+		if (schema->max_field_container_elements)
+			s->own_fmt.max_field_container_elements = schema->max_field_container_elements;
+		if (schema->max_total_container_elements)
+			s->own_fmt.max_total_container_elements = schema->max_total_container_elements;
+		s->fmt = &s->own_fmt;
+	}
 	s->dir = dir;
 	s->fd = -1;
 	snprintf(s->filename, sizeof s->filename, "%s.log", schema->path);

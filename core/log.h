@@ -45,6 +45,10 @@ struct log_schema {
 	const char *path;	/* "conn" -> conn.log, "#path conn" */
 	const struct log_field *fields;
 	size_t n_fields;
+	/* The stream's own container limits (Log::Stream's
+	 * max_field/total_container_elements); 0: the run's defaults. */
+	size_t max_field_container_elements;
+	size_t max_total_container_elements;
 };
 
 /*

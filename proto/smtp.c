@@ -476,7 +476,7 @@ static const struct log_field smtp_fields[] = {
 };
 #define SMTP_N_FIELDS (sizeof smtp_fields / sizeof smtp_fields[0])
 
-const struct log_schema smtp_schema = {"smtp", smtp_fields, SMTP_N_FIELDS};
+const struct log_schema smtp_schema = {.path = "smtp", .fields = smtp_fields, .n_fields = SMTP_N_FIELDS};
 
 static struct log_value opt_value(const struct opt_str *o)
 {

@@ -5,11 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "core/buf.h"
 #include "core/config.h"
 #include "proto/tls_record.h"
+#include "proto/x509.h"
 
 /* SSL::max_ssl_history_length */
 #define SSL_MAX_HISTORY 100
@@ -50,6 +49,11 @@ struct ssl_info {
 	bool has_certs;
 	char (*fps[2])[SHA256_HEX];
 	size_t n_fps[2];
+	/* cert_chain[0]: the first server certificate file; its parse result
+	 * (when it parsed) gives the names for sni_matches_cert (§4.8). */
+	bool first_server_seen;
+	bool first_server_parsed;
+	struct x509_info first_server;
 };
 
 struct tls {
@@ -85,7 +89,7 @@ static const struct log_field ssl_fields[] = {
 };
 #define SSL_N_FIELDS (sizeof ssl_fields / sizeof ssl_fields[0])
 
-const struct log_schema ssl_schema = {"ssl", ssl_fields, SSL_N_FIELDS};
+const struct log_schema ssl_schema = {.path = "ssl", .fields = ssl_fields, .n_fields = SSL_N_FIELDS};
 
 static struct log_value str_value(const char *s)
 {
@@ -114,6 +118,53 @@ static const char *name_or_unknown(const char *name, uint32_t code, char *tmp, s
 		return name;
 	snprintf(tmp, n, "unknown-%u", (unsigned)code);
 	return tmp;
+}
+
+/* One name of the certificate against server_name (§4.8, Zeek's
+ * check_hostname in X509.cc): exact, case-sensitive; or a wildcard
+ * directly before the name's first dot. */
+static bool hostname_matches(const char *name, size_t name_n, const uint8_t *sni, size_t sni_n)
+{
+	if (name_n == sni_n && memcmp(name, sni, sni_n) == 0)
+		return true;
+	const char *dot = memchr(name, '.', name_n);
+	if (!dot || dot == name || dot[-1] != '*')
+		return false;
+	size_t dots = 0;
+	for (size_t k = 0; k < name_n; k++)
+		dots += name[k] == '.';
+	if (dots < 2)
+		return false;
+	const uint8_t *sdot = memchr(sni, '.', sni_n);
+	if (!sdot)
+		return false;
+	size_t rest = name_n - (size_t)(dot - name);
+	if (rest != sni_n - (size_t)(sdot - sni) || memcmp(dot, sdot, rest) != 0)
+		return false;
+	size_t prefix = (size_t)(dot - name) - 1; /* before the '*' */
+	return prefix <= sni_n && memcmp(name, sni, prefix) == 0;
+}
+
+/* sni_matches_cert: -1 unset, else 0/1. Set when server_name is and the
+ * first server certificate parsed: its SAN DNS names if it has a SAN
+ * extension, otherwise its last CN. */
+static int sni_matches_cert(const struct ssl_info *r)
+{
+	if (!r->has_server_name || !r->first_server_parsed)
+		return -1;
+	const struct x509_info *c = &r->first_server;
+	const uint8_t *sni = r->server_name.data ? r->server_name.data : (const uint8_t *)"";
+	size_t sni_n = r->server_name.len;
+	if (c->has_san) {
+		for (size_t k = 0; k < c->san_dns.n; k++)
+			if (hostname_matches(c->san_dns.items[k].p, c->san_dns.items[k].n, sni,
+					     sni_n))
+				return 1;
+		return 0;
+	}
+	if (c->cn.p && hostname_matches(c->cn.p, c->cn.n, sni, sni_n))
+		return 1;
+	return 0;
 }
 
 static void ssl_write(struct tls *t)
@@ -170,10 +221,12 @@ static void ssl_write(struct tls *t)
 		v[i].u.list.items = items[k];
 		v[i++].u.list.n = r->n_fps[k];
 	}
-	/* sni_matches_cert needs the first server certificate's SAN DNS names
-	 * or last CN (§4.8): computed once proto/x509.c parses certificates;
-	 * until then unset, which is right whenever server_name is unset. */
-	v[i++].present = false;
+	int sni = sni_matches_cert(r);
+	if (sni >= 0) {
+		v[i].present = true;
+		v[i].u.b = sni == 1;
+	}
+	i++;
 
 	int err = log_stream_write(ls, v);
 	if (err < 0)
@@ -361,38 +414,89 @@ static void ev_ecdh_server_params(void *u, uint16_t curve)
 	t->info.curve = curve;
 }
 
+/* The run's known-certificates set (base/files/x509/main.zeek), kept in
+ * the analyzer's run-state slot; NULL (no dedup) only without memory. */
+static struct x509_dedup *dedup_for(struct analyzer_ctx *ctx)
+{
+	void **slot = analyzer_run_state(ctx);
+	if (!slot)
+		return NULL;
+	if (!*slot)
+		*slot = x509_dedup_new();
+	return *slot;
+}
+
+static void tls_run_free(void *run_state)
+{
+	x509_dedup_free(run_state);
+}
+
+/* The x509.log line of one parsed certificate, unless already logged. */
+static void x509_log(struct tls *t, const struct x509_info *c, bool host_cert, bool client_cert)
+{
+	double now = analyzer_time(t->ctx);
+	struct x509_dedup *d = dedup_for(t->ctx);
+	if (d && !x509_dedup_check(d, now, c->fingerprint, host_cert, client_cert))
+		return;
+	struct log_stream *ls = analyzer_log(t->ctx, &x509_schema);
+	if (!ls) {
+		analyzer_log_failed(t->ctx, -ENOMEM, "x509");
+		return;
+	}
+	int err = x509_log_write(ls, NULL, now, c, host_cert, client_cert);
+	if (err < 0)
+		analyzer_log_failed(t->ctx, err, "x509");
+}
+
 /*
- * The X.509 plug-in point. Zeek hands each certificate to the files
- * framework (files.log, x509.log: proto/x509.c) and fills the
- * fingerprint vectors from the parsed certificates at log time; a
- * certificate that does not parse is left out there, which needs
- * x509.c. Here every certificate counts.
+ * A certificate entry (§5.1): Zeek makes it a file, whose X509 analyzer
+ * parses it (x509.log, §5.4) and whose fingerprint joins cert_chain_fps /
+ * client_cert_chain_fps at log time -- only when it parsed.
+ *
+ * The file itself is not logged: the X.509 scripts, always loaded with
+ * the SSL analyzer, veto files.log lines of X509 files
+ * (X509::log_x509_in_files_log = F, core spec §5.8), and its fuid and
+ * hashes appear nowhere else, so no file is opened for it here.
  */
 static void ev_certificate(void *u, bool is_client, size_t index, struct bytes der)
 {
 	struct tls *t = u;
 	struct ssl_info *r = &t->info;
-	(void)index;
 	set_session(t);
 	r->has_certs = true;
+	if (der.n == 0)
+		return;
+	bool first_server = !is_client && !r->first_server_seen;
+	if (!is_client)
+		r->first_server_seen = true;
+
+	struct x509_info c;
+	memset(&c, 0, sizeof c);
+	int rc = x509_parse(der.p, der.n, &c);
+	if (rc != X509_OK) {
+		if (rc == X509_ERR_PARSE)
+			analyzer_weird(t->ctx, "x509_cert_parse_error", false);
+		x509_info_free(&c);
+		return;
+	}
+	for (size_t k = 0; k < c.n_weirds; k++)
+		analyzer_weird(t->ctx, c.weirds[k], false);
+
+	x509_log(t, &c, index == 0, is_client);
+
 	int side = is_client ? 1 : 0;
-	if (r->n_fps[side] >= SSL_MAX_CERTS)
-		return;
-	if (!r->fps[side]) {
-		r->fps[side] = calloc(SSL_MAX_CERTS, sizeof *r->fps[side]);
+	if (r->n_fps[side] < SSL_MAX_CERTS) {
 		if (!r->fps[side])
-			return;
+			r->fps[side] = calloc(SSL_MAX_CERTS, sizeof *r->fps[side]);
+		if (r->fps[side])
+			memcpy(r->fps[side][r->n_fps[side]++], c.fingerprint, SHA256_HEX);
 	}
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int md_n = 0;
-	if (!EVP_Digest(der.p, der.n, md, &md_n, EVP_sha256(), NULL) || md_n != 32)
+	if (first_server) {
+		r->first_server = c; /* ownership moves */
+		r->first_server_parsed = true;
 		return;
-	static const char hex[] = "0123456789abcdef";
-	char *out = r->fps[side][r->n_fps[side]++];
-	for (unsigned k = 0; k < 32; k++) {
-		out[2 * k] = hex[md[k] >> 4];
-		out[2 * k + 1] = hex[md[k] & 15];
 	}
+	x509_info_free(&c);
 }
 
 static const char history_letters[256] = {
@@ -555,6 +659,8 @@ static void tls_destroy(void *state)
 	buf_free(&t->info.next_protocol);
 	free(t->info.fps[0]);
 	free(t->info.fps[1]);
+	if (t->info.first_server_parsed)
+		x509_info_free(&t->info.first_server);
 	free(t);
 }
 
@@ -572,4 +678,5 @@ const struct analyzer tls_analyzer = {
     .eof = tls_eof,
     .finish = tls_finish,
     .destroy = tls_destroy,
+    .run_free = tls_run_free,
 };

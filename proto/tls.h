@@ -5,11 +5,11 @@
  * Handlers run at the moment the parser reports an event (see smtp.h for
  * why that is equivalent to Zeek's queue here).
  *
- * Plug-in points for X.509 (proto/x509.c): tls_certificate() below gets
- * every certificate with its direction and index; it computes the
- * SHA-256 fingerprint for cert_chain_fps / client_cert_chain_fps and is
- * where the certificate file (files.log, x509.log) and the names for
- * sni_matches_cert would come from.
+ * Certificates (proto/x509.c): each non-empty certificate entry is parsed
+ * as it arrives; a parsed one gets its x509.log line (deduplicated over
+ * the run, §5.4) and its fingerprint in cert_chain_fps /
+ * client_cert_chain_fps, and the first server certificate gives the
+ * names for sni_matches_cert (§4.8).
  */
 #ifndef SMTPLOG_PROTO_TLS_H
 #define SMTPLOG_PROTO_TLS_H

@@ -565,10 +565,14 @@ static const struct log_field fields_tbs_cert[] = {F_TS, F_HEAD, F_TBS, F_TAIL, 
 _Static_assert(N_OF(fields_plain) == X509_N_FIELDS, "x509 columns");
 _Static_assert(N_OF(fields_tbs_cert) == X509_MAX_FIELDS, "x509 columns");
 
-const struct log_schema x509_schema = {"x509", fields_plain, N_OF(fields_plain)};
-static const struct log_schema schema_tbs = {"x509", fields_tbs, N_OF(fields_tbs)};
-static const struct log_schema schema_cert = {"x509", fields_cert, N_OF(fields_cert)};
-static const struct log_schema schema_tbs_cert = {"x509", fields_tbs_cert, N_OF(fields_tbs_cert)};
+const struct log_schema x509_schema = {"x509", fields_plain, N_OF(fields_plain), X509_MAX_FIELD_CONTAINER_ELEMENTS,
+						 X509_MAX_TOTAL_CONTAINER_ELEMENTS};
+static const struct log_schema schema_tbs = {"x509", fields_tbs, N_OF(fields_tbs), X509_MAX_FIELD_CONTAINER_ELEMENTS,
+						 X509_MAX_TOTAL_CONTAINER_ELEMENTS};
+static const struct log_schema schema_cert = {"x509", fields_cert, N_OF(fields_cert), X509_MAX_FIELD_CONTAINER_ELEMENTS,
+						 X509_MAX_TOTAL_CONTAINER_ELEMENTS};
+static const struct log_schema schema_tbs_cert = {"x509", fields_tbs_cert, N_OF(fields_tbs_cert), X509_MAX_FIELD_CONTAINER_ELEMENTS,
+						 X509_MAX_TOTAL_CONTAINER_ELEMENTS};
 
 const struct log_schema *x509_log_schema(const struct x509_log_opts *o)
 {

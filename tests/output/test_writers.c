@@ -105,7 +105,7 @@ static const struct log_field conn_fields[] = {
 	{"ip_proto", LOG_COUNT, LOG_SCALAR},
 };
 static const struct log_schema conn_schema = {
-	"conn", conn_fields, sizeof conn_fields / sizeof conn_fields[0]};
+	.path = "conn", .fields = conn_fields, .n_fields = sizeof conn_fields / sizeof conn_fields[0]};
 
 static void test_conn(void)
 {
@@ -248,7 +248,7 @@ static const struct log_field all_fields[] = {
 	{"va", LOG_ADDR, LOG_VECTOR},
 };
 static const struct log_schema all_schema = {
-	"ssh", all_fields, sizeof all_fields / sizeof all_fields[0]};
+	.path = "ssh", .fields = all_fields, .n_fields = sizeof all_fields / sizeof all_fields[0]};
 
 static void test_all_types(void)
 {
@@ -310,7 +310,7 @@ static const struct log_field str_fields[] = {
 	{"ss", LOG_STRING, LOG_SET},
 	{"e", LOG_ENUM, LOG_SCALAR},
 };
-static const struct log_schema str_schema = {"test", str_fields, 3};
+static const struct log_schema str_schema = {.path = "test", .fields = str_fields, .n_fields = 3};
 
 static void test_strings(void)
 {
@@ -328,7 +328,7 @@ static void test_strings(void)
 	/* A set element that starts the line with '#' also gets \x23. */
 	static const struct log_value hs[] = {V_STR("#x"), V_STR("-"), V_STR("")};
 	struct log_value h[3] = {V_UNSET, v_list(hs, 3), V_STR("-")};
-	struct log_schema first_set = {"test", str_fields + 1, 2};
+	struct log_schema first_set = {.path = "test", .fields = str_fields + 1, .n_fields = 2};
 	render(&tsv_writer_ops, &first_set, h + 1, &fmt_epoch, &b);
 	CHECK_BYTES(b.data, b.len, "\\x23x,\\x2d,(empty)\t\\x2d\n");
 	render(&tsv_writer_ops, &str_schema, h, &fmt_epoch, &b);
@@ -376,7 +376,7 @@ static void test_limits(void)
 		{"v5", LOG_STRING, LOG_VECTOR}, {"v6", LOG_STRING, LOG_VECTOR},
 		{"e", LOG_ENUM, LOG_SCALAR},
 	};
-	const struct log_schema many = {"test", many_fields, 7};
+	const struct log_schema many = {.path = "test", .fields = many_fields, .n_fields = 7};
 	struct log_value m[7];
 	for (int i = 0; i < 6; i++)
 		m[i] = v_list(items, 150);
@@ -398,7 +398,7 @@ static void test_limits(void)
 	for (size_t i = 0; i < 70; i++)
 		chunks[i] = (struct log_value){.present = true, .u.str = {big, 4096}};
 	struct log_value r[3] = {v_list(chunks, 70), v_list(chunks, 70), V_STR("late")};
-	const struct log_schema two = {"test", many_fields, 2};
+	const struct log_schema two = {.path = "test", .fields = many_fields, .n_fields = 2};
 	struct log_value r2[2] = {r[0], r[1]};
 	render(&tsv_writer_ops, &two, r2, &fmt_epoch, &b);
 	/* 62 strings of 4096 = 253952, the 63rd gets 2048, the rest none. */
