@@ -28,6 +28,8 @@ static size_t planned_logs(const struct options *o, const char **names, size_t m
 		names[n++] = "files.log";
 	if ((o->cfg.scripts & SCRIPT_SSL) && n < max)
 		names[n++] = "ssl.log";
+	if ((o->cfg.scripts & SCRIPT_SSL) && n < max)
+		names[n++] = "x509.log";
 	return n;
 }
 
