@@ -132,6 +132,20 @@ void analyzer_remove(struct analyzer_ctx *ctx)
 	ctx->removed = true;
 }
 
+static struct analyzer_ctx *add_analyzer(struct engine *e, struct conn *c,
+					 const struct analyzer *a);
+static bool script_loaded(const struct engine *e, const struct analyzer *a);
+
+void analyzer_handover(struct analyzer_ctx *ctx, const char *name)
+{
+	const struct analyzer *const *table = engine_analyzers(ctx->e);
+	for (size_t i = 0; table && table[i]; i++)
+		if (!strcmp(table[i]->name, name) && script_loaded(ctx->e, table[i])) {
+			add_analyzer(ctx->e, ctx->c, table[i]);
+			return;
+		}
+}
+
 /* ---- engine side ---- */
 
 static bool script_loaded(const struct engine *e, const struct analyzer *a)

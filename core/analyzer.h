@@ -98,6 +98,13 @@ void analyzer_confirm(struct analyzer_ctx *ctx);
 void analyzer_violation(struct analyzer_ctx *ctx, const char *reason);
 /* A weird; `limit` ones also append X to the connection's history. */
 void analyzer_weird(struct analyzer_ctx *ctx, const char *name, bool limit);
+/*
+ * Hands the connection over to the analyzer called `name` (e.g. "SSL"
+ * after STARTTLS), which gets every byte delivered from now on. Nothing
+ * happens if that analyzer is unknown, its script is not loaded, or it is
+ * already attached. Designed for any protocol's STARTTLS.
+ */
+void analyzer_handover(struct analyzer_ctx *ctx, const char *name);
 /* The analyzer asks to be removed (a script's disable_analyzer): no more
  * input; finish() is still called at connection removal. */
 void analyzer_remove(struct analyzer_ctx *ctx);

@@ -1031,8 +1031,9 @@ static void start_tls(struct smtp *s)
 {
 	s->state = ST_IN_TLS;
 	s->lines_removed = true;
-	/* The SSL child analyzer is created here and gets every later byte
-	 * of both directions (§1.8); until it exists they are ignored. */
+	/* The SSL analyzer gets every later byte of both directions (§1.8);
+	 * SMTP itself parses nothing more. */
+	analyzer_handover(s->ctx, "SSL");
 	script_starttls(s);
 }
 
