@@ -5,12 +5,7 @@
 #include <string.h>
 
 static const struct log_field base_fields[] = {
-	{"ts", LOG_TIME, LOG_SCALAR},
-	{"uid", LOG_STRING, LOG_SCALAR},
-	{"id.orig_h", LOG_ADDR, LOG_SCALAR},
-	{"id.orig_p", LOG_PORT, LOG_SCALAR},
-	{"id.resp_h", LOG_ADDR, LOG_SCALAR},
-	{"id.resp_p", LOG_PORT, LOG_SCALAR},
+	LOG_FIELDS_TS_UID_ID,
 	{"proto", LOG_ENUM, LOG_SCALAR},
 	{"service", LOG_STRING, LOG_SCALAR},
 	{"duration", LOG_INTERVAL, LOG_SCALAR},

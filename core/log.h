@@ -113,6 +113,13 @@ struct log_writer_ops {
 		       const char *close_time);
 };
 
+/* The columns most logs start with, for a schema's field table; fill them
+ * with log_put_ts_uid_id(). */
+#define LOG_FIELDS_TS_UID_ID                                                    \
+	{"ts", LOG_TIME, LOG_SCALAR}, {"uid", LOG_STRING, LOG_SCALAR},         \
+	{"id.orig_h", LOG_ADDR, LOG_SCALAR}, {"id.orig_p", LOG_PORT, LOG_SCALAR}, \
+	{"id.resp_h", LOG_ADDR, LOG_SCALAR}, { "id.resp_p", LOG_PORT, LOG_SCALAR }
+
 /*
  * Fills the columns most logs start with: ts, uid, id.orig_h, id.orig_p,
  * id.resp_h, id.resp_p. The uid string is borrowed. Returns 6, the number

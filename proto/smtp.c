@@ -445,12 +445,7 @@ static bool smtp_dpd_match(const uint8_t *orig, size_t orig_n, const uint8_t *re
 /* ---- the log ---- */
 
 static const struct log_field smtp_fields[] = {
-    {"ts", LOG_TIME, LOG_SCALAR},
-    {"uid", LOG_STRING, LOG_SCALAR},
-    {"id.orig_h", LOG_ADDR, LOG_SCALAR},
-    {"id.orig_p", LOG_PORT, LOG_SCALAR},
-    {"id.resp_h", LOG_ADDR, LOG_SCALAR},
-    {"id.resp_p", LOG_PORT, LOG_SCALAR},
+    LOG_FIELDS_TS_UID_ID,
     {"trans_depth", LOG_COUNT, LOG_SCALAR},
     {"helo", LOG_STRING, LOG_SCALAR},
     {"mailfrom", LOG_STRING, LOG_SCALAR},

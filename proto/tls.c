@@ -66,12 +66,7 @@ struct tls {
 /* ---- the log ---- */
 
 static const struct log_field ssl_fields[] = {
-    {"ts", LOG_TIME, LOG_SCALAR},
-    {"uid", LOG_STRING, LOG_SCALAR},
-    {"id.orig_h", LOG_ADDR, LOG_SCALAR},
-    {"id.orig_p", LOG_PORT, LOG_SCALAR},
-    {"id.resp_h", LOG_ADDR, LOG_SCALAR},
-    {"id.resp_p", LOG_PORT, LOG_SCALAR},
+    LOG_FIELDS_TS_UID_ID,
     {"version", LOG_STRING, LOG_SCALAR},
     {"cipher", LOG_STRING, LOG_SCALAR},
     {"curve", LOG_STRING, LOG_SCALAR},
