@@ -5,6 +5,7 @@
 #include "output/escape.h"
 #include "output/limits.h"
 #include "output/numfmt.h"
+#include "output/text.h"
 
 static void json_header(struct buf *out, const struct log_schema *schema,
 			const char *open_time)
@@ -24,10 +25,8 @@ static void json_footer(struct buf *out, const struct log_schema *schema,
 
 static void json_put_addr(struct buf *out, const struct sl_addr *a)
 {
-	char text[SL_ADDR_TEXT_MAX];
-	size_t n = sl_addr_format(a, text);
 	buf_putc(out, '"');
-	buf_append(out, text, n);
+	text_put_addr(out, a);
 	buf_putc(out, '"');
 }
 
@@ -60,21 +59,14 @@ static void json_put_value(struct buf *out, enum log_type type,
 		buf_append(out, "null", 4);
 		return;
 	}
+	if (text_put_integer(out, type, v))
+		return;
 	switch (type) {
 	case LOG_BOOL:
 		if (v->u.b)
 			buf_append(out, "true", 4);
 		else
 			buf_append(out, "false", 5);
-		break;
-	case LOG_COUNT:
-		buf_append(out, num, numfmt_format_u64(v->u.count, num));
-		break;
-	case LOG_INT:
-		buf_append(out, num, numfmt_format_i64(v->u.i, num));
-		break;
-	case LOG_PORT:
-		buf_append(out, num, numfmt_format_u64(v->u.port, num));
 		break;
 	case LOG_TIME:
 		json_put_time(out, v->u.d, fmt->json_ts);
@@ -93,20 +85,13 @@ static void json_put_value(struct buf *out, enum log_type type,
 	case LOG_ADDR:
 		json_put_addr(out, &v->u.addr);
 		break;
-	case LOG_SUBNET: {
-		const struct sl_subnet *s = &v->u.subnet;
-		unsigned prefix = s->prefix;
-		/* IPv4 prefixes are stored in IPv6 bits (/24 as 120). */
-		if (sl_addr_is_v4(&s->net) && prefix >= 96)
-			prefix -= 96;
-		char text[SL_ADDR_TEXT_MAX];
+	case LOG_SUBNET:
 		buf_putc(out, '"');
-		buf_append(out, text, sl_addr_format(&s->net, text));
-		buf_putc(out, '/');
-		buf_append(out, num, numfmt_format_u64(prefix, num));
+		text_put_subnet(out, &v->u.subnet);
 		buf_putc(out, '"');
 		break;
-	}
+	default:
+		break;
 	}
 }
 

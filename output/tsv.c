@@ -5,6 +5,7 @@
 #include "output/escape.h"
 #include "output/limits.h"
 #include "output/numfmt.h"
+#include "output/text.h"
 
 /* LogAscii defaults; the writer offers no way to change them. */
 #define TSV_SEPARATOR '\t'
@@ -79,12 +80,6 @@ static void tsv_footer(struct buf *out, const struct log_schema *schema,
 	tsv_meta_line(out, "close", close_time);
 }
 
-static void tsv_put_addr(struct buf *out, const struct sl_addr *a)
-{
-	char text[SL_ADDR_TEXT_MAX];
-	buf_append(out, text, sl_addr_format(a, text));
-}
-
 /* One scalar value, or one element when in_container. */
 static void tsv_put_value(struct buf *out, enum log_type type,
 			  const struct log_value *v, bool in_container,
@@ -95,18 +90,11 @@ static void tsv_put_value(struct buf *out, enum log_type type,
 		buf_append(out, TSV_UNSET_FIELD, 1);
 		return;
 	}
+	if (text_put_integer(out, type, v))
+		return;
 	switch (type) {
 	case LOG_BOOL:
 		buf_putc(out, v->u.b ? 'T' : 'F');
-		break;
-	case LOG_COUNT:
-		buf_append(out, num, numfmt_format_u64(v->u.count, num));
-		break;
-	case LOG_INT:
-		buf_append(out, num, numfmt_format_i64(v->u.i, num));
-		break;
-	case LOG_PORT:
-		buf_append(out, num, numfmt_format_u64(v->u.port, num));
 		break;
 	case LOG_TIME:
 	case LOG_INTERVAL:
@@ -124,19 +112,13 @@ static void tsv_put_value(struct buf *out, enum log_type type,
 		escape_append_tsv(out, v->u.str.p, v->u.str.n, in_container);
 		break;
 	case LOG_ADDR:
-		tsv_put_addr(out, &v->u.addr);
+		text_put_addr(out, &v->u.addr);
 		break;
-	case LOG_SUBNET: {
-		const struct sl_subnet *s = &v->u.subnet;
-		unsigned prefix = s->prefix;
-		/* IPv4 prefixes are stored in IPv6 bits (/24 as 120). */
-		if (sl_addr_is_v4(&s->net) && prefix >= 96)
-			prefix -= 96;
-		tsv_put_addr(out, &s->net);
-		buf_putc(out, '/');
-		buf_append(out, num, numfmt_format_u64(prefix, num));
+	case LOG_SUBNET:
+		text_put_subnet(out, &v->u.subnet);
 		break;
-	}
+	default:
+		break;
 	}
 }
 
