@@ -40,8 +40,10 @@ struct conn_analyzers {
 	const struct analyzer *service[MAX_ANALYZERS];	/* in confirmation order */
 	size_t n_service;
 	bool pia_done;		/* buffer full or deliveries exhausted: no more DPD */
-	uint8_t pia_data[ANALYZER_DPD_BUFFER];
-	size_t pia_len;
+	/* Each direction's stream as the signatures see it; the chunk list
+	 * keeps the arrival order for the replay. */
+	uint8_t pia_dir[2][ANALYZER_DPD_BUFFER];	/* [0] orig, [1] resp */
+	size_t pia_dir_len[2];
 	struct pia_chunk pia_chunks[ANALYZER_DPD_MAX_DELIVERIES];
 	size_t pia_n;
 };
@@ -203,42 +205,33 @@ static void pia_deliver(struct engine *e, struct conn *c, bool is_orig,
 			const uint8_t *data, size_t len)
 {
 	struct conn_analyzers *an = c->an;
+	size_t *dl = an->pia_dir_len;
 	if (an->pia_done)
 		return;
-	if (an->pia_n == ANALYZER_DPD_MAX_DELIVERIES || an->pia_len + len > ANALYZER_DPD_BUFFER) {
+	if (an->pia_n == ANALYZER_DPD_MAX_DELIVERIES || dl[0] + dl[1] + len > ANALYZER_DPD_BUFFER) {
 		an->pia_done = true;
 		return;
 	}
-	memcpy(an->pia_data + an->pia_len, data, len);
-	an->pia_len += len;
+	int d = is_orig ? 0 : 1;
+	memcpy(an->pia_dir[d] + dl[d], data, len);
+	dl[d] += len;
 	an->pia_chunks[an->pia_n++] = (struct pia_chunk){is_orig, (uint16_t)len};
 
-	uint8_t orig[ANALYZER_DPD_BUFFER], resp[ANALYZER_DPD_BUFFER];
-	size_t on = 0, rn = 0, off = 0;
-	for (size_t i = 0; i < an->pia_n; i++) {
-		const struct pia_chunk *ch = &an->pia_chunks[i];
-		if (ch->is_orig) {
-			memcpy(orig + on, an->pia_data + off, ch->len);
-			on += ch->len;
-		} else {
-			memcpy(resp + rn, an->pia_data + off, ch->len);
-			rn += ch->len;
-		}
-		off += ch->len;
-	}
 	const struct analyzer *const *table = engine_analyzers(e);
 	for (size_t i = 0; table[i]; i++) {
 		const struct analyzer *a = table[i];
-		if (!script_loaded(e, a) || !a->dpd_match || !a->dpd_match(orig, on, resp, rn))
+		if (!script_loaded(e, a) || !a->dpd_match ||
+		    !a->dpd_match(an->pia_dir[0], dl[0], an->pia_dir[1], dl[1]))
 			continue;
 		struct analyzer_ctx *ctx = add_analyzer(e, c, a);
 		if (!ctx)
 			continue;
-		off = 0;
+		size_t off[2] = {0, 0};
 		for (size_t k = 0; k < an->pia_n && !ctx->removed; k++) {
 			const struct pia_chunk *ch = &an->pia_chunks[k];
-			a->deliver(ctx->state, ch->is_orig, an->pia_data + off, ch->len);
-			off += ch->len;
+			int cd = ch->is_orig ? 0 : 1;
+			a->deliver(ctx->state, ch->is_orig, an->pia_dir[cd] + off[cd], ch->len);
+			off[cd] += ch->len;
 		}
 	}
 }
