@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/files.h"
+#include "proto/x509.h"
 
 #define VERSION "0.1.0"
 
@@ -70,6 +71,16 @@ static const struct script scripts[] = {
 	{"base/protocols/smtp", SCRIPT_SMTP, "SMTP analysis: smtp.log (files.log for MIME entities)"},
 	/* Zeek's ssl loads base/files/x509, which loads base/files/hash. */
 	{"base/protocols/ssl", SCRIPT_SSL | SCRIPT_FILES_HASH, "SSL/TLS analysis: ssl.log"},
+	/* Loaded by base/protocols/ssl; alone it only adds what it loads. */
+	{"base/files/x509", SCRIPT_FILES_HASH, "x509.log for the certificates SSL analysis sees"},
+	{"policy/protocols/ssl/log-certs-base64", SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_CERTS_BASE64,
+	 "x509.log gains cert, the certificate in base64"},
+	{"policy/protocols/ssl/log-hostcerts-only",
+	 SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_HOSTCERTS_ONLY,
+	 "x509.log keeps only host (leaf) certificates"},
+	{"policy/protocols/ssl/certificate-request-info",
+	 SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_CERT_REQUEST_INFO,
+	 "ssl.log gains requested_client_certificate_authorities"},
 	{"policy/frameworks/files/hash-all-files", SCRIPT_HASH_ALL_FILES | SCRIPT_FILES_HASH,
 	 "files.log gains md5, sha1, sha256 for every file"},
 	{"base/files/hash", SCRIPT_FILES_HASH,
@@ -101,6 +112,17 @@ static const struct {
 	{"Log::default_max_total_container_elements", "set/vector elements kept per log line (500; 0 = no limit)"},
 	{"likely_server_ports", "set of ports such as {25/tcp,53/udp} that decide who is the server (+= adds)"},
 	{"FileExtract::default_limit", "count: cut extracted files at this many bytes (0 = no limit)"},
+	{"SSL::log_include_server_certificate_subject_issuer",
+	 "T or F: ssl.log gains subject, issuer of the server certificate"},
+	{"SSL::log_include_client_certificate_subject_issuer",
+	 "T or F: ssl.log gains client_subject, client_issuer"},
+	{"SSL::disable_analyzer_after_detection",
+	 "T or F: stop analysing a TLS connection once it is established (T)"},
+	{"X509::log_x509_in_files_log", "T or F: certificates get files.log lines too (F)"},
+	{"X509::caching_required_encounters",
+	 "count: Zeek's certificate cache; accepted, logs are the same without it"},
+	{"X509::relog_known_certificates_after",
+	 "interval such as 1day or 0secs: log a certificate again after this (0: always)"},
 };
 
 static void print_scripts(void)
@@ -316,6 +338,32 @@ static int set_json_ts(struct options *o, const char *v)
 	return 0;
 }
 
+/* A Zeek interval: a number and a unit, e.g. "0secs", "1 day", "2.5hrs". */
+static int parse_interval(const char *v, double *out)
+{
+	static const struct {
+		const char *unit;
+		double secs;
+	} units[] = {
+	    {"usec", 1e-6}, {"usecs", 1e-6}, {"msec", 1e-3}, {"msecs", 1e-3}, {"sec", 1},
+	    {"secs", 1},    {"min", 60},     {"mins", 60},   {"hr", 3600},    {"hrs", 3600},
+	    {"day", 86400}, {"days", 86400},
+	};
+	char *end;
+	if (!((*v >= '0' && *v <= '9') || *v == '.'))
+		return -1;
+	double n = strtod(v, &end);
+	while (*end == ' ')
+		end++;
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (!strcmp(end, units[i].unit)) {
+			*out = n * units[i].secs;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* NAME=VALUE or NAME+=VALUE. Returns 0, or 1 after printing why not. */
 static int apply_assignment(struct options *o, const char *arg)
 {
@@ -368,6 +416,24 @@ static int apply_assignment(struct options *o, const char *arg)
 		rc = parse_ports(v, c);
 	} else if (!strcmp(name, "FileExtract::default_limit") && !add) {
 		rc = parse_count(v, &c->extract.limit);
+	} else if (!strcmp(name, "SSL::log_include_server_certificate_subject_issuer") && !add) {
+		rc = parse_bool(v, &c->ssl.server_subject_issuer);
+	} else if (!strcmp(name, "SSL::log_include_client_certificate_subject_issuer") && !add) {
+		rc = parse_bool(v, &c->ssl.client_subject_issuer);
+	} else if (!strcmp(name, "SSL::disable_analyzer_after_detection") && !add) {
+		bool disable;
+		rc = parse_bool(v, &disable);
+		c->ssl.keep_after_detection = !disable;
+	} else if (!strcmp(name, "X509::log_x509_in_files_log") && !add) {
+		rc = parse_bool(v, &c->ssl.x509_in_files_log);
+	} else if (!strcmp(name, "X509::caching_required_encounters") && !add) {
+		/* Zeek's cache replays the events the X509 analyzer raised the
+		 * first time, so it saves work but changes no log; smtplog
+		 * parses every certificate instead. */
+		uint64_t ignored;
+		rc = parse_count(v, &ignored);
+	} else if (!strcmp(name, "X509::relog_known_certificates_after") && !add) {
+		rc = parse_interval(v, &c->ssl.relog_after);
 	} else {
 		return usage_error("unsupported option '%s' (see --help-options)", name);
 	}
@@ -552,6 +618,7 @@ int options_parse(int argc, char **argv, struct options *o)
 	o->cfg.private_is_local = true;
 	o->progress = PROGRESS_AUTO;
 	o->cfg.extract.limit = FILES_EXTRACT_DEFAULT_LIMIT;
+	o->cfg.ssl.relog_after = X509_RELOG_AFTER;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		int rc = 0;

@@ -53,6 +53,11 @@ const struct analyzer_conn *analyzer_conn(const struct analyzer_ctx *ctx)
 	return engine_analyzer_conn(ctx->e, ctx->c);
 }
 
+const struct config *analyzer_config(const struct analyzer_ctx *ctx)
+{
+	return engine_config(ctx->e);
+}
+
 double analyzer_time(const struct analyzer_ctx *ctx)
 {
 	return engine_network_time(ctx->e);

@@ -19,6 +19,8 @@
 #include "core/log.h"
 #include "core/value.h"
 
+struct config;
+
 struct analyzer_ctx;	/* one analyzer instance on one connection; owned by core */
 struct uid_gen;
 struct files;
@@ -67,6 +69,8 @@ struct analyzer_conn {
 /* ---- what core offers an analyzer ---- */
 
 const struct analyzer_conn *analyzer_conn(const struct analyzer_ctx *ctx);
+/* The run's configuration (script options an analyzer honours). */
+const struct config *analyzer_config(const struct analyzer_ctx *ctx);
 /* Network time: the time stamped on the events Zeek would raise now. */
 double analyzer_time(const struct analyzer_ctx *ctx);
 /* The connection UID, drawn now if the connection has none yet (Zeek

@@ -24,6 +24,18 @@ enum config_script {
 	SCRIPT_EXTRACT_ALL_FILES = 1u << 7,	/* policy/frameworks/files/extract-all-files */
 	SCRIPT_FILES_HASH = 1u << 8,	/* base/files/hash: md5 sha1 sha256 columns */
 	SCRIPT_SSL = 1u << 9,		/* base/protocols/ssl: ssl.log */
+	SCRIPT_CERTS_BASE64 = 1u << 10,	/* policy/protocols/ssl/log-certs-base64 */
+	SCRIPT_HOSTCERTS_ONLY = 1u << 11,	/* policy/protocols/ssl/log-hostcerts-only */
+	SCRIPT_CERT_REQUEST_INFO = 1u << 12,	/* policy/protocols/ssl/certificate-request-info */
+};
+
+/* Options of the SSL and X.509 scripts (NAME=VALUE). */
+struct config_ssl {
+	bool server_subject_issuer;	/* SSL::log_include_server_certificate_subject_issuer */
+	bool client_subject_issuer;	/* SSL::log_include_client_certificate_subject_issuer */
+	bool keep_after_detection;	/* SSL::disable_analyzer_after_detection = F */
+	bool x509_in_files_log;		/* X509::log_x509_in_files_log */
+	double relog_after;		/* X509::relog_known_certificates_after, seconds */
 };
 
 #define CONFIG_MAX_EXTRACT_TYPES 32
@@ -77,6 +89,7 @@ struct config {
 	struct log_format log_format;
 	bool deterministic;		/* a seed file was given */
 	struct config_extract extract;
+	struct config_ssl ssl;
 };
 
 #endif

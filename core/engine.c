@@ -7,6 +7,7 @@
 #include "core/engine.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -649,10 +650,13 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 	e->conns = conn_table_new();
 	e->frags = frag_table_new();
 	conn_log_init(&e->conn_log, cfg);
-	if (cfg->scripts & SCRIPT_SMTP) {
-		/* base/protocols/smtp loads the files framework. */
+	if (cfg->scripts & (SCRIPT_SMTP | SCRIPT_SSL)) {
+		/* base/protocols/smtp and ssl load the files framework; ssl
+		 * also base/files/x509. */
 		struct files_mode mode = {0};
 		mode.mime_libmagic = cfg->mime_libmagic;
+		mode.x509_analysis = (cfg->scripts & SCRIPT_SSL) != 0;
+		mode.log_x509 = cfg->ssl.x509_in_files_log;
 		if (cfg->scripts & SCRIPT_FILES_HASH)
 			mode.hash_columns = true;
 		if (cfg->scripts & SCRIPT_HASH_ALL_FILES)

@@ -105,6 +105,7 @@ struct sl_file {
 	bool bof_full;
 	bool sniffed;
 	const char *mime_type;	/* static (magic) or supplied_mime; NULL: unset */
+	bool x509;		/* the X509 analyzer is attached */
 
 	/* Hash analyzers: requested (the `analyzers` set) and still running.
 	 * fed: some non-empty chunk reached them (Zeek logs no hash else). */
@@ -178,6 +179,44 @@ struct files *files_new(const struct files_mode *mode, const struct uid_gen *uid
 const struct log_schema *files_schema(const struct files *fm)
 {
 	return &fm->schema;
+}
+
+size_t files_handle_time(double t, char out[FILES_HANDLE_TIME_MAX])
+{
+	/* util::double_to_str(d, 6, no_exp=false) + ODesc's ".0". */
+	int n;
+	if (isnan(t))
+		return (size_t)snprintf(out, FILES_HANDLE_TIME_MAX, "nan");
+	double a = fabs(t);
+	if (a > 2147483647.0 || (a < 1e-6 && a != 0.0)) {
+		/* std::to_chars shortest (scientific / general): the shortest
+		 * %.*e that reads back the same value. */
+		for (int p = 0; p <= 17; p++) {
+			n = snprintf(out, FILES_HANDLE_TIME_MAX, a > 2147483647.0 ? "%.*e" : "%.*g", p,
+				     t);
+			if (strtod(out, NULL) == t)
+				break;
+		}
+		return strlen(out);
+	}
+	if (t == 0.0)
+		t = 0.0; /* -0.0 prints as 0 */
+	n = snprintf(out, FILES_HANDLE_TIME_MAX, "%.6f", t);
+	if (n < 0)
+		return 0;
+	char *last = out + n - 1;
+	while (*last == '0')
+		last--;
+	if (*last != '.')
+		last++;
+	*last = '\0';
+	size_t len = (size_t)(last - out);
+	if (fabs(t - nearbyint(t)) < 1e-9 && isfinite(t) && !strchr(out, 'e') &&
+	    len + 3 <= FILES_HANDLE_TIME_MAX) {
+		memcpy(out + len, ".0", 3);
+		len += 2;
+	}
+	return len;
 }
 
 const char *files_fuid(const struct sl_file *f)
@@ -372,6 +411,21 @@ static void hash_stop(struct sl_file *f, int i)
 	f->hashes_running &= ~(1u << i);
 }
 
+/* Files::add_analyzer for hash analyzers not yet in the set. */
+static void hashes_add(struct sl_file *f, unsigned which)
+{
+	for (int i = 0; i < N_HASHES; i++) {
+		if (!(which & (1u << i)) || (f->hashes_requested & (1u << i)))
+			continue;
+		f->hashes_requested |= 1u << i;
+		f->md[i] = EVP_MD_CTX_new();
+		if (f->md[i] && EVP_DigestInit_ex(f->md[i], hash_md(i), NULL) == 1)
+			f->hashes_running |= 1u << i;
+		else
+			hash_stop(f, i);
+	}
+}
+
 /*
  * file_new: fresh state and timer, then hash-all-files' add_analyzer
  * calls. Keeps what the protocol attached (conn, depth, filename), which
@@ -390,18 +444,11 @@ static void file_start(struct files *fm, struct sl_file *f, double now)
 	free(f->supplied_mime);
 	f->supplied_mime = NULL;
 	f->hash_fed = false;
+	f->x509 = false;
 	f->digests_done = 0;
 	hashes_free(f);
-	f->hashes_requested = fm->mode.hashes & FILES_HASH_ALL;
-	for (int i = 0; i < N_HASHES; i++) {
-		if (!(f->hashes_requested & (1u << i)))
-			continue;
-		f->md[i] = EVP_MD_CTX_new();
-		if (f->md[i] && EVP_DigestInit_ex(f->md[i], hash_md(i), NULL) == 1)
-			f->hashes_running |= 1u << i;
-		else
-			hash_stop(f, i);
-	}
+	f->hashes_requested = 0;
+	hashes_add(f, fm->mode.hashes & FILES_HASH_ALL);
 	/* extract-all-files' file_new handler, after hash-all-files'. */
 	extract_stop(fm, f);
 	f->extract_requested = false;
@@ -482,6 +529,13 @@ struct sl_file *files_begin(struct files *fm, double now, const void *handle, si
 	return f;
 }
 
+/* The types base/files/x509 registers the X509 analyzer for. */
+static bool is_x509_type(const char *t)
+{
+	return !strcmp(t, "application/x-x509-user-cert") ||
+	       !strcmp(t, "application/x-x509-ca-cert") || !strcmp(t, "application/pkix-cert");
+}
+
 bool files_set_mime_type(struct sl_file *f, const char *mime_type)
 {
 	if (!f || f->closed || !mime_type || !*mime_type || f->bof_len != 0 || f->sniffed)
@@ -492,7 +546,12 @@ bool files_set_mime_type(struct sl_file *f, const char *mime_type)
 	f->sniffed = true;
 	f->bof_full = true;
 	f->mime_type = f->supplied_mime;
-	/* file_sniff with the supplied type, before any data. */
+	/* file_sniff with the supplied type, before any data: the X.509
+	 * scripts' Files::register_for_mime_type analyzers come first. */
+	if (f->fm->mode.x509_analysis && is_x509_type(mime_type)) {
+		f->x509 = true;
+		hashes_add(f, FILES_HASH_ALL);
+	}
 	if (extract_wanted(f->fm, f))
 		extract_start(f->fm, f);
 	return true;
@@ -685,9 +744,11 @@ static int write_line(struct files *fm, const struct sl_file *f, struct log_stre
 	v[i++] = count_value(f->depth);
 
 	/* analyzers: the requested names in Zeek's set order. */
-	struct zset_elem elems[N_HASHES + 1];
-	size_t n_elems = 0, order[N_HASHES + 1], n_order = 0;
-	struct log_value names[N_HASHES + 1];
+	struct zset_elem elems[N_HASHES + 2];
+	size_t n_elems = 0, order[N_HASHES + 2], n_order = 0;
+	struct log_value names[N_HASHES + 2];
+	if (f->x509)
+		elems[n_elems++] = (struct zset_elem){.str = "X509", .len = 4};
 	for (int k = 0; k < N_HASHES; k++)
 		if (f->hashes_requested & (1u << k))
 			elems[n_elems++] = (struct zset_elem){
@@ -747,6 +808,9 @@ static int file_remove(struct files *fm, struct sl_file *f, struct log_stream *s
 	list_append(&fm->closed, f);
 	f->closed = true;
 	f->timer_pending = false;
+	/* base/files/x509's Files::log_policy hook vetoes X509 files. */
+	if (f->x509 && !fm->mode.log_x509)
+		return 0;
 	return write_line(fm, f, stream);
 }
 

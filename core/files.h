@@ -96,6 +96,12 @@ struct files_mode {
 	bool hash_columns;
 	bool extract_columns;	/* base/files/extract loaded: extracted* columns */
 	bool mime_libmagic;	/* --mime-engine libmagic instead of Zeek's rules */
+	/* base/files/x509 is loaded: a file given an X.509 MIME type
+	 * (files_set_mime_type) gets the X509, MD5, SHA1 and SHA256
+	 * analyzers; log_x509 is X509::log_x509_in_files_log, without which
+	 * such files are kept out of files.log (core spec 5.8). */
+	bool x509_analysis;
+	bool log_x509;
 	bool (*is_local)(const void *ctx, const struct sl_addr *a);
 	const void *is_local_ctx;
 
@@ -155,6 +161,15 @@ struct sl_file *files_begin(struct files *fm, double now, const void *handle, si
 			    const char *source, bool is_orig, const struct file_conn *conn,
 			    uint64_t depth, const struct bytes *filename);
 
+/* Longest text files_handle_time() writes, NUL included. */
+#define FILES_HANDLE_TIME_MAX 64
+
+/* A time as file handles print it (core spec 4.7, Zeek's cat() of a
+ * double): "%.6f" with trailing zeros cut, ".0" when integral
+ * ("1400168396.80601", "1400000000.0"), shortest scientific past 2^31.
+ * Returns the length; out is NUL-terminated. */
+size_t files_handle_time(double t, char out[FILES_HANDLE_TIME_MAX]);
+
 /* The file's ID, "F..." (NUL-terminated). */
 const char *files_fuid(const struct sl_file *f);
 
@@ -162,6 +177,7 @@ const char *files_fuid(const struct sl_file *f);
  * A MIME type supplied by the protocol (SSL certificates, OCSP): Zeek's
  * SetMime, effective only before any data and before detection; it
  * replaces content detection. Returns false when too late (or no memory).
+ * An X.509 type adds the certificate analyzers (files_mode.x509_analysis).
  */
 bool files_set_mime_type(struct sl_file *f, const char *mime_type);
 

@@ -83,7 +83,8 @@ static void strlist_clear(struct strlist *l)
 	l->err = false;
 }
 
-static bool strlist_add(struct strlist *l, const void *p, size_t n)
+/* Room for one more entry (not its bytes). */
+static bool strlist_reserve(struct strlist *l)
 {
 	if (l->err || l->n == l->max) {
 		l->err = true;
@@ -105,6 +106,25 @@ static bool strlist_add(struct strlist *l, const void *p, size_t n)
 		l->len = ln;
 		l->cap = nc;
 	}
+	return true;
+}
+
+/* An entry for bytes already stored at `at` (in this list's buffer, or in
+ * the buffer the caller reads it with). */
+static bool strlist_add_ref(struct strlist *l, size_t at, size_t n)
+{
+	if (!strlist_reserve(l))
+		return false;
+	l->off[l->n] = at;
+	l->len[l->n] = n;
+	l->n++;
+	return true;
+}
+
+static bool strlist_add(struct strlist *l, const void *p, size_t n)
+{
+	if (!strlist_reserve(l))
+		return false;
 	size_t at = l->bytes.len;
 	if (n && !buf_append(&l->bytes, p, n)) {
 		l->err = true;
@@ -123,25 +143,19 @@ static struct bytes strlist_get(const struct strlist *l, size_t i)
 	return b;
 }
 
-static bool strlist_contains(const struct strlist *l, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < l->n; i++) {
-		struct bytes b = strlist_get(l, i);
-		if (b.n == n && (n == 0 || memcmp(b.p, p, n) == 0))
-			return true;
-	}
-	return false;
-}
-
 /*
  * A Zeek set[string] as the script built it: every insertion in order
  * (hist) plus its distinct members (for |set|). The print order is
- * replayed from hist by zset_order when needed.
+ * replayed from hist by zset_order when needed. Each distinct string is
+ * stored once, in hist's buffer: members' entries and repeated hist
+ * entries point at that copy, so a client repeating one long address
+ * costs an index entry per RCPT, not the address again (Zeek's set holds
+ * one copy, too).
  */
 struct strset {
 	bool present;
 	struct strlist hist;
-	struct strlist members;
+	struct strlist members; /* offsets into hist.bytes; no bytes of its own */
 };
 
 static void strset_init(struct strset *s)
@@ -167,9 +181,22 @@ static void strset_clear(struct strset *s)
 static void strset_add(struct strset *s, const uint8_t *p, size_t n)
 {
 	s->present = true;
-	strlist_add(&s->hist, p, n);
-	if (!strlist_contains(&s->members, p, n))
-		strlist_add(&s->members, p, n);
+	const struct strlist *m = &s->members;
+	for (size_t i = 0; i < m->n; i++) {
+		if (m->len[i] == n && (n == 0 || memcmp(s->hist.bytes.data + m->off[i], p, n) == 0)) {
+			strlist_add_ref(&s->hist, m->off[i], n);
+			return;
+		}
+	}
+	/* A new member: its bytes go to hist's buffer even when hist has
+	 * no room left for the entry, so that |set| still counts it. */
+	size_t at = s->hist.bytes.len;
+	if (n && !buf_append(&s->hist.bytes, p, n)) {
+		s->hist.err = true;
+		return;
+	}
+	strlist_add_ref(&s->hist, at, n);
+	strlist_add_ref(&s->members, at, n);
 }
 
 /*
@@ -318,8 +345,11 @@ struct smtp {
 	bool lines_removed;     /* STARTTLS removed them */
 	enum smtp_state state;
 	int first_cmd, last_replied_cmd, pending_reply;
-	int queue[SMTP_MAX_PENDING_CMDS]; /* pending_cmd_q, a ring */
-	size_t q_head, q_len;
+	/* pending_cmd_q, a ring grown on demand up to SMTP_MAX_PENDING_CMDS
+	 * (inline it would cost every port-25 connection 4 KB, SYN floods
+	 * included); owned. */
+	int *queue;
+	size_t q_head, q_len, q_cap;
 	bool orig_is_sender;
 	struct mime_parser *mail; /* owned; NULL outside a message */
 	bool mail_orig;
@@ -351,49 +381,11 @@ static const struct siphash_key *table_key(struct smtp *s)
 
 /* ---- helpers exposed for tests ---- */
 
-size_t smtp_format_time(double t, char out[SMTP_TIME_TEXT_MAX])
-{
-	/* util::double_to_str(d, 6, no_exp=false) + ODesc's ".0". */
-	int n;
-	if (isnan(t))
-		return (size_t)snprintf(out, SMTP_TIME_TEXT_MAX, "nan");
-	double a = fabs(t);
-	if (a > 2147483647.0 || (a < 1e-6 && a != 0.0)) {
-		/* std::to_chars shortest (scientific / general): the shortest
-		 * %.*e that reads back the same value. */
-		for (int p = 0; p <= 17; p++) {
-			n = snprintf(out, SMTP_TIME_TEXT_MAX, a > 2147483647.0 ? "%.*e" : "%.*g", p,
-				     t);
-			if (strtod(out, NULL) == t)
-				break;
-		}
-		return strlen(out);
-	}
-	if (t == 0.0)
-		t = 0.0; /* -0.0 prints as 0 */
-	n = snprintf(out, SMTP_TIME_TEXT_MAX, "%.6f", t);
-	if (n < 0)
-		return 0;
-	char *last = out + n - 1;
-	while (*last == '0')
-		last--;
-	if (*last != '.')
-		last++;
-	*last = '\0';
-	size_t len = (size_t)(last - out);
-	if (fabs(t - nearbyint(t)) < 1e-9 && isfinite(t) && !strchr(out, 'e') &&
-	    len + 3 <= SMTP_TIME_TEXT_MAX) {
-		memcpy(out + len, ".0", 3);
-		len += 2;
-	}
-	return len;
-}
-
 size_t smtp_file_handle(double start_time, uint64_t trans_depth, uint64_t mime_depth, char *out,
 			size_t cap)
 {
-	char ts[SMTP_TIME_TEXT_MAX];
-	smtp_format_time(start_time, ts);
+	char ts[FILES_HANDLE_TIME_MAX];
+	files_handle_time(start_time, ts);
 	/* The empty string between the two counts is rfc822_msg_fuid, unset
 	 * unless SMTP::enable_rfc822_msg_file_analysis (off in every mode). */
 	int n = snprintf(out, cap, "Analyzer::ANALYZER_SMTP%s%" PRIu64 "%s%" PRIu64, ts,
@@ -507,7 +499,7 @@ static void rec_write(struct smtp *s)
 	struct smtp_rec *r = &s->rec;
 	struct log_stream *ls = analyzer_log(s->ctx, &smtp_schema);
 	if (!ls) {
-		analyzer_log_failed(s->ctx, -ENOMEM, "smtp");
+		analyzer_log_failed(s->ctx, -ENOMEM, "smtp.log");
 		return;
 	}
 	const struct analyzer_conn *c = analyzer_conn(s->ctx);
@@ -528,7 +520,7 @@ static void rec_write(struct smtp *s)
 		ok = items[k] && order[k];
 	}
 	if (!ok) {
-		analyzer_log_failed(s->ctx, -ENOMEM, "smtp");
+		analyzer_log_failed(s->ctx, -ENOMEM, "smtp.log");
 		goto out;
 	}
 
@@ -574,7 +566,7 @@ static void rec_write(struct smtp *s)
 
 	int err = log_stream_write(ls, v);
 	if (err < 0)
-		analyzer_log_failed(s->ctx, err, "smtp");
+		analyzer_log_failed(s->ctx, err, "smtp.log");
 out:
 	for (int k = 0; k < 3; k++) {
 		free(items[k]);
@@ -1137,6 +1129,25 @@ static void update_state(struct smtp *s, int cmd, int reply, bool is_orig)
 	}
 }
 
+/* Doubles the pending-command ring (at most SMTP_MAX_PENDING_CMDS),
+ * unwrapping it so that the head is at 0. */
+static bool queue_grow(struct smtp *s)
+{
+	size_t cap = s->q_cap ? s->q_cap * 2 : 8;
+	if (cap > SMTP_MAX_PENDING_CMDS)
+		cap = SMTP_MAX_PENDING_CMDS;
+	int *q = malloc(cap * sizeof *q);
+	if (!q)
+		return false;
+	for (size_t i = 0; i < s->q_len; i++)
+		q[i] = s->queue[(s->q_head + i) % s->q_cap];
+	free(s->queue);
+	s->queue = q;
+	s->q_cap = cap;
+	s->q_head = 0;
+	return true;
+}
+
 static void new_cmd(struct smtp *s, int code)
 {
 	/* Zeek always assumes pipelining. */
@@ -1149,7 +1160,9 @@ static void new_cmd(struct smtp *s, int code)
 		s->q_len = 0;
 		s->q_head = 0;
 	}
-	s->queue[(s->q_head + s->q_len) % SMTP_MAX_PENDING_CMDS] = code;
+	if (s->q_len == s->q_cap && !queue_grow(s))
+		return; /* out of memory: the command is lost, as after a gap */
+	s->queue[(s->q_head + s->q_len) % s->q_cap] = code;
 	s->q_len++;
 }
 
@@ -1165,7 +1178,7 @@ static void new_reply(struct smtp *s, int code, bool is_orig)
 	s->first_cmd = -1;
 	if (s->q_len > 0) {
 		s->first_cmd = s->queue[s->q_head];
-		s->q_head = (s->q_head + 1) % SMTP_MAX_PENDING_CMDS;
+		s->q_head = (s->q_head + 1) % s->q_cap;
 		s->q_len--;
 	}
 	update_state(s, cmd, code, is_orig);
@@ -1427,6 +1440,7 @@ static void smtp_destroy(void *state)
 		smtp_bdat_free(&s->bdat);
 	smtp_line_free(&s->lf[0]);
 	smtp_line_free(&s->lf[1]);
+	free(s->queue);
 	buf_free(&s->helo);
 	rec_free(&s->rec);
 	free(s);

@@ -30,14 +30,6 @@ extern const struct analyzer smtp_analyzer;
 /* smtp.log's columns, bare mode (§2.7; is_webmail is local mode only). */
 extern const struct log_schema smtp_schema;
 
-/* Longest text smtp_format_time() writes, NUL included. */
-#define SMTP_TIME_TEXT_MAX 64
-
-/* A double as Zeek's cat() prints it: "%.6f" with trailing zeros cut,
- * ".0" when integral ("1400168396.80601", "1400000000.0"). Returns the
- * length; out is NUL-terminated. */
-size_t smtp_format_time(double t, char out[SMTP_TIME_TEXT_MAX]);
-
 /* The SMTP file handle (§3.9): "Analyzer::ANALYZER_SMTP" + start time +
  * trans_depth + "" + mime_depth. Returns the length (truncated to cap-1). */
 size_t smtp_file_handle(double start_time, uint64_t trans_depth, uint64_t mime_depth, char *out,

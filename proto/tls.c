@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/cursor.h"
 #include "core/config.h"
+#include "core/files.h"
 #include "proto/tls_record.h"
 #include "proto/x509.h"
 
@@ -54,6 +56,16 @@ struct ssl_info {
 	bool first_server_seen;
 	bool first_server_parsed;
 	struct x509_info first_server;
+	/* client_cert_chain[0] likewise: client_subject, client_issuer. */
+	bool first_client_seen;
+	bool first_client_parsed;
+	struct x509_info first_client;
+	/* requested_client_certificate_authorities (certificate-request-info):
+	 * the texts back to back in cas, cas_end[k] the end of the k-th. */
+	bool has_cas;
+	struct buf cas;
+	size_t *cas_end;
+	size_t n_cas;
 };
 
 struct tls {
@@ -65,7 +77,11 @@ struct tls {
 
 /* ---- the log ---- */
 
-static const struct log_field ssl_fields[] = {
+#define SSL_MAX_FIELDS 24
+
+/* ssl.log's columns; the SSL::log_include_*_certificate_subject_issuer
+ * options insert theirs before sni_matches_cert (files.zeek's order). */
+static const struct log_field ssl_fields_head[] = {
     LOG_FIELDS_TS_UID_ID,
     {"version", LOG_STRING, LOG_SCALAR},
     {"cipher", LOG_STRING, LOG_SCALAR},
@@ -78,13 +94,87 @@ static const struct log_field ssl_fields[] = {
     {"ssl_history", LOG_STRING, LOG_SCALAR},
     {"cert_chain_fps", LOG_STRING, LOG_VECTOR},
     {"client_cert_chain_fps", LOG_STRING, LOG_VECTOR},
-    {"sni_matches_cert", LOG_BOOL, LOG_SCALAR},
-    /* validation_status (policy/protocols/ssl/validate-certs, local mode)
-     * plugs in here (§4.9). */
 };
-#define SSL_N_FIELDS (sizeof ssl_fields / sizeof ssl_fields[0])
+static const struct log_field ssl_fields_server_si[] = {
+    {"subject", LOG_STRING, LOG_SCALAR},
+    {"issuer", LOG_STRING, LOG_SCALAR},
+};
+static const struct log_field ssl_fields_client_si[] = {
+    {"client_subject", LOG_STRING, LOG_SCALAR},
+    {"client_issuer", LOG_STRING, LOG_SCALAR},
+};
+/* validation_status (policy/protocols/ssl/validate-certs, local mode)
+ * would plug in after this (§4.9). */
+static const struct log_field ssl_field_sni = {"sni_matches_cert", LOG_BOOL, LOG_SCALAR};
+static const struct log_field ssl_field_cas = {"requested_client_certificate_authorities",
+					       LOG_STRING, LOG_VECTOR};
 
-const struct log_schema ssl_schema = {.path = "ssl", .fields = ssl_fields, .n_fields = SSL_N_FIELDS};
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* What the run's options make of the two logs, built once per run. */
+struct tls_run {
+	struct x509_dedup *dedup; /* X509::known_log_certs; NULL without memory */
+	bool server_si, client_si;
+	struct log_field ssl_fields[SSL_MAX_FIELDS];
+	struct log_schema ssl;
+	struct x509_log_opts x509_opts;
+	const struct log_schema *x509;
+	bool cert_request_info; /* policy/protocols/ssl/certificate-request-info */
+};
+
+static void append_fields(struct log_schema *sc, struct log_field *to, const struct log_field *from,
+			  size_t n)
+{
+	memcpy(to + sc->n_fields, from, n * sizeof *from);
+	sc->n_fields += n;
+}
+
+static struct tls_run *tls_run_new(const struct config *cfg)
+{
+	struct tls_run *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	r->dedup = x509_dedup_new(cfg->ssl.relog_after);
+	r->server_si = cfg->ssl.server_subject_issuer;
+	r->client_si = cfg->ssl.client_subject_issuer;
+	r->ssl.path = "ssl";
+	r->ssl.fields = r->ssl_fields;
+	append_fields(&r->ssl, r->ssl_fields, ssl_fields_head, N_OF(ssl_fields_head));
+	if (r->server_si)
+		append_fields(&r->ssl, r->ssl_fields, ssl_fields_server_si,
+			      N_OF(ssl_fields_server_si));
+	if (r->client_si)
+		append_fields(&r->ssl, r->ssl_fields, ssl_fields_client_si,
+			      N_OF(ssl_fields_client_si));
+	append_fields(&r->ssl, r->ssl_fields, &ssl_field_sni, 1);
+	r->cert_request_info = (cfg->scripts & SCRIPT_CERT_REQUEST_INFO) != 0;
+	if (r->cert_request_info)
+		append_fields(&r->ssl, r->ssl_fields, &ssl_field_cas, 1);
+	r->x509_opts.cert_base64 = (cfg->scripts & SCRIPT_CERTS_BASE64) != 0;
+	r->x509 = x509_log_schema(&r->x509_opts);
+	return r;
+}
+
+static void tls_run_free(void *run_state)
+{
+	struct tls_run *r = run_state;
+	if (!r)
+		return;
+	x509_dedup_free(r->dedup);
+	free(r);
+}
+
+/* The run's state (tls_run), kept in the analyzer's run-state slot;
+ * NULL only without memory. */
+static struct tls_run *run_for(struct analyzer_ctx *ctx)
+{
+	void **slot = analyzer_run_state(ctx);
+	if (!slot)
+		return NULL;
+	if (!*slot)
+		*slot = tls_run_new(analyzer_config(ctx));
+	return *slot;
+}
 
 static struct log_value str_value(const char *s)
 {
@@ -102,6 +192,16 @@ static struct log_value buf_value(bool present, const struct buf *b)
 	if (present) {
 		v.u.str.p = b->data ? (const char *)b->data : "";
 		v.u.str.n = b->len;
+	}
+	return v;
+}
+
+static struct log_value xstr_value(const struct x509_str *x)
+{
+	struct log_value v = {.present = x->p != NULL};
+	if (x->p) {
+		v.u.str.p = x->p;
+		v.u.str.n = x->n;
 	}
 	return v;
 }
@@ -165,22 +265,24 @@ static int sni_matches_cert(const struct ssl_info *r)
 static void ssl_write(struct tls *t)
 {
 	struct ssl_info *r = &t->info;
-	struct log_stream *ls = analyzer_log(t->ctx, &ssl_schema);
+	struct tls_run *run = run_for(t->ctx);
+	struct log_stream *ls = run ? analyzer_log(t->ctx, &run->ssl) : NULL;
 	if (!ls) {
-		analyzer_log_failed(t->ctx, -ENOMEM, "ssl");
+		analyzer_log_failed(t->ctx, -ENOMEM, "ssl.log");
 		return;
 	}
 	const struct analyzer_conn *c = analyzer_conn(t->ctx);
 	const char *uid = analyzer_uid(t->ctx);
-	struct log_value v[SSL_N_FIELDS];
+	struct log_value v[SSL_MAX_FIELDS];
 	char vbuf[32], cbuf[32], kbuf[32], abuf[32];
 	memset(v, 0, sizeof v);
 
-	struct log_value *items[2] = {NULL, NULL};
-	for (int k = 0; k < 2; k++) {
-		items[k] = calloc(r->n_fps[k] ? r->n_fps[k] : 1, sizeof *items[k]);
+	struct log_value *items[3] = {NULL, NULL, NULL};
+	size_t n_items[3] = {r->n_fps[0], r->n_fps[1], r->n_cas};
+	for (int k = 0; k < 3; k++) {
+		items[k] = calloc(n_items[k] ? n_items[k] : 1, sizeof *items[k]);
 		if (!items[k]) {
-			analyzer_log_failed(t->ctx, -ENOMEM, "ssl");
+			analyzer_log_failed(t->ctx, -ENOMEM, "ssl.log");
 			goto out;
 		}
 	}
@@ -216,19 +318,46 @@ static void ssl_write(struct tls *t)
 		v[i].u.list.items = items[k];
 		v[i++].u.list.n = r->n_fps[k];
 	}
+	/* ssl_finishing: subject and issuer of each side's first certificate
+	 * when it parsed. */
+	if (run->server_si) {
+		if (r->first_server_parsed) {
+			v[i] = xstr_value(&r->first_server.subject);
+			v[i + 1] = xstr_value(&r->first_server.issuer);
+		}
+		i += 2;
+	}
+	if (run->client_si) {
+		if (r->first_client_parsed) {
+			v[i] = xstr_value(&r->first_client.subject);
+			v[i + 1] = xstr_value(&r->first_client.issuer);
+		}
+		i += 2;
+	}
 	int sni = sni_matches_cert(r);
 	if (sni >= 0) {
 		v[i].present = true;
 		v[i].u.b = sni == 1;
 	}
 	i++;
+	if (run->cert_request_info) {
+		for (size_t j = 0; j < r->n_cas; j++) {
+			size_t from = j ? r->cas_end[j - 1] : 0;
+			items[2][j].present = true;
+			items[2][j].u.str.p = r->cas.data ? (const char *)r->cas.data + from : "";
+			items[2][j].u.str.n = r->cas_end[j] - from;
+		}
+		v[i].present = r->has_cas;
+		v[i].u.list.items = items[2];
+		v[i++].u.list.n = r->n_cas;
+	}
 
 	int err = log_stream_write(ls, v);
 	if (err < 0)
-		analyzer_log_failed(t->ctx, err, "ssl");
+		analyzer_log_failed(t->ctx, err, "ssl.log");
 out:
-	free(items[0]);
-	free(items[1]);
+	for (int k = 0; k < 3; k++)
+		free(items[k]);
 }
 
 /* ---- the script: base/protocols/ssl/main.zeek ---- */
@@ -409,49 +538,72 @@ static void ev_ecdh_server_params(void *u, uint16_t curve)
 	t->info.curve = curve;
 }
 
-/* The run's known-certificates set (base/files/x509/main.zeek), kept in
- * the analyzer's run-state slot; NULL (no dedup) only without memory. */
-static struct x509_dedup *dedup_for(struct analyzer_ctx *ctx)
-{
-	void **slot = analyzer_run_state(ctx);
-	if (!slot)
-		return NULL;
-	if (!*slot)
-		*slot = x509_dedup_new();
-	return *slot;
-}
-
-static void tls_run_free(void *run_state)
-{
-	x509_dedup_free(run_state);
-}
-
-/* The x509.log line of one parsed certificate, unless already logged. */
+/* The x509.log line of one parsed certificate, unless already logged
+ * (file_state_remove of base/files/x509) or vetoed by log-hostcerts-only's
+ * log policy, which runs after the dedup set took the certificate. */
 static void x509_log(struct tls *t, const struct x509_info *c, bool host_cert, bool client_cert)
 {
 	double now = analyzer_time(t->ctx);
-	struct x509_dedup *d = dedup_for(t->ctx);
-	if (d && !x509_dedup_check(d, now, c->fingerprint, host_cert, client_cert))
+	struct tls_run *run = run_for(t->ctx);
+	if (!run)
 		return;
-	struct log_stream *ls = analyzer_log(t->ctx, &x509_schema);
+	if (run->dedup && !x509_dedup_check(run->dedup, now, c->fingerprint, host_cert, client_cert))
+		return;
+	if ((analyzer_config(t->ctx)->scripts & SCRIPT_HOSTCERTS_ONLY) && !host_cert)
+		return;
+	struct log_stream *ls = analyzer_log(t->ctx, run->x509);
 	if (!ls) {
-		analyzer_log_failed(t->ctx, -ENOMEM, "x509");
+		analyzer_log_failed(t->ctx, -ENOMEM, "x509.log");
 		return;
 	}
-	int err = x509_log_write(ls, NULL, now, c, host_cert, client_cert);
+	int err = x509_log_write(ls, &run->x509_opts, now, c, host_cert, client_cert);
 	if (err < 0)
-		analyzer_log_failed(t->ctx, err, "x509");
+		analyzer_log_failed(t->ctx, err, "x509.log");
+}
+
+/* The certificate's file handle (core spec 4.7): "Analyzer::ANALYZER_SSL",
+ * start time, T for the client's list, "orig:port > resp:port", index. */
+static size_t cert_file_handle(struct tls *t, bool is_client, size_t index, char *out, size_t cap)
+{
+	const struct analyzer_conn *c = analyzer_conn(t->ctx);
+	char ts[FILES_HANDLE_TIME_MAX], oa[SL_ADDR_TEXT_MAX], ra[SL_ADDR_TEXT_MAX];
+	files_handle_time(c->start_time, ts);
+	sl_addr_format(&c->orig_h, oa);
+	sl_addr_format(&c->resp_h, ra);
+	int n = snprintf(out, cap, "Analyzer::ANALYZER_SSL%s%c%s:%u > %s:%u%zu", ts,
+			 is_client ? 'T' : 'F', oa, (unsigned)c->orig_p, ra, (unsigned)c->resp_p,
+			 index);
+	if (n < 0)
+		return 0;
+	return (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+/* The certificate as a file (files.log when X509::log_x509_in_files_log,
+ * hashes, extraction): one complete file, data in and then its end. The
+ * first of a list is a user certificate, the rest CA certificates. */
+static void cert_file(struct tls *t, bool is_client, size_t index, struct bytes der)
+{
+	struct files *fm = analyzer_files(t->ctx);
+	if (!fm)
+		return;
+	char handle[256];
+	size_t hn = cert_file_handle(t, is_client, index, handle, sizeof handle);
+	const struct analyzer_conn *c = analyzer_conn(t->ctx);
+	struct file_conn fc = {analyzer_uid(t->ctx), c->orig_h, c->resp_h, c->orig_p, c->resp_p};
+	double now = analyzer_time(t->ctx);
+	struct sl_file *f = files_begin(fm, now, handle, hn, "SSL", is_client, &fc, 0, NULL);
+	files_set_mime_type(f, index == 0 ? "application/x-x509-user-cert"
+					  : "application/x-x509-ca-cert");
+	files_data(fm, f, now, der.p, der.n);
+	int rc = files_end(fm, f, analyzer_files_log(t->ctx));
+	if (rc < 0)
+		analyzer_log_failed(t->ctx, rc, "files.log");
 }
 
 /*
  * A certificate entry (§5.1): Zeek makes it a file, whose X509 analyzer
  * parses it (x509.log, §5.4) and whose fingerprint joins cert_chain_fps /
  * client_cert_chain_fps at log time -- only when it parsed.
- *
- * The file itself is not logged: the X.509 scripts, always loaded with
- * the SSL analyzer, veto files.log lines of X509 files
- * (X509::log_x509_in_files_log = F, core spec §5.8), and its fuid and
- * hashes appear nowhere else, so no file is opened for it here.
  */
 static void ev_certificate(void *u, bool is_client, size_t index, struct bytes der)
 {
@@ -461,9 +613,9 @@ static void ev_certificate(void *u, bool is_client, size_t index, struct bytes d
 	r->has_certs = true;
 	if (der.n == 0)
 		return;
-	bool first_server = !is_client && !r->first_server_seen;
-	if (!is_client)
-		r->first_server_seen = true;
+	bool *first_seen = is_client ? &r->first_client_seen : &r->first_server_seen;
+	bool first = !*first_seen;
+	*first_seen = true;
 
 	struct x509_info c;
 	memset(&c, 0, sizeof c);
@@ -472,12 +624,15 @@ static void ev_certificate(void *u, bool is_client, size_t index, struct bytes d
 		if (rc == X509_ERR_PARSE)
 			analyzer_weird(t->ctx, "x509_cert_parse_error", false);
 		x509_info_free(&c);
+		cert_file(t, is_client, index, der);
 		return;
 	}
 	for (size_t k = 0; k < c.n_weirds; k++)
 		analyzer_weird(t->ctx, c.weirds[k], false);
 
+	/* x509.log (priority 5) before files.log (-10) at file_state_remove. */
 	x509_log(t, &c, index == 0, is_client);
+	cert_file(t, is_client, index, der);
 
 	int side = is_client ? 1 : 0;
 	if (r->n_fps[side] < SSL_MAX_CERTS) {
@@ -486,12 +641,49 @@ static void ev_certificate(void *u, bool is_client, size_t index, struct bytes d
 		if (r->fps[side])
 			memcpy(r->fps[side][r->n_fps[side]++], c.fingerprint, SHA256_HEX);
 	}
-	if (first_server) {
-		r->first_server = c; /* ownership moves */
-		r->first_server_parsed = true;
+	if (first) {
+		/* ownership moves */
+		if (is_client) {
+			r->first_client = c;
+			r->first_client_parsed = true;
+		} else {
+			r->first_server = c;
+			r->first_server_parsed = true;
+		}
 		return;
 	}
 	x509_info_free(&c);
+}
+
+/* certificate-request-info: the server's list, each CA as
+ * parse_distinguished_name() prints it; the latest request wins. */
+static void ev_certificate_request(void *u, bool is_client, struct bytes authorities)
+{
+	struct tls *t = u;
+	struct ssl_info *r = &t->info;
+	set_session(t);
+	if (is_client)
+		return;
+	buf_reset(&r->cas);
+	free(r->cas_end);
+	r->cas_end = NULL;
+	r->n_cas = 0;
+	r->has_cas = true;
+	/* Each entry takes at least its two length bytes. */
+	size_t max = authorities.n / 2;
+	if (max && !(r->cas_end = calloc(max, sizeof *r->cas_end)))
+		return;
+	struct cursor c = cur_make(authorities.p, authorities.n);
+	while (cur_left(&c) > 0 && r->n_cas < max) {
+		struct bytes der = cur_take(&c, cur_be16(&c));
+		if (c.err)
+			break;
+		char text[X509_DN_TEXT_MAX];
+		size_t n = x509_dn_text(der.p, der.n, text);
+		if (n && !buf_append(&r->cas, text, n))
+			break;
+		r->cas_end[r->n_cas++] = r->cas.len;
+	}
 }
 
 static const char history_letters[256] = {
@@ -549,6 +741,8 @@ static void ev_established(void *u)
 	set_session(t);
 	t->info.established = true;
 	log_record(t);
+	if (analyzer_config(t->ctx)->ssl.keep_after_detection)
+		return;
 	/* SSL::disable_analyzer_after_detection */
 	t->done = true;
 	analyzer_remove(t->ctx);
@@ -568,6 +762,7 @@ static const struct tls_events tls_script = {
     .key_share = ev_key_share,
     .ecdh_server_params = ev_ecdh_server_params,
     .certificate = ev_certificate,
+    .certificate_request = ev_certificate_request,
     .handshake_message = ev_handshake_message,
     .change_cipher_spec = ev_change_cipher_spec,
     .alert = ev_alert,
@@ -612,6 +807,7 @@ static void *tls_create(struct analyzer_ctx *ctx)
 	tls_parser_init(&t->parser, &tls_script, t);
 	buf_init(&t->info.server_name, 65536);
 	buf_init(&t->info.next_protocol, 256);
+	buf_init(&t->info.cas, 1 << 20);
 	return t;
 }
 
@@ -652,10 +848,14 @@ static void tls_destroy(void *state)
 	tls_parser_free(&t->parser);
 	buf_free(&t->info.server_name);
 	buf_free(&t->info.next_protocol);
+	buf_free(&t->info.cas);
+	free(t->info.cas_end);
 	free(t->info.fps[0]);
 	free(t->info.fps[1]);
 	if (t->info.first_server_parsed)
 		x509_info_free(&t->info.first_server);
+	if (t->info.first_client_parsed)
+		x509_info_free(&t->info.first_client);
 	free(t);
 }
 

@@ -19,7 +19,4 @@
 
 extern const struct analyzer tls_analyzer;
 
-/* ssl.log's columns, bare and default mode (§4.5). */
-extern const struct log_schema ssl_schema;
-
 #endif

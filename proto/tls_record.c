@@ -517,6 +517,25 @@ static void certificate(struct tls_parser *p, bool client, struct cursor *c)
 		violation(p, "Binpac exception", false);
 }
 
+/* CertificateRequest: certificate_types, the signature algorithms from
+ * TLS 1.2 on, certificate_authorities. A malformed one raises no event. */
+static void certificate_request(struct tls_parser *p, bool client, struct cursor *c)
+{
+	(void)cur_take(c, cur_u8(c));
+	if (p->chosen_version > TLS_V11) /* DTLS 1.0 aside: no DTLS here */
+		(void)cur_take(c, cur_be16(c));
+	struct bytes cas = cur_take(c, cur_be16(c));
+	struct cursor l = cur_make(cas.p, cas.n);
+	while (cur_left(&l) > 0)
+		(void)cur_take(&l, cur_be16(&l));
+	if (c->err || l.err) {
+		violation(p, "Binpac exception", false);
+		return;
+	}
+	if (p->ev->certificate_request)
+		p->ev->certificate_request(p->u, client, cas);
+}
+
 static bool handshake_type_known(uint8_t t)
 {
 	switch (t) {
@@ -554,6 +573,9 @@ static void handshake_message(struct tls_parser *p, bool is_orig, uint8_t type, 
 		break;
 	case TLS_HS_CERTIFICATE:
 		certificate(p, is_client(p, is_orig), &c);
+		break;
+	case TLS_HS_CERTIFICATE_REQUEST:
+		certificate_request(p, is_client(p, is_orig), &c);
 		break;
 	case TLS_HS_SERVER_KEY_EXCHANGE:
 		if (p->have_chosen_cipher && cipher_is_ecdh(p->chosen_cipher) && cur_u8(&c) == 3) {

@@ -49,6 +49,7 @@ enum {
 	TLS_HS_SERVER_HELLO = 2,
 	TLS_HS_CERTIFICATE = 11,
 	TLS_HS_SERVER_KEY_EXCHANGE = 12,
+	TLS_HS_CERTIFICATE_REQUEST = 13,
 	TLS_HS_CLIENT_KEY_EXCHANGE = 16,
 };
 
@@ -91,6 +92,9 @@ struct tls_events {
 	/* One non-empty certificate of a Certificate message, wire order;
 	 * index counts empty entries too. The x509 plug-in point. */
 	void (*certificate)(void *u, bool is_client, size_t index, struct bytes der);
+	/* A well-formed CertificateRequest (TLS 1.2 and before): its
+	 * certificate_authorities, a list of (uint16 length, DER name). */
+	void (*certificate_request)(void *u, bool is_client, struct bytes authorities);
 	void (*handshake_message)(void *u, bool is_client, uint8_t type, uint32_t len);
 	void (*change_cipher_spec)(void *u, bool is_client);
 	void (*alert)(void *u, bool is_client, uint8_t level, uint8_t desc);

@@ -425,6 +425,29 @@ static int fingerprint(struct x509_info *c, X509 *x)
 	return X509_OK;
 }
 
+size_t x509_dn_text(const uint8_t *der, size_t n, char out[X509_DN_TEXT_MAX])
+{
+	out[0] = '\0';
+	if (n > (size_t)LONG_MAX)
+		return 0;
+	const unsigned char *in = der;
+	X509_NAME *name = d2i_X509_NAME(NULL, &in, (long)n);
+	if (!name)
+		return 0;
+	size_t len = 0;
+	BIO *bio = BIO_new(BIO_s_mem());
+	if (bio) {
+		X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253);
+		/* BIO_gets: the first line, at most 255 bytes, as Zeek reads it. */
+		int got = BIO_gets(bio, out, X509_DN_TEXT_MAX);
+		len = got > 0 ? (size_t)got : 0;
+		out[len] = '\0';
+		BIO_free(bio);
+	}
+	X509_NAME_free(name);
+	return len;
+}
+
 static int parse_cert(struct x509_info *c, X509 *x, BIO *bio)
 {
 	int rc = fingerprint(c, x);
@@ -735,11 +758,15 @@ struct dedup_slot {
 struct x509_dedup {
 	struct dedup_slot *slots;
 	size_t cap, n; /* cap is a power of two */
+	double relog_after;
 };
 
-struct x509_dedup *x509_dedup_new(void)
+struct x509_dedup *x509_dedup_new(double relog_after)
 {
-	return calloc(1, sizeof(struct x509_dedup));
+	struct x509_dedup *d = calloc(1, sizeof *d);
+	if (d)
+		d->relog_after = relog_after;
+	return d;
 }
 
 void x509_dedup_free(struct x509_dedup *d)
@@ -788,10 +815,13 @@ bool x509_dedup_check(struct x509_dedup *d, double now, const char *fingerprint,
 		      bool client_cert)
 {
 	uint8_t flags = (uint8_t)((host_cert ? 1 : 0) | (client_cert ? 2 : 0));
+	/* create_deduplication_index makes no index for a zero interval. */
+	if (d->relog_after <= 0)
+		return true;
 	if (d->cap) {
 		struct dedup_slot *s = dedup_find(d->slots, d->cap, fingerprint, flags);
 		if (s->used) {
-			if (now - s->added < X509_RELOG_AFTER)
+			if (now - s->added < d->relog_after)
 				return false;
 			s->added = now; /* expired and re-added */
 			return true;

@@ -115,6 +115,16 @@ void x509_info_free(struct x509_info *c);
  */
 double x509_time_parse(int type, const uint8_t *s, size_t n, const char **weird);
 
+/* Room for x509_dn_text(), NUL included (Zeek's 256-byte buffer). */
+#define X509_DN_TEXT_MAX 256
+
+/*
+ * parse_distinguished_name(): a DER Name as RFC 2253 text, its first line
+ * cut at 255 bytes, as Zeek prints the CAs of a CertificateRequest.
+ * Returns the length; 0 (and "") when the DER does not parse.
+ */
+size_t x509_dn_text(const uint8_t *der, size_t n, char out[X509_DN_TEXT_MAX]);
+
 /* The schema of x509.log (Zeek 9, 22 columns, "ts" first). */
 extern const struct log_schema x509_schema;
 #define X509_N_FIELDS   22
@@ -156,11 +166,12 @@ int x509_log_write(struct log_stream *s, const struct x509_log_opts *o, double t
 
 /*
  * The known-certificates set of main.zeek: a line is due unless the triple
- * (fingerprint, host_cert, client_cert) was logged less than
- * X509_RELOG_AFTER seconds of network time ago. Owned by the caller.
+ * (fingerprint, host_cert, client_cert) was logged less than relog_after
+ * seconds of network time ago (X509::relog_known_certificates_after; 0:
+ * always due). Owned by the caller.
  */
 struct x509_dedup;
-struct x509_dedup *x509_dedup_new(void);
+struct x509_dedup *x509_dedup_new(double relog_after);
 void x509_dedup_free(struct x509_dedup *d);
 /* True if the line should be written now (and records it as written). */
 bool x509_dedup_check(struct x509_dedup *d, double now, const char *fingerprint, bool host_cert,

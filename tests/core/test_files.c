@@ -46,8 +46,8 @@ struct fixture {
 	bool json;		/* lines are kept as written */
 };
 
-static void fx_start_ops(struct fixture *fx, unsigned hashes, bool hash_columns, bool seeded,
-			 const struct log_writer_ops *ops)
+static void fx_start_mode(struct fixture *fx, const struct files_mode *mode, bool seeded,
+			  const struct log_writer_ops *ops)
 {
 	memset(fx, 0, sizeof *fx);
 	fx->json = ops == &json_writer_ops;
@@ -61,13 +61,19 @@ static void fx_start_ops(struct fixture *fx, unsigned hashes, bool hash_columns,
 		CHECK(uid_gen_init_seeds(&fx->uids, btest_words) == 0);
 	else
 		CHECK(uid_gen_init_random(&fx->uids) == 0);
-	struct files_mode mode = {.hashes = hashes, .hash_columns = hash_columns,
-				  .is_local = ten_is_local};
-	fx->fm = files_new(&mode, &fx->uids);
+	fx->fm = files_new(mode, &fx->uids);
 	fx->out = outdir_open(fx->dir, true);
 	CHECK(fx->fm && fx->out);
 	fx->stream = log_stream_new(files_schema(fx->fm), ops, &fx->fmt, fx->out);
 	CHECK(fx->stream != NULL);
+}
+
+static void fx_start_ops(struct fixture *fx, unsigned hashes, bool hash_columns, bool seeded,
+			 const struct log_writer_ops *ops)
+{
+	struct files_mode mode = {.hashes = hashes, .hash_columns = hash_columns,
+				  .is_local = ten_is_local};
+	fx_start_mode(fx, &mode, seeded, ops);
 }
 
 static void fx_start(struct fixture *fx, unsigned hashes, bool hash_columns, bool seeded)
@@ -415,6 +421,65 @@ static void test_hashes(void)
 	CHECK_STR(column(fx.lines[0], 21, c), "-");
 }
 
+/* §5.8: a certificate (an X.509 MIME type from the protocol) gets the
+ * X509 and hash analyzers and stays out of files.log unless
+ * X509::log_x509_in_files_log. */
+static void test_x509_files(void)
+{
+	static const uint8_t der[] = {0x30, 0x03, 0x02, 0x01, 0x00};
+	struct fixture fx;
+	char c[256];
+	for (int logged = 0; logged < 2; logged++) {
+		struct files_mode mode = {.hash_columns = true, .x509_analysis = true,
+					  .log_x509 = logged == 1};
+		fx_start_mode(&fx, &mode, false, &tsv_writer_ops);
+		struct sl_file *f =
+		    files_begin(fx.fm, 1.0, "cert0", 5, "SSL", false, &smtp_conn, 0, NULL);
+		CHECK(files_set_mime_type(f, "application/x-x509-user-cert"));
+		files_data(fx.fm, f, 1.0, der, sizeof der);
+		CHECK(files_end(fx.fm, f, fx.stream) == 0);
+		/* Another type is an ordinary file, logged either way. */
+		f = files_begin(fx.fm, 1.0, "ocsp", 4, "SSL", false, &smtp_conn, 0, NULL);
+		CHECK(files_set_mime_type(f, "application/ocsp-response"));
+		files_data(fx.fm, f, 1.0, der, sizeof der);
+		CHECK(files_end(fx.fm, f, fx.stream) == 0);
+		fx_stop(&fx);
+		CHECK(fx.n_lines == 1 + logged);
+		if (logged) {
+			CHECK_STR(column(fx.lines[0], 7, c), "SSL");
+			CHECK_STR(column(fx.lines[0], 10, c), "application/x-x509-user-cert");
+			CHECK(strstr(column(fx.lines[0], 9, c), "X509") != NULL);
+			CHECK(strstr(column(fx.lines[0], 9, c), "SHA256") != NULL);
+			CHECK_STR(column(fx.lines[0], 15, c), "5");
+			CHECK(strlen(column(fx.lines[0], 23, c)) == 64);
+			CHECK_STR(column(fx.lines[1], 9, c), "(empty)");
+		} else {
+			CHECK_STR(column(fx.lines[0], 10, c), "application/ocsp-response");
+		}
+	}
+	/* Without base/files/x509 the type is only a type. */
+	struct files_mode bare = {.hash_columns = true};
+	fx_start_mode(&fx, &bare, false, &tsv_writer_ops);
+	struct sl_file *f = files_begin(fx.fm, 1.0, "cert0", 5, "SSL", false, &smtp_conn, 0, NULL);
+	CHECK(files_set_mime_type(f, "application/x-x509-ca-cert"));
+	CHECK(files_end(fx.fm, f, fx.stream) == 0);
+	fx_stop(&fx);
+	CHECK(fx.n_lines == 1);
+	CHECK_STR(column(fx.lines[0], 9, c), "(empty)");
+}
+
+/* §4.7: times in file handles. */
+static void test_handle_time(void)
+{
+	char t[FILES_HANDLE_TIME_MAX];
+	CHECK(files_handle_time(1394747126.848519, t) == 17);
+	CHECK_STR(t, "1394747126.848519");
+	files_handle_time(1254722767.0, t);
+	CHECK_STR(t, "1254722767.0");
+	files_handle_time(2385642157.0, t);
+	CHECK_STR(t, "2.385642157e+09");
+}
+
 /* §7.1 step 5: open files are timed out in fuid order. */
 static void test_finish_order(void)
 {
@@ -502,6 +567,8 @@ int main(void)
 	test_mime_timing();
 	test_byte_counters();
 	test_hashes();
+	test_x509_files();
+	test_handle_time();
 	test_finish_order();
 	test_timeout();
 	return check_summary();

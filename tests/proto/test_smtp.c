@@ -1,28 +1,29 @@
 #include <string.h>
 
+#include "core/files.h"
 #include "core/uid.h"
 #include "proto/smtp.h"
 #include "tests/check.h"
 
 static void test_format_time(void)
 {
-	char t[SMTP_TIME_TEXT_MAX];
-	CHECK(smtp_format_time(1400168396.806010, t) == 16);
+	char t[FILES_HANDLE_TIME_MAX];
+	CHECK(files_handle_time(1400168396.806010, t) == 16);
 	CHECK_STR(t, "1400168396.80601");
-	smtp_format_time(1400000000.0, t);
+	files_handle_time(1400000000.0, t);
 	CHECK_STR(t, "1400000000.0");
-	smtp_format_time(1254722767.529046, t);
+	files_handle_time(1254722767.529046, t);
 	CHECK_STR(t, "1254722767.529046");
-	smtp_format_time(1776224521.168053, t);
+	files_handle_time(1776224521.168053, t);
 	CHECK_STR(t, "1776224521.168053");
-	smtp_format_time(0.5, t);
+	files_handle_time(0.5, t);
 	CHECK_STR(t, "0.5");
-	smtp_format_time(0.0, t);
+	files_handle_time(0.0, t);
 	CHECK_STR(t, "0.0");
 	/* Rounds to 6 decimals; an integral result gets ".0". */
-	smtp_format_time(100.0000001, t);
+	files_handle_time(100.0000001, t);
 	CHECK_STR(t, "100");
-	smtp_format_time(12.9999999, t);
+	files_handle_time(12.9999999, t);
 	CHECK_STR(t, "13");
 }
 

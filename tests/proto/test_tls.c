@@ -14,6 +14,8 @@ struct rec {
 	uint32_t cipher;
 	uint16_t curve;
 	size_t certs;
+	int cert_requests;
+	size_t cas_len; /* bytes of the last certificate_authorities */
 };
 
 static void put(struct rec *r, const char *s)
@@ -112,6 +114,14 @@ static void on_alert(void *u, bool is_client, uint8_t level, uint8_t desc)
 	put(u, s);
 }
 
+static void on_cert_request(void *u, bool is_client, struct bytes cas)
+{
+	struct rec *r = u;
+	put(r, is_client ? "Q" : "q");
+	r->cert_requests++;
+	r->cas_len = cas.n;
+}
+
 static void on_established(void *u)
 {
 	put(u, "E");
@@ -127,6 +137,7 @@ static const struct tls_events evs = {
     .server_name = on_server_name,
     .ecdh_server_params = on_ecdh,
     .certificate = on_cert,
+    .certificate_request = on_cert_request,
     .handshake_message = on_hs,
     .change_cipher_spec = on_ccs,
     .alert = on_alert,
@@ -492,6 +503,51 @@ static void test_garbage(void)
 	tls_parser_free(&p);
 }
 
+/* CertificateRequest after a TLS 1.2 ServerHello: types, signature
+ * algorithms, then the CA list; a lying CA length raises no event. */
+static void cert_request_case(unsigned ca_len_claim, struct rec *r)
+{
+	struct tls_parser p;
+	memset(r, 0, sizeof *r);
+	tls_parser_init(&p, &evs, r);
+	struct msg ch = client_hello(0x0303, NULL);
+	struct msg rec = record(22, ch.b, ch.n);
+	feed(&p, true, &rec, 4096);
+	struct msg sh = server_hello(0xC02F), all = {{0}, 0};
+	raw(&all, sh.b, sh.n);
+	struct msg body = {{0}, 0};
+	u8(&body, 2); /* two certificate types */
+	u8(&body, 1);
+	u8(&body, 64);
+	be16(&body, 4); /* two signature algorithms */
+	be16(&body, 0x0401);
+	be16(&body, 0x0403);
+	be16(&body, 2 + 4 + 2 + 2);
+	be16(&body, ca_len_claim);
+	raw(&body, "\x30\x02\x31\x00", 4);
+	be16(&body, 2);
+	raw(&body, "\x30\x00", 2);
+	u8(&all, 13);
+	be24(&all, body.n);
+	raw(&all, body.b, body.n);
+	rec = record(22, all.b, all.n);
+	feed(&p, false, &rec, 4096);
+	tls_parser_free(&p);
+}
+
+static void test_certificate_request(void)
+{
+	struct rec r;
+	cert_request_case(4, &r);
+	CHECK(r.cert_requests == 1);
+	CHECK(r.cas_len == 10);
+	CHECK(r.violations == 0);
+	CHECK(strstr(r.log, "q") != NULL);
+	cert_request_case(9, &r);
+	CHECK(r.cert_requests == 0);
+	CHECK(r.violations == 1);
+}
+
 int main(void)
 {
 	test_names();
@@ -501,5 +557,6 @@ int main(void)
 	test_alerts_and_flip();
 	test_sslv2();
 	test_garbage();
+	test_certificate_request();
 	return check_summary();
 }

@@ -573,7 +573,7 @@ static void test_hostile(void)
 
 static void test_dedup(void)
 {
-	struct x509_dedup *d = x509_dedup_new();
+	struct x509_dedup *d = x509_dedup_new(X509_RELOG_AFTER);
 	const char *a = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 	const char *b = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 	CHECK(x509_dedup_check(d, 100, a, true, false));
@@ -600,6 +600,44 @@ static void test_dedup(void)
 	CHECK(again == 0);
 	CHECK(!x509_dedup_check(d, 300, b, true, false));
 	x509_dedup_free(d);
+
+	/* relog_known_certificates_after = 0secs: every line is due. */
+	d = x509_dedup_new(0);
+	CHECK(x509_dedup_check(d, 100, a, true, false));
+	CHECK(x509_dedup_check(d, 100, a, true, false));
+	x509_dedup_free(d);
+}
+
+/* parse_distinguished_name(): RFC 2253 text of a DER Name, "" if bad. */
+static void test_dn_text(void)
+{
+	X509_NAME *name = X509_NAME_new();
+	X509_NAME_add_entry_by_txt(name, "C", MBSTRING_ASC, (const unsigned char *)"US", -1, -1, 0);
+	X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *)"Some, Org", -1,
+				   -1, 0);
+	unsigned char *der = NULL;
+	int n = i2d_X509_NAME(name, &der);
+	CHECK(n > 0);
+	char text[X509_DN_TEXT_MAX];
+	size_t len = x509_dn_text(der, (size_t)n, text);
+	CHECK(len == strlen("O=Some\\, Org,C=US"));
+	CHECK_STR(text, "O=Some\\, Org,C=US");
+	/* Cut DER: no text. */
+	CHECK(x509_dn_text(der, (size_t)n - 1, text) == 0);
+	CHECK_STR(text, "");
+	/* A name longer than Zeek's buffer is cut at 255 bytes. */
+	char longv[61];
+	memset(longv, 'a', sizeof longv - 1);
+	longv[sizeof longv - 1] = '\0';
+	for (int k = 0; k < 6; k++)
+		X509_NAME_add_entry_by_txt(name, "OU", MBSTRING_ASC, (const unsigned char *)longv,
+					   -1, -1, 0);
+	OPENSSL_free(der);
+	der = NULL;
+	n = i2d_X509_NAME(name, &der);
+	CHECK(x509_dn_text(der, (size_t)n, text) == 255);
+	OPENSSL_free(der);
+	X509_NAME_free(name);
 }
 
 int main(void)
@@ -618,6 +656,7 @@ int main(void)
 	test_rdp_key();
 	test_hostile();
 	test_dedup();
+	test_dn_text();
 	EVP_PKEY_free(ec_key);
 	return check_summary();
 }
