@@ -24,7 +24,7 @@ static size_t planned_logs(const struct options *o, const char **names, size_t m
 		names[n++] = "conn.log";
 	if ((o->cfg.scripts & SCRIPT_SMTP) && n < max)
 		names[n++] = "smtp.log";
-	if ((o->cfg.scripts & SCRIPT_SMTP) && n < max)
+	if ((o->cfg.scripts & (SCRIPT_SMTP | SCRIPT_SSL)) && n < max)
 		names[n++] = "files.log";
 	if ((o->cfg.scripts & SCRIPT_SSL) && n < max)
 		names[n++] = "ssl.log";
@@ -165,16 +165,18 @@ enum run_status run(const struct options *o)
 	progress_tick(&prog, cap, true);
 
 	const char *failed = NULL;
-	int cerr_rc = engine_close_logs(eng, &failed);
+	char written[256];
+	int cerr_rc = engine_close_logs(eng, &failed, written, sizeof written);
 	if (werr == 0)
 		werr = cerr_rc;
 	if (werr < 0) {
-		bool extracted = failed && strncmp(failed, FILES_EXTRACT_DIR "/",
-						   sizeof FILES_EXTRACT_DIR) == 0;
-		fprintf(stderr, "smtplog: %s/%s: %s; %s\n", o->output_dir, failed ? failed : "logs",
-			strerror(-werr),
-			extracted ? "extraction stopped, the logs are incomplete"
-				  : "the log is incomplete");
+		/* The run stops at the first write error, so every log written
+		 * so far lacks what came after it. */
+		fprintf(stderr, "smtplog: %s/%s: %s; the run stopped there", o->output_dir,
+			failed ? failed : "logs", strerror(-werr));
+		if (written[0])
+			fprintf(stderr, " and these logs are incomplete: %s", written);
+		fprintf(stderr, "\n");
 		status = RUN_OUTPUT;
 	}
 	engine_free(eng);

@@ -49,6 +49,7 @@ struct engine {
 	const struct log_writer_ops *writer;	/* borrowed */
 	struct outdir *dir;			/* borrowed */
 	const char *failed_log;
+	char close_failed[64];	/* a log whose close failed (its name) */
 	int err;
 	struct engine_stats stats;
 };
@@ -706,25 +707,39 @@ const struct engine_stats *engine_stats(const struct engine *e)
 	return &e->stats;
 }
 
-int engine_close_logs(struct engine *e, const char **failed_log)
+/* Closes one log, noting its name when it was written to and its error
+ * when it is the first. */
+static void close_one(struct engine *e, struct log_stream *s, int *err, const char **failed_log,
+		      char *written, size_t cap)
+{
+	const char *name = log_stream_filename(s);
+	if (log_stream_opened(s)) {
+		size_t used = strlen(written);
+		snprintf(written + used, cap - used, "%s%s", used ? ", " : "", name);
+	}
+	/* The name lives in the stream: keep a copy for the error. */
+	char name_copy[sizeof e->close_failed];
+	snprintf(name_copy, sizeof name_copy, "%s", name);
+	int rc = log_stream_close(s);
+	if (rc < 0 && !*err) {
+		*err = rc;
+		memcpy(e->close_failed, name_copy, sizeof name_copy);
+		*failed_log = e->close_failed;
+	}
+}
+
+int engine_close_logs(struct engine *e, const char **failed_log, char *written, size_t cap)
 {
 	int err = e->err;
 	*failed_log = e->failed_log;
+	if (cap)
+		written[0] = '\0';
 	if (e->conn_stream) {
-		int rc = log_stream_close(e->conn_stream);
+		close_one(e, e->conn_stream, &err, failed_log, written, cap);
 		e->conn_stream = NULL;
-		if (rc < 0 && !err) {
-			err = rc;
-			*failed_log = "conn.log";
-		}
 	}
-	for (size_t i = 0; i < e->n_logs; i++) {
-		int rc = log_stream_close(e->logs[i].stream);
-		if (rc < 0 && !err) {
-			err = rc;
-			*failed_log = e->logs[i].schema->path;
-		}
-	}
+	for (size_t i = 0; i < e->n_logs; i++)
+		close_one(e, e->logs[i].stream, &err, failed_log, written, cap);
 	e->n_logs = 0;
 	return err;
 }

@@ -40,8 +40,10 @@ int engine_finish(struct engine *e);
 const struct engine_stats *engine_stats(const struct engine *e);
 
 /* Closes every log. Returns 0 or the first error; when a log failed,
- * *failed_log names it (a static string owned by the engine). */
-int engine_close_logs(struct engine *e, const char **failed_log);
+ * *failed_log names it (a static string owned by the engine). The names
+ * of the logs that were written to, comma-separated, go to written (cap
+ * bytes, NUL-terminated): after an error, all of them are incomplete. */
+int engine_close_logs(struct engine *e, const char **failed_log, char *written, size_t cap);
 void engine_free(struct engine *e);
 
 #endif

@@ -171,6 +171,27 @@ else
 	echo "skip: extraction checks need $conf (smtp.pcap, random.seed) and sha256sum"
 fi
 
+# Certificates: carved by MIME type (the leaf's bytes hash to x509.log's
+# fingerprint), in files.log only with X509::log_x509_in_files_log, and the
+# SSL options that add columns.
+expect_status 0 "-x a certificate type" -- $S -C -r $T/tls-openssl.pcap -x application/x-x509-user-cert -o "$tmp/c1"
+leaf=$(ls "$tmp/c1/extract_files" 2>/dev/null | head -1)
+[ -n "$leaf" ] && [ "$(sha256sum <"$tmp/c1/extract_files/$leaf" | cut -c1-64)" = "$(grep -v '^#' "$tmp/c1/x509.log" | cut -f2 | head -1)" ] && ok || bad "-x: the carved certificate hashes to x509.log's fingerprint"
+[ ! -e "$tmp/c1/files.log" ] && ok || bad "certificates stay out of files.log by default"
+expect_status 0 "X509::log_x509_in_files_log=T" -- $S -C -r $T/tls-openssl.pcap X509::log_x509_in_files_log=T -o "$tmp/c2"
+grep -v '^#' "$tmp/c2/files.log" | cut -f8,11 | grep -qx 'SSL	application/x-x509-user-cert' && ok || bad "X509::log_x509_in_files_log: the leaf's files.log line"
+expect_status 0 "SSL::log_include_server_certificate_subject_issuer=T" -- $S -C -r $T/tls-openssl.pcap SSL::log_include_server_certificate_subject_issuer=T -o "$tmp/c3"
+grep -q '^#fields.*	client_cert_chain_fps	subject	issuer	sni_matches_cert$' "$tmp/c3/ssl.log" && ok || bad "subject/issuer columns before sni_matches_cert"
+grep -v '^#' "$tmp/c3/ssl.log" | grep -q '	CN=smtplog.test	CN=smtplog.test	' && ok || bad "subject/issuer of the server certificate"
+expect_status 0 "log-hostcerts-only" -- $S -C -r $T/tls-openssl.pcap protocols/ssl/log-hostcerts-only -o "$tmp/c4"
+expect_status 1 "bad interval" -- $S -r $T/tls-openssl.pcap X509::relog_known_certificates_after=soon
+
+# A full disk (a file-size limit stands in for it; root is bound too):
+# exit 3, and the message names the failing log and every incomplete one.
+sh -c 'ulimit -f 4; trap "" XFSZ; exec "$@"' sh $S -C -r $T/smtp-features.pcap -o "$tmp/full" >/dev/null 2>"$tmp/err"
+[ $? = 3 ] && ok || bad "full disk: exit 3"
+grep -q "full/[a-z]*\.log: File too large; the run stopped there and these logs are incomplete: conn.log, .*smtp.log" "$tmp/err" && ok || bad "full disk: message names the incomplete logs ($(cat "$tmp/err"))"
+
 # An unwritable output folder: exit 3 (skipped as root, who may write anyway)
 if [ "$(id -u)" != 0 ]; then
 	mkdir "$tmp/ro" && chmod 555 "$tmp/ro"
