@@ -81,6 +81,8 @@ static const struct script scripts[] = {
 	{"policy/protocols/ssl/certificate-request-info",
 	 SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_CERT_REQUEST_INFO,
 	 "ssl.log gains requested_client_certificate_authorities"},
+	{"policy/protocols/ssl/known-certs", SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_KNOWN_CERTS,
+	 "known_certs.log: each server certificate once a day per host"},
 	{"policy/frameworks/files/hash-all-files", SCRIPT_HASH_ALL_FILES | SCRIPT_FILES_HASH,
 	 "files.log gains md5, sha1, sha256 for every file"},
 	{"base/files/hash", SCRIPT_FILES_HASH,
@@ -119,6 +121,9 @@ static const struct {
 	{"SSL::disable_analyzer_after_detection",
 	 "T or F: stop analysing a TLS connection once it is established (T)"},
 	{"X509::log_x509_in_files_log", "T or F: certificates get files.log lines too (F)"},
+	{"Known::cert_tracking", "LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS or NO_HOSTS (known-certs)"},
+	{"Cluster::default_store_dir",
+	 "folder of Zeek's persistent stores; accepted, smtplog keeps none (as Zeek by default)"},
 	{"X509::caching_required_encounters",
 	 "count: Zeek's certificate cache; accepted, logs are the same without it"},
 	{"X509::relog_known_certificates_after",
@@ -338,6 +343,18 @@ static int set_json_ts(struct options *o, const char *v)
 	return 0;
 }
 
+static int parse_hosts(const char *v, enum config_hosts *out)
+{
+	static const char *const names[] = {"LOCAL_HOSTS", "REMOTE_HOSTS", "ALL_HOSTS", "NO_HOSTS"};
+	for (int i = 0; i < 4; i++) {
+		if (!strcmp(v, names[i])) {
+			*out = (enum config_hosts)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* A Zeek interval: a number and a unit, e.g. "0secs", "1 day", "2.5hrs". */
 static int parse_interval(const char *v, double *out)
 {
@@ -426,6 +443,12 @@ static int apply_assignment(struct options *o, const char *arg)
 		c->ssl.keep_after_detection = !disable;
 	} else if (!strcmp(name, "X509::log_x509_in_files_log") && !add) {
 		rc = parse_bool(v, &c->ssl.x509_in_files_log);
+	} else if (!strcmp(name, "Known::cert_tracking") && !add) {
+		rc = parse_hosts(v, &c->ssl.cert_tracking);
+	} else if (!strcmp(name, "Cluster::default_store_dir") && !add) {
+		/* Only the persistence back ends read it, and they are off
+		 * unless Known::enable_certs_persistence, which smtplog lacks. */
+		rc = *v ? 0 : -1;
 	} else if (!strcmp(name, "X509::caching_required_encounters") && !add) {
 		/* Zeek's cache replays the events the X509 analyzer raised the
 		 * first time, so it saves work but changes no log; smtplog

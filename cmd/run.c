@@ -30,6 +30,8 @@ static size_t planned_logs(const struct options *o, const char **names, size_t m
 		names[n++] = "ssl.log";
 	if ((o->cfg.scripts & SCRIPT_SSL) && n < max)
 		names[n++] = "x509.log";
+	if ((o->cfg.scripts & SCRIPT_KNOWN_CERTS) && n < max)
+		names[n++] = "known_certs.log";
 	return n;
 }
 

@@ -53,6 +53,11 @@ const struct analyzer_conn *analyzer_conn(const struct analyzer_ctx *ctx)
 	return engine_analyzer_conn(ctx->e, ctx->c);
 }
 
+bool analyzer_addr_is_local(const struct analyzer_ctx *ctx, const struct sl_addr *a)
+{
+	return engine_addr_is_local(ctx->e, a);
+}
+
 const struct config *analyzer_config(const struct analyzer_ctx *ctx)
 {
 	return engine_config(ctx->e);

@@ -69,6 +69,9 @@ struct analyzer_conn {
 /* ---- what core offers an analyzer ---- */
 
 const struct analyzer_conn *analyzer_conn(const struct analyzer_ctx *ctx);
+/* Site::is_local_addr: Site::local_nets, with the private address space
+ * unless Site::private_address_space_is_local is F. */
+bool analyzer_addr_is_local(const struct analyzer_ctx *ctx, const struct sl_addr *a);
 /* The run's configuration (script options an analyzer honours). */
 const struct config *analyzer_config(const struct analyzer_ctx *ctx);
 /* Network time: the time stamped on the events Zeek would raise now. */

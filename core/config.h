@@ -27,10 +27,20 @@ enum config_script {
 	SCRIPT_CERTS_BASE64 = 1u << 10,	/* policy/protocols/ssl/log-certs-base64 */
 	SCRIPT_HOSTCERTS_ONLY = 1u << 11,	/* policy/protocols/ssl/log-hostcerts-only */
 	SCRIPT_CERT_REQUEST_INFO = 1u << 12,	/* policy/protocols/ssl/certificate-request-info */
+	SCRIPT_KNOWN_CERTS = 1u << 13,	/* policy/protocols/ssl/known-certs */
+};
+
+/* Zeek's Host type (base/utils/directions-and-hosts). */
+enum config_hosts {
+	HOSTS_LOCAL,	/* LOCAL_HOSTS: Site::is_local_addr */
+	HOSTS_REMOTE,	/* REMOTE_HOSTS */
+	HOSTS_ALL,	/* ALL_HOSTS */
+	HOSTS_NONE,	/* NO_HOSTS */
 };
 
 /* Options of the SSL and X.509 scripts (NAME=VALUE). */
 struct config_ssl {
+	enum config_hosts cert_tracking;	/* Known::cert_tracking */
 	bool server_subject_issuer;	/* SSL::log_include_server_certificate_subject_issuer */
 	bool client_subject_issuer;	/* SSL::log_include_client_certificate_subject_issuer */
 	bool keep_after_detection;	/* SSL::disable_analyzer_after_detection = F */

@@ -621,6 +621,11 @@ int engine_finish(struct engine *e)
 	return e->err;
 }
 
+bool engine_addr_is_local(const struct engine *e, const struct sl_addr *a)
+{
+	return conn_addr_is_local(&e->conn_log, a);
+}
+
 static bool file_sender_is_local(const void *ctx, const struct sl_addr *a)
 {
 	return conn_addr_is_local(ctx, a);

@@ -44,6 +44,7 @@ void engine_set_inactivity_timeout(struct engine *e, struct conn *c, double time
 void engine_remove_conn(struct engine *e, struct conn *c);
 void engine_weird(struct engine *e, struct conn *c, const char *name);
 const struct config *engine_config(const struct engine *e);
+bool engine_addr_is_local(const struct engine *e, const struct sl_addr *a);
 bool engine_checksum_ignored(const struct engine *e, const struct sl_addr *src);
 
 /* TCP (tcp.c). */

@@ -5,10 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "core/buf.h"
 #include "core/cursor.h"
 #include "core/config.h"
 #include "core/files.h"
+#include "proto/known_certs.h"
 #include "proto/tls_record.h"
 #include "proto/x509.h"
 
@@ -56,6 +59,7 @@ struct ssl_info {
 	bool first_server_seen;
 	bool first_server_parsed;
 	struct x509_info first_server;
+	char first_server_sha1[41]; /* its file's sha1 (known-certs) */
 	/* client_cert_chain[0] likewise: client_subject, client_issuer. */
 	bool first_client_seen;
 	bool first_client_parsed;
@@ -120,6 +124,7 @@ struct tls_run {
 	struct x509_log_opts x509_opts;
 	const struct log_schema *x509;
 	bool cert_request_info; /* policy/protocols/ssl/certificate-request-info */
+	struct x509_dedup *known; /* Known::certs with known-certs; else NULL */
 };
 
 static void append_fields(struct log_schema *sc, struct log_field *to, const struct log_field *from,
@@ -150,6 +155,8 @@ static struct tls_run *tls_run_new(const struct config *cfg)
 	r->cert_request_info = (cfg->scripts & SCRIPT_CERT_REQUEST_INFO) != 0;
 	if (r->cert_request_info)
 		append_fields(&r->ssl, r->ssl_fields, &ssl_field_cas, 1);
+	if (cfg->scripts & SCRIPT_KNOWN_CERTS)
+		r->known = known_certs_new();
 	r->x509_opts.cert_base64 = (cfg->scripts & SCRIPT_CERTS_BASE64) != 0;
 	r->x509 = x509_log_schema(&r->x509_opts);
 	return r;
@@ -161,6 +168,7 @@ static void tls_run_free(void *run_state)
 	if (!r)
 		return;
 	x509_dedup_free(r->dedup);
+	x509_dedup_free(r->known);
 	free(r);
 }
 
@@ -600,6 +608,52 @@ static void cert_file(struct tls *t, bool is_client, size_t index, struct bytes 
 		analyzer_log_failed(t->ctx, rc, "files.log");
 }
 
+static void sha1_hex(struct bytes der, char out[41])
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	out[0] = '\0';
+	if (EVP_Digest(der.p, der.n, d, &n, EVP_sha1(), NULL) != 1 || n != 20)
+		return;
+	for (unsigned i = 0; i < n; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+/* known-certs' ssl_established handler: the server's first certificate,
+ * once a day per server address, for the hosts Known::cert_tracking
+ * covers. */
+static void known_cert(struct tls *t)
+{
+	struct ssl_info *r = &t->info;
+	struct tls_run *run = run_for(t->ctx);
+	if (!run || !run->known || !r->first_server_parsed || !r->first_server_sha1[0])
+		return;
+	const struct analyzer_conn *c = analyzer_conn(t->ctx);
+	bool local = analyzer_addr_is_local(t->ctx, &c->resp_h);
+	switch (analyzer_config(t->ctx)->ssl.cert_tracking) {
+	case HOSTS_LOCAL:
+		if (!local)
+			return;
+		break;
+	case HOSTS_REMOTE:
+		if (local)
+			return;
+		break;
+	case HOSTS_ALL:
+		break;
+	case HOSTS_NONE:
+		return;
+	}
+	double now = analyzer_time(t->ctx);
+	if (!known_certs_check(run->known, now, &c->resp_h, r->first_server_sha1))
+		return;
+	struct log_stream *ls = analyzer_log(t->ctx, &known_certs_schema);
+	int err = ls ? known_certs_write(ls, now, &c->resp_h, c->resp_p, &r->first_server)
+		     : -ENOMEM;
+	if (err < 0)
+		analyzer_log_failed(t->ctx, err, "known_certs.log");
+}
+
 /*
  * A certificate entry (§5.1): Zeek makes it a file, whose X509 analyzer
  * parses it (x509.log, §5.4) and whose fingerprint joins cert_chain_fps /
@@ -649,6 +703,7 @@ static void ev_certificate(void *u, bool is_client, size_t index, struct bytes d
 		} else {
 			r->first_server = c;
 			r->first_server_parsed = true;
+			sha1_hex(der, r->first_server_sha1);
 		}
 		return;
 	}
@@ -741,6 +796,7 @@ static void ev_established(void *u)
 	set_session(t);
 	t->info.established = true;
 	log_record(t);
+	known_cert(t);
 	if (analyzer_config(t->ctx)->ssl.keep_after_detection)
 		return;
 	/* SSL::disable_analyzer_after_detection */

@@ -751,7 +751,7 @@ int x509_log_write(struct log_stream *s, const struct x509_log_opts *o, double t
 struct dedup_slot {
 	bool used;
 	uint8_t flags; /* bit 0 host_cert, bit 1 client_cert */
-	char fp[65];
+	char fp[X509_DEDUP_KEY_MAX];
 	double added; /* &create_expire counts from insertion */
 };
 

@@ -172,6 +172,9 @@ int x509_log_write(struct log_stream *s, const struct x509_log_opts *o, double t
  */
 struct x509_dedup;
 struct x509_dedup *x509_dedup_new(double relog_after);
+/* The longest key, NUL included: the set also serves Known::certs, whose
+ * key is a SHA-1 and an address (proto/known_certs.c). Longer keys are cut. */
+#define X509_DEDUP_KEY_MAX 96
 void x509_dedup_free(struct x509_dedup *d);
 /* True if the line should be written now (and records it as written). */
 bool x509_dedup_check(struct x509_dedup *d, double now, const char *fingerprint, bool host_cert,

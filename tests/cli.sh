@@ -184,6 +184,11 @@ expect_status 0 "SSL::log_include_server_certificate_subject_issuer=T" -- $S -C 
 grep -q '^#fields.*	client_cert_chain_fps	subject	issuer	sni_matches_cert$' "$tmp/c3/ssl.log" && ok || bad "subject/issuer columns before sni_matches_cert"
 grep -v '^#' "$tmp/c3/ssl.log" | grep -q '	CN=smtplog.test	CN=smtplog.test	' && ok || bad "subject/issuer of the server certificate"
 expect_status 0 "log-hostcerts-only" -- $S -C -r $T/tls-openssl.pcap protocols/ssl/log-hostcerts-only -o "$tmp/c4"
+expect_status 0 "known-certs" -- $S -C -r $T/tls-openssl.pcap protocols/ssl/known-certs -o "$tmp/c5"
+[ "$(grep -v '^#' "$tmp/c5/known_certs.log" | cut -f2-4)" = "127.0.0.1	4433	CN=smtplog.test" ] && ok || bad "known-certs: loopback counts as local, one line"
+expect_status 0 "known-certs REMOTE_HOSTS" -- $S -C -r $T/tls-openssl.pcap protocols/ssl/known-certs Known::cert_tracking=REMOTE_HOSTS -o "$tmp/c6"
+[ ! -e "$tmp/c6/known_certs.log" ] && ok || bad "known-certs: REMOTE_HOSTS skips a local server"
+expect_status 1 "bad Known::cert_tracking" -- $S -r $T/tls-openssl.pcap Known::cert_tracking=SOME_HOSTS
 expect_status 1 "bad interval" -- $S -r $T/tls-openssl.pcap X509::relog_known_certificates_after=soon
 
 # A full disk (a file-size limit stands in for it; root is bound too):
