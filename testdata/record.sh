@@ -9,11 +9,12 @@
 set -eu
 want() { [ $# -eq 0 ] && return 0; for w in $ALL_ARGS; do [ "$w" = "$1" ] && return 0; done; return 1; }
 ALL_ARGS="$*"
-[ -n "$ALL_ARGS" ] || ALL_ARGS="smtp-swaks tls-openssl http-curl smtp-features"
+[ -n "$ALL_ARGS" ] || ALL_ARGS="smtp-swaks tls-openssl http-curl smtp-features tls-chain tls-clientcert tls-resume tls-alert smtp-starttls"
 recipes=$(cd "$(dirname "$0")/recipes" && pwd)
+certs=$(cd "$(dirname "$0")/certs/tls" && pwd)
 out=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
 capture() { # name filter
 	tcpdump -i lo -s 0 -U -w "$work/$1.pcap" "$2" >/dev/null 2>&1 &
@@ -25,6 +26,32 @@ stop_capture() { # name
 	kill "$(cat "$work/tcpdump.pid")"
 	wait "$(cat "$work/tcpdump.pid")" 2>/dev/null || true
 	cp "$work/$1.pcap" "$out/$1.pcap"
+}
+
+# The TLS captures below use the certificates of certs/tls/ (made by
+# "sh testdata/certs/make.sh tls"; root -> ECDSA intermediate -> leaves).
+# What openssl itself reports for each connection (s_client -brief) goes to
+# $RECORD_LOG when set, to compare with ssl.log.
+log=${RECORD_LOG:-/dev/null}
+servers=""
+serve() { # port [s_server options...]: an s_server in the background
+	port=$1; shift
+	openssl s_server -accept "127.0.0.1:$port" -quiet "$@" >/dev/null 2>&1 &
+	servers="$servers $!"
+}
+stop_servers() {
+	# shellcheck disable=SC2086
+	kill $servers 2>/dev/null || true
+	# shellcheck disable=SC2086
+	wait $servers 2>/dev/null || true
+	servers=""
+}
+tlsc() { # port [s_client options...]: one connection that says hello
+	port=$1; shift
+	echo "== s_client -connect 127.0.0.1:$port $*" >>"$log"
+	(sleep 0.3; echo hello) | openssl s_client -connect "127.0.0.1:$port" -brief \
+		-CAfile "$certs/root.pem" -verify_return_error "$@" >>"$log" 2>&1 || true
+	sleep 0.2
 }
 
 if want smtp-swaks; then
@@ -94,6 +121,94 @@ swaks --server 127.0.0.1:2526 --from cy@example.org --to di@example.net \
 	--header "Subject: plain auth" --body "short" >/dev/null
 python3 "$recipes/smtp_client.py" 2526
 stop_capture smtp-features
+kill "$sink" 2>/dev/null || true
+fi
+
+if want tls-chain; then
+# 5. TLS certificate chains: an RSA leaf served with its whole chain
+# (leaf, ECDSA intermediate, root) and an ECDSA leaf with its intermediate,
+# each over TLS 1.2 and 1.3 with SNI; one SNI that the certificate lacks.
+cat "$certs/inter.pem" "$certs/root.pem" >"$work/chain-rsa.pem"
+serve 4441 -cert "$certs/leaf-rsa.pem" -key "$certs/leaf-rsa.key" -cert_chain "$work/chain-rsa.pem"
+serve 4442 -cert "$certs/leaf-ec.pem" -key "$certs/leaf-ec.key" -cert_chain "$certs/inter.pem"
+sleep 1
+capture tls-chain "tcp port 4441 or tcp port 4442"
+tlsc 4441 -tls1_2 -servername mail.example.org
+tlsc 4441 -tls1_3 -servername smtp.example.org
+tlsc 4441 -tls1_2 -servername www.example.net
+tlsc 4442 -tls1_2 -servername ec.example.org -cipher ECDHE-ECDSA-CHACHA20-POLY1305 -groups P-256
+tlsc 4442 -tls1_3 -servername ec.example.org -ciphersuites TLS_AES_128_GCM_SHA256 -groups P-384
+stop_capture tls-chain
+stop_servers
+fi
+
+if want tls-clientcert; then
+# 6. Client certificates: the server demands one (-Verify), the client sends
+# its certificate and the intermediate; TLS 1.2 (in clear) and TLS 1.3.
+serve 4443 -cert "$certs/leaf-rsa.pem" -key "$certs/leaf-rsa.key" -cert_chain "$certs/inter.pem" \
+	-Verify 2 -CAfile "$certs/root.pem"
+sleep 1
+capture tls-clientcert "tcp port 4443"
+tlsc 4443 -tls1_2 -servername mail.example.org \
+	-cert "$certs/client.pem" -key "$certs/client.key" -cert_chain "$certs/inter.pem"
+tlsc 4443 -tls1_3 -servername mail.example.org \
+	-cert "$certs/client.pem" -key "$certs/client.key" -cert_chain "$certs/inter.pem"
+stop_capture tls-clientcert
+stop_servers
+fi
+
+if want tls-resume; then
+# 7. Resumed sessions: TLS 1.2 by session ID (server without tickets), TLS 1.2
+# by session ticket, TLS 1.3 by PSK; each a full handshake, then a resumed one.
+serve 4451 -cert "$certs/leaf-rsa.pem" -key "$certs/leaf-rsa.key" -cert_chain "$certs/inter.pem" -no_ticket
+serve 4452 -cert "$certs/leaf-rsa.pem" -key "$certs/leaf-rsa.key" -cert_chain "$certs/inter.pem"
+sleep 1
+capture tls-resume "tcp port 4451 or tcp port 4452"
+tlsc 4451 -tls1_2 -servername mail.example.org -sess_out "$work/id.sess"
+tlsc 4451 -tls1_2 -servername mail.example.org -sess_in "$work/id.sess"
+tlsc 4452 -tls1_2 -servername mail.example.org -sess_out "$work/ticket.sess"
+tlsc 4452 -tls1_2 -servername mail.example.org -sess_in "$work/ticket.sess"
+tlsc 4452 -tls1_3 -servername mail.example.org -sess_out "$work/psk.sess"
+tlsc 4452 -tls1_3 -servername mail.example.org -sess_in "$work/psk.sess"
+stop_capture tls-resume
+stop_servers
+fi
+
+if want tls-alert; then
+# 8. Failed handshakes that end in an alert: the client rejects an untrusted
+# certificate (unknown_ca, over TLS 1.2 and 1.3: the client sends it before
+# switching to handshake keys, so it is in clear either way), the server
+# misses the client certificate it demands (handshake_failure), and no
+# common protocol version (protocol_version).
+serve 4461 -cert "$certs/rogue.pem" -key "$certs/rogue.key"
+serve 4462 -cert "$certs/leaf-rsa.pem" -key "$certs/leaf-rsa.key" -cert_chain "$certs/inter.pem" \
+	-Verify 1 -CAfile "$certs/root.pem"
+serve 4463 -cert "$certs/leaf-rsa.pem" -key "$certs/leaf-rsa.key" -cert_chain "$certs/inter.pem" -tls1_3
+sleep 1
+capture tls-alert "tcp port 4461 or tcp port 4462 or tcp port 4463"
+tlsc 4461 -tls1_2 -servername mail.example.org
+tlsc 4461 -tls1_3 -servername mail.example.org
+tlsc 4462 -tls1_2 -servername mail.example.org
+tlsc 4463 -tls1_2 -servername mail.example.org
+stop_capture tls-alert
+stop_servers
+fi
+
+if want smtp-starttls; then
+# 9. SMTP STARTTLS: swaks --tls against recipes/smtp_starttls.py, which
+# serves certs/tls/leaf-rsa with its intermediate; TLS 1.2 and TLS 1.3.
+cat "$certs/leaf-rsa.pem" "$certs/inter.pem" >"$work/smtp-chain.pem"
+python3 "$recipes/smtp_starttls.py" 2527 "$work/smtp-chain.pem" "$certs/leaf-rsa.key" &
+sink=$!
+sleep 1
+capture smtp-starttls "tcp port 2527"
+swaks --server 127.0.0.1:2527 --helo client.smtplog.test --from ann@example.org --to ben@example.net \
+	--tls --tls-protocol tlsv1_2 --tls-sni mail.example.org \
+	--header "Subject: over TLS 1.2" --body "sent after STARTTLS" >>"$log" 2>&1
+swaks --server 127.0.0.1:2527 --helo client.smtplog.test --from cy@example.org --to di@example.net \
+	--tls --tls-protocol tlsv1_3 --tls-sni mail.example.org \
+	--header "Subject: over TLS 1.3" --body "sent after STARTTLS" >>"$log" 2>&1
+stop_capture smtp-starttls
 kill "$sink" 2>/dev/null || true
 fi
 echo "recorded: $ALL_ARGS"
