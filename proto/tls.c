@@ -14,6 +14,7 @@
 #include "proto/known_certs.h"
 #include "proto/tls_record.h"
 #include "proto/x509.h"
+#include "proto/x509_cache.h"
 
 /* SSL::max_ssl_history_length */
 #define SSL_MAX_HISTORY 100
@@ -21,6 +22,13 @@
  * than this loses its tail in the fingerprint vector). */
 #define SSL_MAX_CERTS 256
 #define SHA256_HEX    64
+
+/* A parsed certificate kept for the connection: borrowed from the run's
+ * cache, or owned (own) when the cache was full. */
+struct kept_cert {
+	const struct x509_info *info;
+	struct x509_info own;
+};
 
 /* c$ssl: the Info record of main.zeek plus its internal flags. */
 struct ssl_info {
@@ -57,13 +65,11 @@ struct ssl_info {
 	/* cert_chain[0]: the first server certificate file; its parse result
 	 * (when it parsed) gives the names for sni_matches_cert (§4.8). */
 	bool first_server_seen;
-	bool first_server_parsed;
-	struct x509_info first_server;
-	char first_server_sha1[41]; /* its file's sha1 (known-certs) */
+	struct kept_cert first_server; /* info NULL: it did not parse */
+	char first_server_sha1[41];   /* its file's sha1 (known-certs) */
 	/* client_cert_chain[0] likewise: client_subject, client_issuer. */
 	bool first_client_seen;
-	bool first_client_parsed;
-	struct x509_info first_client;
+	struct kept_cert first_client;
 	/* requested_client_certificate_authorities (certificate-request-info):
 	 * the texts back to back in cas, cas_end[k] the end of the k-th. */
 	bool has_cas;
@@ -125,6 +131,7 @@ struct tls_run {
 	const struct log_schema *x509;
 	bool cert_request_info; /* policy/protocols/ssl/certificate-request-info */
 	struct x509_dedup *known; /* Known::certs with known-certs; else NULL */
+	struct x509_cache *certs; /* parsed certificates; NULL without memory */
 };
 
 static void append_fields(struct log_schema *sc, struct log_field *to, const struct log_field *from,
@@ -140,6 +147,7 @@ static struct tls_run *tls_run_new(const struct config *cfg)
 	if (!r)
 		return NULL;
 	r->dedup = x509_dedup_new(cfg->ssl.relog_after);
+	r->certs = x509_cache_new();
 	r->server_si = cfg->ssl.server_subject_issuer;
 	r->client_si = cfg->ssl.client_subject_issuer;
 	r->ssl.path = "ssl";
@@ -169,6 +177,7 @@ static void tls_run_free(void *run_state)
 		return;
 	x509_dedup_free(r->dedup);
 	x509_dedup_free(r->known);
+	x509_cache_free(r->certs);
 	free(r);
 }
 
@@ -253,9 +262,9 @@ static bool hostname_matches(const char *name, size_t name_n, const uint8_t *sni
  * extension, otherwise its last CN. */
 static int sni_matches_cert(const struct ssl_info *r)
 {
-	if (!r->has_server_name || !r->first_server_parsed)
+	if (!r->has_server_name || !r->first_server.info)
 		return -1;
-	const struct x509_info *c = &r->first_server;
+	const struct x509_info *c = r->first_server.info;
 	const uint8_t *sni = r->server_name.data ? r->server_name.data : (const uint8_t *)"";
 	size_t sni_n = r->server_name.len;
 	if (c->has_san) {
@@ -329,16 +338,16 @@ static void ssl_write(struct tls *t)
 	/* ssl_finishing: subject and issuer of each side's first certificate
 	 * when it parsed. */
 	if (run->server_si) {
-		if (r->first_server_parsed) {
-			v[i] = xstr_value(&r->first_server.subject);
-			v[i + 1] = xstr_value(&r->first_server.issuer);
+		if (r->first_server.info) {
+			v[i] = xstr_value(&r->first_server.info->subject);
+			v[i + 1] = xstr_value(&r->first_server.info->issuer);
 		}
 		i += 2;
 	}
 	if (run->client_si) {
-		if (r->first_client_parsed) {
-			v[i] = xstr_value(&r->first_client.subject);
-			v[i + 1] = xstr_value(&r->first_client.issuer);
+		if (r->first_client.info) {
+			v[i] = xstr_value(&r->first_client.info->subject);
+			v[i + 1] = xstr_value(&r->first_client.info->issuer);
 		}
 		i += 2;
 	}
@@ -626,7 +635,7 @@ static void known_cert(struct tls *t)
 {
 	struct ssl_info *r = &t->info;
 	struct tls_run *run = run_for(t->ctx);
-	if (!run || !run->known || !r->first_server_parsed || !r->first_server_sha1[0])
+	if (!run || !run->known || !r->first_server.info || !r->first_server_sha1[0])
 		return;
 	const struct analyzer_conn *c = analyzer_conn(t->ctx);
 	bool local = analyzer_addr_is_local(t->ctx, &c->resp_h);
@@ -648,7 +657,7 @@ static void known_cert(struct tls *t)
 	if (!known_certs_check(run->known, now, &c->resp_h, r->first_server_sha1))
 		return;
 	struct log_stream *ls = analyzer_log(t->ctx, &known_certs_schema);
-	int err = ls ? known_certs_write(ls, now, &c->resp_h, c->resp_p, &r->first_server)
+	int err = ls ? known_certs_write(ls, now, &c->resp_h, c->resp_p, r->first_server.info)
 		     : -ENOMEM;
 	if (err < 0)
 		analyzer_log_failed(t->ctx, err, "known_certs.log");
@@ -671,21 +680,22 @@ static void ev_certificate(void *u, bool is_client, size_t index, struct bytes d
 	bool first = !*first_seen;
 	*first_seen = true;
 
-	struct x509_info c;
-	memset(&c, 0, sizeof c);
-	int rc = x509_parse(der.p, der.n, &c);
+	struct tls_run *run = run_for(t->ctx);
+	struct x509_info tmp;
+	const struct x509_info *c;
+	int rc = x509_cache_parse(run ? run->certs : NULL, der.p, der.n, &tmp, &c);
 	if (rc != X509_OK) {
 		if (rc == X509_ERR_PARSE)
 			analyzer_weird(t->ctx, "x509_cert_parse_error", false);
-		x509_info_free(&c);
+		x509_info_free(&tmp);
 		cert_file(t, is_client, index, der);
 		return;
 	}
-	for (size_t k = 0; k < c.n_weirds; k++)
-		analyzer_weird(t->ctx, c.weirds[k], false);
+	for (size_t k = 0; k < c->n_weirds; k++)
+		analyzer_weird(t->ctx, c->weirds[k], false);
 
 	/* x509.log (priority 5) before files.log (-10) at file_state_remove. */
-	x509_log(t, &c, index == 0, is_client);
+	x509_log(t, c, index == 0, is_client);
 	cert_file(t, is_client, index, der);
 
 	int side = is_client ? 1 : 0;
@@ -693,21 +703,21 @@ static void ev_certificate(void *u, bool is_client, size_t index, struct bytes d
 		if (!r->fps[side])
 			r->fps[side] = calloc(SSL_MAX_CERTS, sizeof *r->fps[side]);
 		if (r->fps[side])
-			memcpy(r->fps[side][r->n_fps[side]++], c.fingerprint, SHA256_HEX);
+			memcpy(r->fps[side][r->n_fps[side]++], c->fingerprint, SHA256_HEX);
 	}
 	if (first) {
-		/* ownership moves */
-		if (is_client) {
-			r->first_client = c;
-			r->first_client_parsed = true;
+		struct kept_cert *k = is_client ? &r->first_client : &r->first_server;
+		if (c == &tmp) {
+			k->own = tmp; /* ownership moves */
+			k->info = &k->own;
 		} else {
-			r->first_server = c;
-			r->first_server_parsed = true;
-			sha1_hex(der, r->first_server_sha1);
+			k->info = c;
 		}
+		if (!is_client)
+			sha1_hex(der, r->first_server_sha1);
 		return;
 	}
-	x509_info_free(&c);
+	x509_info_free(&tmp);
 }
 
 /* certificate-request-info: the server's list, each CA as
@@ -908,10 +918,8 @@ static void tls_destroy(void *state)
 	free(t->info.cas_end);
 	free(t->info.fps[0]);
 	free(t->info.fps[1]);
-	if (t->info.first_server_parsed)
-		x509_info_free(&t->info.first_server);
-	if (t->info.first_client_parsed)
-		x509_info_free(&t->info.first_client);
+	x509_info_free(&t->info.first_server.own);
+	x509_info_free(&t->info.first_client.own);
 	free(t);
 }
 

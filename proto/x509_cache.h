@@ -1,0 +1,39 @@
+/*
+ * Parsed certificates, remembered by the SHA-256 of their bytes for the
+ * whole run. A site's chain arrives on every connection to it, and
+ * OpenSSL 3.0 spends most of a d2i_X509 in its key decoders; parsing each
+ * distinct certificate once makes TLS-heavy captures an order of magnitude
+ * faster. Zeek has the same idea (base/files/x509/certificate-event-cache,
+ * certificate_cache_max_entries = 10000); like Zeek's, it changes no log:
+ * the same bytes always parse the same way.
+ *
+ * Memory is bounded by X509_CACHE_MAX_ENTRIES and X509_CACHE_MAX_BYTES
+ * (DER bytes kept); past either, certificates are parsed without being
+ * remembered.
+ */
+#ifndef SMTPLOG_PROTO_X509_CACHE_H
+#define SMTPLOG_PROTO_X509_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/x509.h"
+
+#define X509_CACHE_MAX_ENTRIES 10000
+#define X509_CACHE_MAX_BYTES   ((size_t)16 << 20)
+
+struct x509_cache;
+
+struct x509_cache *x509_cache_new(void);
+void x509_cache_free(struct x509_cache *k);
+
+/*
+ * x509_parse() through the cache. Returns its result code; on X509_OK *c
+ * points either into the cache (valid until x509_cache_free) or, when the
+ * cache is full or k is NULL, at *tmp, which the caller then owns and
+ * frees with x509_info_free (freeing it is harmless in either case).
+ */
+int x509_cache_parse(struct x509_cache *k, const uint8_t *der, size_t n, struct x509_info *tmp,
+		     const struct x509_info **c);
+
+#endif

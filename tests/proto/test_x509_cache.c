@@ -1,0 +1,55 @@
+/* Unit tests for the parsed-certificate cache (proto/x509_cache.c). Run
+ * from the repository root (fixtures in testdata/certs/). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/x509_cache.h"
+#include "tests/check.h"
+
+static uint8_t *slurp(const char *path, size_t *n)
+{
+	FILE *f = fopen(path, "rb");
+	uint8_t *d = malloc(1 << 16);
+	*n = f && d ? fread(d, 1, 1 << 16, f) : 0;
+	if (f)
+		fclose(f);
+	return d;
+}
+
+int main(void)
+{
+	size_t na, nb;
+	uint8_t *a = slurp("testdata/certs/leaf-rsa.der", &na);
+	uint8_t *b = slurp("testdata/certs/inter.der", &nb);
+	CHECK(na > 100 && nb > 100);
+
+	struct x509_cache *k = x509_cache_new();
+	struct x509_info tmp;
+	const struct x509_info *c1, *c2, *c3;
+	CHECK(x509_cache_parse(k, a, na, &tmp, &c1) == X509_OK);
+	CHECK(c1 != &tmp); /* remembered */
+	char fp[65];
+	memcpy(fp, c1->fingerprint, sizeof fp);
+	CHECK(x509_cache_parse(k, a, na, &tmp, &c2) == X509_OK);
+	CHECK(c2 == c1);
+	CHECK(x509_cache_parse(k, b, nb, &tmp, &c3) == X509_OK);
+	CHECK(c3 != c1 && strcmp(c3->fingerprint, fp) != 0);
+
+	/* A failure is remembered as one: same code, nothing to free. */
+	a[1] ^= 0xFF;
+	CHECK(x509_cache_parse(k, a, na, &tmp, &c2) == X509_ERR_PARSE);
+	CHECK(x509_cache_parse(k, a, na, &tmp, &c2) == X509_ERR_PARSE);
+	a[1] ^= 0xFF;
+	CHECK(x509_cache_parse(k, a, na, &tmp, &c2) == X509_OK && c2 == c1);
+	x509_cache_free(k);
+
+	/* Without a cache the caller owns the result. */
+	CHECK(x509_cache_parse(NULL, a, na, &tmp, &c1) == X509_OK);
+	CHECK(c1 == &tmp);
+	CHECK_STR(tmp.fingerprint, fp);
+	x509_info_free(&tmp);
+	free(a);
+	free(b);
+	return check_summary();
+}
