@@ -4,6 +4,8 @@
 #
 #   BENCH_MB=300    size of build/bench/mixed.pcap when it has to be made
 #   BENCH_RUNS=3    runs of each program; the fastest counts
+#   BENCH_TLS=1000  TLS connections in build/bench/tls.pcap (each with the
+#                   full chain of testdata/certs/tls: leaf, intermediate, root)
 #
 # Wall time and peak RSS come from build/tools/runmeasure (fork, exec,
 # wait4), so /usr/bin/time is not needed. Delete build/bench/mixed.pcap to
@@ -38,6 +40,14 @@ if [ ! -s "$PCAP" ]; then
 	mv "$PCAP.tmp" "$PCAP"
 fi
 SIZE=$(wc -c <"$PCAP" | tr -d ' ')
+TLS_N=${BENCH_TLS:-1000}
+TLS_PCAP=$DIR/tls-$TLS_N.pcap
+if [ ! -s "$TLS_PCAP" ]; then
+	echo "bench: generating $TLS_PCAP ($TLS_N TLS connections)" >&2
+	"$GEN" tls "$TLS_PCAP.tmp" testdata/certs/tls "$TLS_N" || die "gen_pcap tls failed"
+	mv "$TLS_PCAP.tmp" "$TLS_PCAP"
+fi
+TLS_SIZE=$(wc -c <"$TLS_PCAP" | tr -d ' ')
 
 # best NAME CMD...: runs CMD $RUNS times; sets BEST_S (fastest wall time)
 # and BEST_KB (largest peak RSS seen). Output goes to $DIR/NAME.{out,err}.
@@ -86,6 +96,18 @@ best smtplog-mail "$SMTPLOG" -r "$PCAP" -o "$OUT" --force policy/frameworks/file
 SM_S=$BEST_S
 SM_KB=$BEST_KB
 
+# TLS with full chains against plain TCP handling of the same packets.
+best tls_loop "$LOOP" "$TLS_PCAP"
+TL_S=$BEST_S
+TL_KB=$BEST_KB
+best smtplog-tls-conn "$SMTPLOG" -b -r "$TLS_PCAP" -o "$OUT" --force base/protocols/conn
+TC_S=$BEST_S
+TC_KB=$BEST_KB
+best smtplog-tls "$SMTPLOG" -r "$TLS_PCAP" -o "$OUT" --force
+TS_S=$BEST_S
+TS_KB=$BEST_KB
+[ "$(grep -vc '^#' "$OUT/ssl.log")" = "$TLS_N" ] || die "smtplog-tls: ssl.log does not have $TLS_N lines"
+
 awk -v size="$SIZE" -v pk="$PACKETS" -v runs="$RUNS" -v ls="$LOOP_S" -v lkb="$LOOP_KB" \
 	-v cs="$SC_S" -v ckb="$SC_KB" -v ss="$SL_S" -v skb="$SL_KB" -v ms="$SM_S" -v mkb="$SM_KB" '
 function rate(x, s) { return s > 0 ? x / s : 0 }
@@ -108,4 +130,21 @@ BEGIN {
 	printf "smtplog/loop, conn.log only: throughput %.3f, memory %.2f\n", ls / cs, ckb / lkb
 	printf "smtplog/loop, default mode:  throughput %.3f, memory %.2f\n", ls / ss, skb / lkb
 	printf "smtplog/loop, hashes + -x:   throughput %.3f, memory %.2f\n", ls / ms, mkb / lkb
+}'
+awk -v size="$TLS_SIZE" -v n="$TLS_N" -v ls="$TL_S" -v lkb="$TL_KB" -v cs="$TC_S" -v ckb="$TC_KB" \
+	-v ss="$TS_S" -v skb="$TS_KB" -v path="$TLS_PCAP" '
+function row(name, s, kb) {
+	printf "%-24s %9.3f %10.1f %12.0f %13.1f\n", name, s, size / 1048576 / s, n / s, kb / 1024
+}
+BEGIN {
+	if (ls <= 0) ls = 0.001
+	if (cs <= 0) cs = 0.001
+	if (ss <= 0) ss = 0.001
+	printf "\ncapture: %s, %.1f MB, %d TLS connections with full chains\n", path, size / 1048576, n
+	printf "%-24s %9s %10s %12s %13s\n", "program", "time s", "MB/s", "conns/s", "peak RSS MB"
+	row("pcap_loop", ls, lkb)
+	row("smtplog (conn.log only)", cs, ckb)
+	row("smtplog (default mode)", ss, skb)
+	printf "TLS default mode / plain TCP (conn.log only): throughput %.3f\n", cs / ss
+	printf "TLS default mode / loop:                      throughput %.3f, memory %.2f\n", ls / ss, skb / lkb
 }'

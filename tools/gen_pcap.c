@@ -1182,11 +1182,174 @@ static int gen_edge(struct gen *g)
 	return 0;
 }
 
+
+/* ---- tls: many TLS 1.2 connections with a full certificate chain ------- */
+
+#define TLS_CHAIN_MAX 3
+#define TLS_CERT_MAX 8192
+#define TLS_MSS 1448
+
+struct tls_chain {
+	uint8_t der[TLS_CHAIN_MAX][TLS_CERT_MAX];
+	size_t len[TLS_CHAIN_MAX];
+	size_t n;
+};
+
+static int read_der(const char *dir, const char *name, uint8_t *out, size_t *len)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		perror(path);
+		return -1;
+	}
+	*len = fread(out, 1, TLS_CERT_MAX, fp);
+	int bad = ferror(fp) || *len == 0 || *len == TLS_CERT_MAX;
+	fclose(fp);
+	if (bad)
+		fprintf(stderr, "gen_pcap: %s: unusable certificate\n", path);
+	return bad ? -1 : 0;
+}
+
+/* Sends a byte stream as MSS-sized segments. */
+static void tcp_stream(struct gen *g, struct tcp *t, int dir, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		size_t k = n < TLS_MSS ? n : TLS_MSS;
+		tcp_send(g, t, dir, TH_ACK | TH_PSH, p, k, NULL);
+		tick(g, 40);
+		p += k;
+		n -= k;
+	}
+}
+
+/* Appends a record header + body to m (body already at m->b + at + 5). */
+static size_t tls_put(uint8_t *b, size_t at, uint8_t type, const void *body, size_t n)
+{
+	b[at] = type;
+	be16(b + at + 1, 0x0303);
+	be16(b + at + 3, (uint16_t)n);
+	memcpy(b + at + 5, body, n);
+	return at + 5 + n;
+}
+
+static size_t hs_put(uint8_t *b, size_t at, uint8_t type, const uint8_t *body, size_t n)
+{
+	b[at] = type;
+	b[at + 1] = (uint8_t)(n >> 16);
+	be16(b + at + 2, (uint16_t)n);
+	memcpy(b + at + 4, body, n);
+	return at + 4 + n;
+}
+
+static void tls_session(struct gen *g, const struct flow *f, const struct tls_chain *ch,
+			uint32_t id)
+{
+	static uint8_t hs[4 * TLS_CERT_MAX], rec[4 * TLS_CERT_MAX + 64], body[4 * TLS_CERT_MAX];
+	struct tcp t;
+	tcp_init(&t, f, &g->rng);
+	tcp_handshake(g, &t, 200);
+
+	/* ClientHello with SNI */
+	char sni[64];
+	int sn = snprintf(sni, sizeof sni, "host%u.example.org", (unsigned)(id % 50));
+	size_t b = 0;
+	be16(body, 0x0303), b = 2;
+	for (int i = 0; i < 32; i++)
+		body[b++] = (uint8_t)rng_next(&g->rng);
+	body[b++] = 0;
+	be16(body + b, 4), b += 2;
+	be16(body + b, 0xC02F), be16(body + b + 2, 0x009C), b += 4;
+	body[b++] = 1, body[b++] = 0;
+	be16(body + b, (uint16_t)(sn + 9)), b += 2;
+	be16(body + b, 0), be16(body + b + 2, (uint16_t)(sn + 5)), b += 4;
+	be16(body + b, (uint16_t)(sn + 3)), body[b + 2] = 0, b += 3;
+	be16(body + b, (uint16_t)sn), b += 2;
+	memcpy(body + b, sni, (size_t)sn), b += (size_t)sn;
+	size_t h = hs_put(hs, 0, 1, body, b);
+	size_t r = tls_put(rec, 0, 22, hs, h);
+	tcp_stream(g, &t, ORIG, rec, r);
+	tick(g, 300);
+
+	/* ServerHello, Certificate (the chain), ServerHelloDone in one record */
+	b = 0;
+	be16(body, 0x0303), b = 2;
+	for (int i = 0; i < 32; i++)
+		body[b++] = (uint8_t)rng_next(&g->rng);
+	body[b++] = 0;
+	be16(body + b, 0xC02F), b += 2;
+	body[b++] = 0;
+	be16(body + b, 0), b += 2;
+	h = hs_put(hs, 0, 2, body, b);
+	size_t total = 0;
+	for (size_t k = 0; k < ch->n; k++)
+		total += 3 + ch->len[k];
+	b = 0;
+	body[b++] = (uint8_t)(total >> 16), be16(body + b, (uint16_t)total), b += 2;
+	for (size_t k = 0; k < ch->n; k++) {
+		body[b++] = (uint8_t)(ch->len[k] >> 16);
+		be16(body + b, (uint16_t)ch->len[k]), b += 2;
+		memcpy(body + b, ch->der[k], ch->len[k]), b += ch->len[k];
+	}
+	h = hs_put(hs, h, 11, body, b);
+	h = hs_put(hs, h, 14, body, 0);
+	r = tls_put(rec, 0, 22, hs, h);
+	tcp_stream(g, &t, RESP, rec, r);
+	tick(g, 300);
+
+	/* ClientKeyExchange, ChangeCipherSpec, encrypted Finished */
+	memcpy(body, bin_pool, 66);
+	body[0] = 65;
+	h = hs_put(hs, 0, 16, body, 66);
+	r = tls_put(rec, 0, 22, hs, h);
+	r = tls_put(rec, r, 20, "\x01", 1);
+	r = tls_put(rec, r, 22, bin_pool + 100, 40);
+	tcp_stream(g, &t, ORIG, rec, r);
+	tick(g, 300);
+	r = tls_put(rec, 0, 20, "\x01", 1);
+	r = tls_put(rec, r, 22, bin_pool + 200, 40);
+	tcp_stream(g, &t, RESP, rec, r);
+	tick(g, 300);
+
+	/* Application data: a request, then a response of 8-40 KB. */
+	r = tls_put(rec, 0, 23, bin_pool + 300, 400);
+	tcp_stream(g, &t, ORIG, rec, r);
+	tick(g, 500);
+	size_t resp = 8192 + rng_below(&g->rng, 32768);
+	for (size_t off = 0; off < resp;) {
+		size_t k = resp - off < 16000 ? resp - off : 16000;
+		r = tls_put(rec, 0, 23, bin_pool + (off % (BIN_POOL - 16384)), k);
+		tcp_stream(g, &t, RESP, rec, r);
+		off += k;
+	}
+	tcp_close(g, &t, 100);
+}
+
+static int gen_tls(struct gen *g, const char *certdir, long n)
+{
+	static struct tls_chain ch;
+	static const char *const names[TLS_CHAIN_MAX] = {"leaf-rsa.der", "inter.der", "root.der"};
+	for (size_t k = 0; k < TLS_CHAIN_MAX; k++)
+		if (read_der(certdir, names[k], ch.der[k], &ch.len[k]) < 0)
+			return -1;
+	ch.n = TLS_CHAIN_MAX;
+	struct flow f;
+	for (long i = 0; i < n; i++) {
+		uint32_t cli = 0x0a010000u + (uint32_t)(i % 200), srv = 0xc0000201u + (uint32_t)(i % 50);
+		flow_v4(&f, cli, srv, next_port(g), 443);
+		tls_session(g, &f, &ch, (uint32_t)i);
+		tick(g, 2000);
+	}
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr, "usage: gen_pcap mixed OUT.pcap [MB]\n"
 			"       gen_pcap sample OUT.pcap\n"
-			"       gen_pcap edge OUT.pcap\n");
+			"       gen_pcap edge OUT.pcap\n"
+			"       gen_pcap tls OUT.pcap CERTDIR [CONNECTIONS]\n");
 	return 1;
 }
 
@@ -1214,6 +1377,13 @@ int main(int argc, char **argv)
 		if (pcap_begin(&g, argv[2]) < 0)
 			return 1;
 		r = gen_edge(&g);
+	} else if (strcmp(argv[1], "tls") == 0 && (argc == 4 || argc == 5)) {
+		long n = argc == 5 ? strtol(argv[4], NULL, 10) : 1000;
+		if (n <= 0)
+			return usage();
+		if (pcap_begin(&g, argv[2]) < 0)
+			return 1;
+		r = gen_tls(&g, argv[3], n);
 	} else {
 		return usage();
 	}
