@@ -348,6 +348,32 @@ static int parse_san(struct x509_info *c, X509_EXTENSION *ex)
 
 /* ---- the certificate ---- */
 
+/*
+ * ML-DSA (FIPS 204) as OpenSSL 3.5 and later name and size it, for the
+ * OpenSSL releases before it that know neither the OIDs nor the keys:
+ * Zeek 9 on a current OpenSSL logs the names below as key_alg, sig_alg and
+ * key_type, and EVP_PKEY_bits (the public key's bits) as key_length.
+ */
+static const struct pq_alg {
+	const char *oid, *name;
+	int pub_len;
+} pq_algs[] = {
+    {"2.16.840.1.101.3.4.3.17", "ML-DSA-44", 1312},
+    {"2.16.840.1.101.3.4.3.18", "ML-DSA-65", 1952},
+    {"2.16.840.1.101.3.4.3.19", "ML-DSA-87", 2592},
+};
+
+static const struct pq_alg *pq_alg_of(const ASN1_OBJECT *obj)
+{
+	char buf[64];
+	if (!obj || OBJ_obj2nid(obj) != NID_undef || OBJ_obj2txt(buf, sizeof buf, obj, 1) <= 0)
+		return NULL;
+	for (size_t i = 0; i < sizeof pq_algs / sizeof pq_algs[0]; i++)
+		if (!strcmp(buf, pq_algs[i].oid))
+			return &pq_algs[i];
+	return NULL;
+}
+
 static int parse_key(struct x509_info *c, X509 *x, const ASN1_OBJECT *alg, const unsigned char *pub,
 		     int pub_len)
 {
@@ -358,8 +384,14 @@ static int parse_key(struct x509_info *c, X509 *x, const ASN1_OBJECT *alg, const
 		pkey = pub ? d2i_PublicKey(EVP_PKEY_RSA, NULL, &pub, pub_len) : NULL;
 	else
 		pkey = X509_get_pubkey(x);
-	if (!pkey)
-		return X509_OK;
+	if (!pkey) {
+		const struct pq_alg *pq = pq_alg_of(alg);
+		if (!pq || pub_len != pq->pub_len)
+			return X509_OK;
+		c->has_key_length = true;
+		c->key_length = (uint64_t)pub_len * 8;
+		return str_set(&c->key_type, pq->name, strlen(pq->name));
+	}
 
 	int rc = X509_OK;
 	int base = EVP_PKEY_base_id(pkey);
@@ -490,7 +522,10 @@ static int parse_cert(struct x509_info *c, X509 *x, BIO *bio)
 	const unsigned char *pub = NULL;
 	int pub_len = 0;
 	X509_PUBKEY_get0_param(&alg, &pub, &pub_len, NULL, X509_get_X509_PUBKEY(x));
-	if ((rc = oid_text(&c->key_alg, alg)) != X509_OK)
+	const struct pq_alg *pq_key = pq_alg_of(alg);
+	rc = pq_key ? str_set(&c->key_alg, pq_key->name, strlen(pq_key->name))
+		    : oid_text(&c->key_alg, alg);
+	if (rc != X509_OK)
 		return rc;
 
 	const ASN1_OBJECT *tbs_alg = NULL;
@@ -499,7 +534,15 @@ static int parse_cert(struct x509_info *c, X509 *x, BIO *bio)
 	if ((rc = bio_take(bio, &c->tbs_sig_alg, true)) != X509_OK)
 		return rc;
 
-	if ((rc = oid_text(&c->sig_alg, OBJ_nid2obj(X509_get_signature_nid(x)))) != X509_OK)
+	const X509_ALGOR *outer = NULL;
+	X509_get0_signature(NULL, &outer, x);
+	const ASN1_OBJECT *outer_obj = NULL;
+	if (outer)
+		X509_ALGOR_get0(&outer_obj, NULL, NULL, outer);
+	const struct pq_alg *pq_sig = X509_get_signature_nid(x) == NID_undef ? pq_alg_of(outer_obj) : NULL;
+	rc = pq_sig ? str_set(&c->sig_alg, pq_sig->name, strlen(pq_sig->name))
+		    : oid_text(&c->sig_alg, OBJ_nid2obj(X509_get_signature_nid(x)));
+	if (rc != X509_OK)
 		return rc;
 
 	if (alg && (rc = parse_key(c, x, alg, pub, pub_len)) != X509_OK)

@@ -608,6 +608,41 @@ static void test_dedup(void)
 	x509_dedup_free(d);
 }
 
+/* An ML-DSA-44 certificate (FIPS 204 OIDs, 1312-byte key), which OpenSSL
+ * before 3.5 cannot decode: named and sized as OpenSSL 3.5 does. */
+static void test_ml_dsa(void)
+{
+	static const char *oid = "2.16.840.1.101.3.4.3.17";
+	for (int key_len = 1312; key_len <= 1313; key_len++) {
+		X509 *x = cert_new();
+		unsigned char *key = OPENSSL_zalloc((size_t)key_len);
+		X509_PUBKEY_set0_param(X509_get_X509_PUBKEY(x), OBJ_txt2obj(oid, 1), V_ASN1_UNDEF,
+				       NULL, key, key_len);
+		X509_ALGOR_set0((X509_ALGOR *)X509_get0_tbs_sigalg(x), OBJ_txt2obj(oid, 1),
+				V_ASN1_UNDEF, NULL);
+		const X509_ALGOR *outer = NULL;
+		X509_get0_signature(NULL, &outer, x);
+		X509_ALGOR_set0((X509_ALGOR *)outer, OBJ_txt2obj(oid, 1), V_ASN1_UNDEF, NULL);
+		unsigned char *der = NULL;
+		int n = i2d_X509(x, &der);
+		X509_free(x);
+		CHECK(n > 1312);
+		struct x509_info c;
+		CHECK(x509_parse(der, (size_t)n, &c) == X509_OK);
+		OPENSSL_free(der);
+		CHECK_STR(c.key_alg.p, "ML-DSA-44");
+		CHECK_STR(c.sig_alg.p, "ML-DSA-44");
+		if (key_len == 1312) {
+			CHECK_STR(c.key_type.p ? c.key_type.p : "", "ML-DSA-44");
+			CHECK(c.has_key_length && c.key_length == 10496);
+		} else {
+			/* Not an ML-DSA-44 key: no type, no length. */
+			CHECK(c.key_type.p == NULL && !c.has_key_length);
+		}
+		x509_info_free(&c);
+	}
+}
+
 /* parse_distinguished_name(): RFC 2253 text of a DER Name, "" if bad. */
 static void test_dn_text(void)
 {
@@ -657,6 +692,7 @@ int main(void)
 	test_hostile();
 	test_dedup();
 	test_dn_text();
+	test_ml_dsa();
 	EVP_PKEY_free(ec_key);
 	return check_summary();
 }
