@@ -163,7 +163,8 @@ static inline void run_end(struct run *r)
 {
 	CHECK(engine_finish(r->e) == 0);
 	const char *failed = NULL;
-	CHECK(engine_close_logs(r->e, &failed) == 0);
+	char written[128];
+	CHECK(engine_close_logs(r->e, &failed, written, sizeof written) == 0);
 	engine_free(r->e);
 	outdir_close(r->out);
 	char path[128];

@@ -341,6 +341,90 @@ static void test_pcapng(void)
 	capture_close(c);
 }
 
+/* An unknown block type between packets is skipped (pcapng requires it);
+ * a block whose length lies ends the input as damaged. */
+static void test_pcapng_unknown_blocks(void)
+{
+	struct out o = {0};
+	uint8_t f[60];
+	udp_frame(f, 1000, 53, 7);
+	ng_shb(&o);
+	ng_idb(&o, 1, 0);
+	ng_epb(&o, 0, 1000000, f, 60);
+	put32(&o, 0x0BADB10C); /* a custom, unknown block of 16 bytes */
+	put32(&o, 16);
+	put32(&o, 0xDEADBEEF);
+	put32(&o, 16);
+	ng_epb(&o, 0, 2000000, f, 60);
+	const char *path = write_file("unknown-block.pcapng", o.b, o.n);
+	struct capture_error err;
+	struct capture_packet p;
+	struct capture *c = open1(path, NULL, &err);
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	CHECK(capture_next(c, &p, &err) == 1);
+	CHECK(capture_next(c, &p, &err) == 1);
+	CHECK(p.tv_sec == 2 && p.data[42] == 7);
+	CHECK(capture_next(c, &p, &err) == 0);
+	capture_close(c);
+
+	struct out b = {0};
+	ng_shb(&b);
+	ng_idb(&b, 1, 0);
+	ng_epb(&b, 0, 1000000, f, 60);
+	put32(&b, 0x0BADB10C);
+	put32(&b, 0x7FFFFFF0); /* far beyond the file */
+	put32(&b, 0);
+	path = write_file("lying-block.pcapng", b.b, b.n);
+	c = open1(path, NULL, &err);
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	CHECK(capture_next(c, &p, &err) == 1);
+	CHECK(capture_next(c, &p, &err) == -1);
+	CHECK(err.packet == 2);
+	CHECK(capture_next(c, &p, &err) == 0);
+	capture_close(c);
+}
+
+/* A record longer than the header's snaplen: libpcap (so Zeek) cuts it to
+ * the snaplen and goes on; one past libpcap's own bound is damage. */
+static void test_over_snaplen(void)
+{
+	static uint8_t big[300000];
+	struct out o = {0};
+	pcap_header(&o, 0, 96, 1);
+	pcap_record(&o, 1, 0, big, 200, 200);
+	pcap_record(&o, 2, 0, big, 40, 40);
+	const char *path = write_file("over-snaplen.pcap", o.b, o.n);
+	struct capture_error err;
+	struct capture_packet p;
+	struct capture *c = open1(path, NULL, &err);
+	CHECK(c != NULL);
+	if (c) {
+		CHECK(capture_next(c, &p, &err) == 1);
+		CHECK(p.tv_sec == 1 && p.caplen == 96 && p.wirelen == 200);
+		CHECK(capture_next(c, &p, &err) == 1);
+		CHECK(p.tv_sec == 2 && p.caplen == 40);
+		CHECK(capture_next(c, &p, &err) == 0);
+		capture_close(c);
+	}
+	struct out h = {0};
+	pcap_header(&h, 0, 96, 1);
+	pcap_record(&h, 1, 0, big, sizeof big, sizeof big);
+	pcap_record(&h, 2, 0, big, 40, 40);
+	path = write_file("huge-record.pcap", h.b, h.n);
+	c = open1(path, NULL, &err);
+	CHECK(c != NULL);
+	if (c) {
+		CHECK(capture_next(c, &p, &err) == -1);
+		CHECK(err.packet == 1 && err.offset == 24);
+		CHECK(capture_next(c, &p, &err) == 0);
+		capture_close(c);
+	}
+}
+
 static void test_gzip(void)
 {
 	/* Same bytes as le-us.pcap, detected by magic, whatever the name. */
@@ -614,6 +698,8 @@ int main(void)
 	test_classic();
 	test_ns_scaling();
 	test_pcapng();
+	test_pcapng_unknown_blocks();
+	test_over_snaplen();
 	test_gzip();
 	test_stdin();
 	test_damage();

@@ -25,6 +25,25 @@ static void test_handshake_data_fin(void)
 	CHECK(strncmp(r.lines[0], "100.000000\tC", 12) == 0);
 }
 
+/* Time going backwards inside a capture: the packet is still processed
+ * and counted; nothing is dropped or reordered. */
+static void test_time_backwards(void)
+{
+	struct run r;
+	run_start(&r, false);
+	tcp(&r, 100.0, 1, 40000, 2, 25, 100, 0, SYN, "");
+	tcp(&r, 100.1, 2, 25, 1, 40000, 500, 101, SYN | ACK, "");
+	tcp(&r, 100.2, 1, 40000, 2, 25, 101, 501, ACK, "");
+	tcp(&r, 99.5, 1, 40000, 2, 25, 101, 501, PSH | ACK, "hello");
+	tcp(&r, 100.4, 2, 25, 1, 40000, 501, 106, PSH | ACK, "hi\r\n");
+	tcp(&r, 100.6, 1, 40000, 2, 25, 106, 505, FIN | ACK, "");
+	tcp(&r, 100.7, 2, 25, 1, 40000, 505, 107, FIN | ACK, "");
+	run_end(&r);
+	CHECK(r.n_lines == 1);
+	/* Duration from the first to the last packet in capture order. */
+	CHECK_STR(cols(&r, 0), "10.0.0.1 40000 10.0.0.2 25 tcp 0.700000 5 4 SF 0 ShADdFf 4 165 3 124");
+}
+
 static void test_rej_and_s0(void)
 {
 	struct run r;
@@ -171,6 +190,7 @@ static void test_timeout_and_flush_order(void)
 int main(void)
 {
 	test_handshake_data_fin();
+	test_time_backwards();
 	test_rej_and_s0();
 	test_synack_first_flip();
 	test_bad_checksum_only();
