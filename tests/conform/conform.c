@@ -3,7 +3,7 @@
  * (/work/shared/conformance, see its README.md) and compares the logs it
  * writes with the logs Zeek wrote, canonicalised the way Zeek's btest does.
  *
- *   build/conform [--smtplog PATH] [--expect FILE] [--update-expect]
+ *   build/conform [--smtplog PATH] [--expect FILE] [--lacking FILE] [--update-expect]
  *                 [--only GLOB]... [--verbose] [--exact] [--seed]
  *                 [--sanitizer] [--timeout SECS] [--keep] CORPUS_DIR
  *
@@ -1656,6 +1656,7 @@ static void proc_result_free(struct proc_result *r)
 struct opts {
 	const char *smtplog;
 	const char *expect;
+	const char *lacking;
 	bool update_expect;
 	const char **only;
 	size_t nonly;
@@ -2409,6 +2410,23 @@ static int expect_load(const char *path, struct names *s, struct buf *header)
 	return 0;
 }
 
+/* --lacking FILE: lines "CASE REASON". Such a case, when it fails, is
+ * reported as UNSUPPORTED with the reason (what smtplog lacks). */
+static const char *lacking_reason(const struct names *l, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; i < l->n; i++) {
+		const char *e = l->v[i];
+		if (strncmp(e, name, n) != 0 || (e[n] != ' ' && e[n] != '\t'))
+			continue;
+		e += n;
+		while (is_space(*e))
+			e++;
+		return e;
+	}
+	return NULL;
+}
+
 static int expect_write(const char *path, const struct buf *header, const struct names *s)
 {
 	struct buf tmp = {0};
@@ -2443,13 +2461,15 @@ static int expect_write(const char *path, const struct buf *header, const struct
 
 static void usage(FILE *f)
 {
-	fputs("usage: conform [--smtplog PATH] [--expect FILE] [--update-expect] [--only GLOB]...\n"
+	fputs("usage: conform [--smtplog PATH] [--expect FILE] [--lacking FILE] [--update-expect] [--only GLOB]...\n"
 	      "               [--verbose] [--exact] [--seed] [--sanitizer] [--timeout SECS]\n"
 	      "               [--keep] [--strict-script-other] CORPUS_DIR\n"
 	      "\n"
 	      "  --smtplog PATH     smtplog binary (default ./smtplog)\n"
 	      "  --expect FILE      cases expected to pass; exit 1 iff one of them does not\n"
 	      "  --update-expect    rewrite FILE with the cases that pass now\n"
+	      "  --lacking FILE     \"CASE REASON\" lines: such a failing case is reported\n"
+	      "                     as UNSUPPORTED with the reason\n"
 	      "  --only GLOB        run only matching cases (repeatable)\n"
 	      "  --verbose          print command lines, a diff of the first failing log, stderr\n"
 	      "  --exact            byte-exact: no UID renaming, sets and line order matter\n"
@@ -2484,6 +2504,8 @@ int main(int argc, char **argv)
 			o.smtplog = next, i++;
 		} else if (!strcmp(a, "--expect") && next) {
 			o.expect = next, i++;
+		} else if (!strcmp(a, "--lacking") && next) {
+			o.lacking = next, i++;
 		} else if (!strcmp(a, "--only") && next) {
 			o.only[o.nonly++] = next, i++;
 		} else if (!strcmp(a, "--timeout") && next) {
@@ -2575,6 +2597,16 @@ int main(int argc, char **argv)
 		}
 	}
 
+	struct names lacking = {0};
+	struct buf lacking_header = {0};
+	if (o.lacking) {
+		int rc = expect_load(o.lacking, &lacking, &lacking_header);
+		if (rc != 0) {
+			fprintf(stderr, "conform: %s: %s\n", o.lacking, strerror(-rc));
+			return 2;
+		}
+	}
+
 	unsigned n_pass = 0, n_fail = 0, n_unsup = 0, n_known = 0, n_cases = 0;
 	static const char *const subdirs[] = {"cases", "cut-cases"};
 	bool any_dir = false;
@@ -2600,6 +2632,12 @@ int main(int argc, char **argv)
 					printf("NEW-PASS %s\n", names[i]);
 				break;
 			case V_FAIL:
+				if (!listed && lacking_reason(&lacking, names[i])) {
+					printf("UNSUPPORTED %s: %s (here: %s)\n", names[i],
+					       lacking_reason(&lacking, names[i]), why.p ? why.p : "");
+					n_unsup++;
+					break;
+				}
 				printf("FAIL %s: %s\n", names[i], why.p ? why.p : "");
 				if (!have_expect || listed)
 					n_fail++;
