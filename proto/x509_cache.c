@@ -6,11 +6,13 @@
 
 #include <openssl/evp.h>
 
+/* The info lives in its own allocation so that pointers handed out stay
+ * valid when the slot array grows. */
 struct cache_slot {
 	bool used;
 	int rc;	/* x509_parse's result: failures are remembered too */
 	uint8_t digest[32];
-	struct x509_info info;
+	struct x509_info *info;
 };
 
 struct x509_cache {
@@ -28,9 +30,12 @@ void x509_cache_free(struct x509_cache *k)
 {
 	if (!k)
 		return;
-	for (size_t i = 0; i < k->cap; i++)
-		if (k->slots[i].used)
-			x509_info_free(&k->slots[i].info);
+	for (size_t i = 0; i < k->cap; i++) {
+		if (k->slots[i].used) {
+			x509_info_free(k->slots[i].info);
+			free(k->slots[i].info);
+		}
+	}
 	free(k->slots);
 	free(k);
 }
@@ -73,7 +78,7 @@ int x509_cache_parse(struct x509_cache *k, const uint8_t *der, size_t n, struct 
 	if (k->cap) {
 		struct cache_slot *s = find(k->slots, k->cap, digest);
 		if (s->used) {
-			*c = &s->info;
+			*c = s->info;
 			return s->rc;
 		}
 	}
@@ -83,14 +88,18 @@ int x509_cache_parse(struct x509_cache *k, const uint8_t *der, size_t n, struct 
 		return rc;
 	if ((k->n + 1) * 2 > k->cap && !grow(k))
 		return rc;
+	struct x509_info *kept = malloc(sizeof *kept);
+	if (!kept)
+		return rc;
+	*kept = *tmp; /* ownership moves into the cache */
+	memset(tmp, 0, sizeof *tmp);
 	struct cache_slot *s = find(k->slots, k->cap, digest);
 	s->used = true;
 	s->rc = rc;
 	memcpy(s->digest, digest, 32);
-	s->info = *tmp; /* ownership moves into the cache */
-	memset(tmp, 0, sizeof *tmp);
+	s->info = kept;
 	k->n++;
 	k->bytes += n;
-	*c = &s->info;
+	*c = kept;
 	return rc;
 }

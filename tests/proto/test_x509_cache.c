@@ -36,6 +36,20 @@ int main(void)
 	CHECK(x509_cache_parse(k, b, nb, &tmp, &c3) == X509_OK);
 	CHECK(c3 != c1 && strcmp(c3->fingerprint, fp) != 0);
 
+	/* Pointers handed out survive the table's growth (many entries). */
+	uint8_t *v = malloc(na);
+	memcpy(v, a, na);
+	for (int i = 0; i < 300; i++) {
+		v[na - 1] = (uint8_t)i; /* trailing signature byte: another cert */
+		v[na - 2] = (uint8_t)(i >> 8);
+		const struct x509_info *ci;
+		(void)x509_cache_parse(k, v, na, &tmp, &ci);
+		x509_info_free(&tmp);
+	}
+	free(v);
+	CHECK(strcmp(c1->fingerprint, fp) == 0);
+	CHECK(x509_cache_parse(k, a, na, &tmp, &c2) == X509_OK && c2 == c1);
+
 	/* A failure is remembered as one: same code, nothing to free. */
 	a[1] ^= 0xFF;
 	CHECK(x509_cache_parse(k, a, na, &tmp, &c2) == X509_ERR_PARSE);
