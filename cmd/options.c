@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "core/files.h"
-#include "proto/x509.h"
+#include "proto/x509_dedup.h"
 
 #define VERSION "0.1.0"
 

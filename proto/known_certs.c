@@ -29,7 +29,7 @@ struct x509_dedup *known_certs_new(void)
 bool known_certs_check(struct x509_dedup *set, double now, const struct sl_addr *host,
 		       const char *sha1)
 {
-	char key[X509_DEDUP_KEY_MAX], addr[SL_ADDR_TEXT_MAX];
+	char key[128], addr[SL_ADDR_TEXT_MAX];
 	sl_addr_format(host, addr);
 	snprintf(key, sizeof key, "%.40s %s", sha1, addr);
 	return x509_dedup_check(set, now, key, false, false);

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/value.h"
 #include "proto/x509.h"
+#include "proto/x509_dedup.h"
 
 extern const struct log_schema known_certs_schema;
 

@@ -15,6 +15,7 @@
 #include "proto/tls_record.h"
 #include "proto/x509.h"
 #include "proto/x509_cache.h"
+#include "proto/x509_dedup.h"
 
 /* SSL::max_ssl_history_length */
 #define SSL_MAX_HISTORY 100
@@ -61,7 +62,7 @@ struct ssl_info {
 	 * at the first certificate of either side. */
 	bool has_certs;
 	char (*fps[2])[SHA256_HEX];
-	size_t n_fps[2];
+	size_t n_fps[2], cap_fps[2];
 	/* cert_chain[0]: the first server certificate file; its parse result
 	 * (when it parsed) gives the names for sni_matches_cert (§4.8). */
 	bool first_server_seen;
@@ -699,12 +700,17 @@ static void ev_certificate(void *u, bool is_client, size_t index, struct bytes d
 	cert_file(t, is_client, index, der);
 
 	int side = is_client ? 1 : 0;
-	if (r->n_fps[side] < SSL_MAX_CERTS) {
-		if (!r->fps[side])
-			r->fps[side] = calloc(SSL_MAX_CERTS, sizeof *r->fps[side]);
-		if (r->fps[side])
-			memcpy(r->fps[side][r->n_fps[side]++], c->fingerprint, SHA256_HEX);
+	if (r->n_fps[side] == r->cap_fps[side] && r->cap_fps[side] < SSL_MAX_CERTS) {
+		/* Grown as needed: most chains hold two or three. */
+		size_t cap = r->cap_fps[side] ? r->cap_fps[side] * 2 : 4;
+		void *p = realloc(r->fps[side], cap * sizeof *r->fps[side]);
+		if (p) {
+			r->fps[side] = p;
+			r->cap_fps[side] = cap;
+		}
 	}
+	if (r->n_fps[side] < r->cap_fps[side])
+		memcpy(r->fps[side][r->n_fps[side]++], c->fingerprint, SHA256_HEX);
 	if (first) {
 		struct kept_cert *k = is_client ? &r->first_client : &r->first_server;
 		if (c == &tmp) {

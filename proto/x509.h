@@ -6,7 +6,7 @@
  * a struct x509_info with what Zeek's x509_certificate,
  * x509_ext_basic_constraints and x509_ext_subject_alternative_name events
  * carry. x509_log_write() turns it into one x509.log line; whether a line
- * is due at all (dedup, §5.4) is x509_dedup_check()'s job.
+ * is due at all (dedup, §5.4) is proto/x509_dedup.h's job.
  *
  * OpenSSL does the DER decoding, the name printing and the algorithm
  * names, with the same calls and flags as Zeek, so that escaping and
@@ -28,10 +28,6 @@
 #define X509_MAX_FIELD_CONTAINER_ELEMENTS 500
 #define X509_MAX_TOTAL_CONTAINER_ELEMENTS 1500
 
-/* X509::relog_known_certificates_after (1 day) and the size cap of the
- * known-certificate set (main.zeek). */
-#define X509_RELOG_AFTER 86400.0
-#define X509_DEDUP_MAX   1000000
 
 /* Weirds x509_parse() can raise, in the order Zeek raises them; at most
  * this many are kept (the rest are counted in n_weirds_dropped). */
@@ -163,21 +159,5 @@ void x509_log_row_free(struct x509_log_row *r);
  * or a negative errno value. */
 int x509_log_write(struct log_stream *s, const struct x509_log_opts *o, double ts,
 		   const struct x509_info *c, bool host_cert, bool client_cert);
-
-/*
- * The known-certificates set of main.zeek: a line is due unless the triple
- * (fingerprint, host_cert, client_cert) was logged less than relog_after
- * seconds of network time ago (X509::relog_known_certificates_after; 0:
- * always due). Owned by the caller.
- */
-struct x509_dedup;
-struct x509_dedup *x509_dedup_new(double relog_after);
-/* The longest key, NUL included: the set also serves Known::certs, whose
- * key is a SHA-1 and an address (proto/known_certs.c). Longer keys are cut. */
-#define X509_DEDUP_KEY_MAX 96
-void x509_dedup_free(struct x509_dedup *d);
-/* True if the line should be written now (and records it as written). */
-bool x509_dedup_check(struct x509_dedup *d, double now, const char *fingerprint, bool host_cert,
-		      bool client_cert);
 
 #endif

@@ -18,6 +18,7 @@
 #include "core/buf.h"
 #include "output/tsv.h"
 #include "proto/x509.h"
+#include "proto/x509_dedup.h"
 #include "tests/check.h"
 
 #define CERTS "testdata/certs/"
