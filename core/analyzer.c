@@ -32,21 +32,33 @@ struct pia_chunk {
 	uint16_t len;
 };
 
-/* Per connection: its analyzers, the confirmed services, and the PIA's
- * replay buffer (in arrival order, both directions). */
+/* The PIA's replay buffer: each direction's stream as the signatures see
+ * it; the chunk list keeps the arrival order for the replay. */
+struct pia {
+	uint8_t dir[2][ANALYZER_DPD_BUFFER];	/* [0] orig, [1] resp */
+	size_t dir_len[2];
+	struct pia_chunk chunks[ANALYZER_DPD_MAX_DELIVERIES];
+	size_t n;
+};
+
+/* Per connection: its analyzers, the confirmed services, and the PIA. */
 struct conn_analyzers {
 	struct analyzer_ctx slots[MAX_ANALYZERS];
 	size_t n;
 	const struct analyzer *service[MAX_ANALYZERS];	/* in confirmation order */
 	size_t n_service;
 	bool pia_done;		/* buffer full or deliveries exhausted: no more DPD */
-	/* Each direction's stream as the signatures see it; the chunk list
-	 * keeps the arrival order for the replay. */
-	uint8_t pia_dir[2][ANALYZER_DPD_BUFFER];	/* [0] orig, [1] resp */
-	size_t pia_dir_len[2];
-	struct pia_chunk pia_chunks[ANALYZER_DPD_MAX_DELIVERIES];
-	size_t pia_n;
+	/* Allocated at the first payload and freed once DPD is over, so that
+	 * connections without payload (a SYN flood) do not carry it. */
+	struct pia *pia;
 };
+
+static void pia_stop(struct conn_analyzers *an)
+{
+	an->pia_done = true;
+	free(an->pia);
+	an->pia = NULL;
+}
 
 const struct analyzer_conn *analyzer_conn(const struct analyzer_ctx *ctx)
 {
@@ -215,32 +227,37 @@ static void pia_deliver(struct engine *e, struct conn *c, bool is_orig,
 			const uint8_t *data, size_t len)
 {
 	struct conn_analyzers *an = c->an;
-	size_t *dl = an->pia_dir_len;
 	if (an->pia_done)
 		return;
-	if (an->pia_n == ANALYZER_DPD_MAX_DELIVERIES || dl[0] + dl[1] + len > ANALYZER_DPD_BUFFER) {
-		an->pia_done = true;
+	if (!an->pia && !(an->pia = calloc(1, sizeof *an->pia))) {
+		an->pia_done = true; /* no DPD without memory; port analyzers go on */
+		return;
+	}
+	struct pia *pia = an->pia;
+	size_t *dl = pia->dir_len;
+	if (pia->n == ANALYZER_DPD_MAX_DELIVERIES || dl[0] + dl[1] + len > ANALYZER_DPD_BUFFER) {
+		pia_stop(an);
 		return;
 	}
 	int d = is_orig ? 0 : 1;
-	memcpy(an->pia_dir[d] + dl[d], data, len);
+	memcpy(pia->dir[d] + dl[d], data, len);
 	dl[d] += len;
-	an->pia_chunks[an->pia_n++] = (struct pia_chunk){is_orig, (uint16_t)len};
+	pia->chunks[pia->n++] = (struct pia_chunk){is_orig, (uint16_t)len};
 
 	const struct analyzer *const *table = engine_analyzers(e);
 	for (size_t i = 0; table[i]; i++) {
 		const struct analyzer *a = table[i];
 		if (!script_loaded(e, a) || !a->dpd_match ||
-		    !a->dpd_match(an->pia_dir[0], dl[0], an->pia_dir[1], dl[1]))
+		    !a->dpd_match(pia->dir[0], dl[0], pia->dir[1], dl[1]))
 			continue;
 		struct analyzer_ctx *ctx = add_analyzer(e, c, a);
 		if (!ctx)
 			continue;
 		size_t off[2] = {0, 0};
-		for (size_t k = 0; k < an->pia_n && !ctx->removed; k++) {
-			const struct pia_chunk *ch = &an->pia_chunks[k];
+		for (size_t k = 0; k < pia->n && !ctx->removed; k++) {
+			const struct pia_chunk *ch = &pia->chunks[k];
 			int cd = ch->is_orig ? 0 : 1;
-			a->deliver(ctx->state, ch->is_orig, an->pia_dir[cd] + off[cd], ch->len);
+			a->deliver(ctx->state, ch->is_orig, pia->dir[cd] + off[cd], ch->len);
 			off[cd] += ch->len;
 		}
 	}
@@ -268,7 +285,7 @@ void analyzers_gap(struct conn *c, bool is_orig, uint64_t len)
 	struct conn_analyzers *an = c->an;
 	if (!an)
 		return;
-	an->pia_done = true;	/* DPD matches only the beginning of a stream */
+	pia_stop(an);	/* DPD matches only the beginning of a stream */
 	for (size_t i = 0; i < an->n; i++)
 		if (!an->slots[i].removed && an->slots[i].a->gap)
 			an->slots[i].a->gap(an->slots[i].state, is_orig, len);
@@ -304,6 +321,7 @@ void analyzers_free(struct conn *c)
 		return;
 	for (size_t i = 0; i < an->n; i++)
 		an->slots[i].a->destroy(an->slots[i].state);
+	free(an->pia);
 	free(an);
 	c->an = NULL;
 }
