@@ -16,7 +16,9 @@ struct reasm_block;
 struct reasm {
 	uint64_t delivered;		/* Zeek's last_reassem_seq */
 	uint64_t trim_seq;		/* everything below is acknowledged */
-	struct reasm_block *blocks;	/* undelivered, sorted, non-overlapping */
+	struct reasm_block *blocks;	/* undelivered, sorted, non-overlapping:
+					 * the head of a skip list (reasm.c),
+					 * NULL when none; owned */
 	uint64_t held;			/* bytes in blocks */
 	bool skip;			/* Zeek's skip_deliveries */
 	bool had_gap;

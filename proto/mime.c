@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "proto/qp.h"
 
 enum mime_field { FIELD_CONTENT_TYPE, FIELD_CTE, FIELD_OTHER };
@@ -184,6 +186,28 @@ static long get_value(struct bytes b, bool boundary, struct buf *out,
 	return (long)off + end;
 }
 
+/* Keeps the first MIME_BOUNDARY_KEEP bytes of a longer boundary and the
+ * digest of the whole (MIME_BOUNDARY_KEEP). */
+static void boundary_compact(struct mime_entity *e)
+{
+	e->boundary_len = e->boundary.len;
+	if (e->boundary.len <= MIME_BOUNDARY_KEEP)
+		return;
+	unsigned int dn = 0;
+	if (EVP_Digest(e->boundary.data, e->boundary.len, e->boundary_sha256, &dn, EVP_sha256(),
+		       NULL) != 1 ||
+	    dn != sizeof e->boundary_sha256)
+		return; /* kept whole */
+	struct buf kept;
+	buf_init(&kept, MIME_MAX_FIELD_BYTES);
+	if (!buf_append(&kept, e->boundary.data, MIME_BOUNDARY_KEEP)) {
+		buf_free(&kept);
+		return;
+	}
+	buf_free(&e->boundary);
+	e->boundary = kept;
+}
+
 /* ---- events ---- */
 
 static void note(struct mime_parser *mp, enum mime_note kind, const char *s)
@@ -362,6 +386,7 @@ static void parse_params(struct mime_parser *mp, struct mime_entity *e,
 			}
 			(void)get_value(b, true, &e->boundary, &got);
 			e->has_boundary = true;
+			boundary_compact(e);
 		} else {
 			v = get_value(b, false, NULL, &got);
 		}
@@ -554,12 +579,19 @@ static enum mime_delim check_delimiter(const struct mime_entity *e,
 				       const uint8_t *p, size_t n)
 {
 	const uint8_t *b = e->boundary.data;
-	size_t bn = e->boundary.len;
+	size_t bn = e->boundary_len, kept = e->boundary.len;
 
 	if (!e->has_boundary || n < 2 || p[0] != '-' || p[1] != '-')
 		return DELIM_NONE;
-	if (n - 2 < bn || (bn > 0 && memcmp(p + 2, b, bn) != 0))
+	if (n - 2 < bn || (kept > 0 && memcmp(p + 2, b, kept) != 0))
 		return DELIM_NONE;
+	if (bn > kept) {
+		uint8_t d[32];
+		unsigned int dn = 0;
+		if (EVP_Digest(p + 2, bn, d, &dn, EVP_sha256(), NULL) != 1 || dn != sizeof d ||
+		    memcmp(d, e->boundary_sha256, sizeof d) != 0)
+			return DELIM_NONE;
+	}
 	if (n - 2 - bn >= 2 && p[2 + bn] == '-' && p[3 + bn] == '-')
 		return DELIM_CLOSE;
 	return DELIM_PART;

@@ -46,6 +46,14 @@
  */
 #define MIME_MAX_LINE_BYTES 16777116
 #define MIME_MAX_FIELD_BYTES (MIME_MAX_HEADER_BYTES + MIME_MAX_LINE_BYTES)
+/*
+ * Bytes of a multipart boundary kept; a longer one (a line can hold 16 MiB,
+ * and each of the 101 nesting levels has its own) is matched by this prefix
+ * plus the SHA-256 of the whole, so that the open boundaries cost at most
+ * ~100 KiB instead of 1.6 GiB. Zeek keeps them whole; the matches are the
+ * same.
+ */
+#define MIME_BOUNDARY_KEEP 1024
 
 #define MIME_WEIRD_MAX_DEPTH "exceeded_mime_max_depth"
 #define MIME_WEIRD_MAX_HEADER_BYTES "exceeded_mime_max_header_bytes"
@@ -83,7 +91,10 @@ struct mime_entity {
 	/* Private to mime.c. */
 	bool in_header, ended, has_child, need_params, has_boundary;
 	bool delay_crlf, b64_on;
-	struct buf boundary; /* owned; max MIME_MAX_FIELD_BYTES */
+	struct buf boundary; /* owned; max MIME_MAX_FIELD_BYTES; holds at most
+			      * MIME_BOUNDARY_KEEP bytes once parsed */
+	size_t boundary_len; /* the whole boundary's length */
+	uint8_t boundary_sha256[32]; /* of the whole, when longer than kept */
 	struct b64_state b64;
 };
 

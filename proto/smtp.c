@@ -183,7 +183,8 @@ static void strset_add(struct strset *s, const uint8_t *p, size_t n)
 	s->present = true;
 	const struct strlist *m = &s->members;
 	for (size_t i = 0; i < m->n; i++) {
-		if (m->len[i] == n && (n == 0 || memcmp(s->hist.bytes.data + m->off[i], p, n) == 0)) {
+		if (m->len[i] == n &&
+		    (n == 0 || memcmp(s->hist.bytes.data + m->off[i], p, n) == 0)) {
 			strlist_add_ref(&s->hist, m->off[i], n);
 			return;
 		}

@@ -318,6 +318,60 @@ static void test_limits(void)
 	reasm_free(&r);
 }
 
+/* Segments of random length at random places, in random order: the
+ * stream comes out whole, each byte as first seen, whatever the order
+ * (the stored blocks are a skip list; order must not matter). */
+static void test_shuffled(void)
+{
+	enum { LEN = 3000 };
+	static uint8_t first[LEN + 1], seen[LEN + 1];
+	static char stream[LEN + 1];
+	uint64_t rng = 12345;
+	struct reasm r;
+	struct rec rec;
+	struct reasm_sink s = sink_for(&rec);
+	reasm_init(&r);
+	memset(seen, 0, sizeof seen);
+	bool ok = true;
+	for (int i = 0; i < 4000; i++) {
+		rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+		uint64_t seq = 2 + (rng >> 33) % (LEN - 1);	/* byte 1 comes last */
+		uint64_t len = 1 + (rng >> 20) % 40;
+		if (seq + len > LEN + 1)
+			len = LEN + 1 - seq;
+		char data[64];
+		for (uint64_t k = 0; k < len; k++) {
+			data[k] = (char)('a' + (i + (int)k) % 26);
+			if (!seen[seq + k]) {
+				seen[seq + k] = 1;
+				first[seq + k] = (uint8_t)data[k];
+			}
+		}
+		const char *weird = NULL;
+		ok = ok && reasm_data(&r, seq, (const uint8_t *)data, len, 1, false, &s, &weird);
+	}
+	CHECK(ok && rec.n == 0);
+	uint64_t held = 0;
+	for (int k = 2; k <= LEN; k++)
+		held += seen[k];
+	CHECK(r.held == held);
+	/* Fill every hole (each byte '#'), byte 1 last. */
+	for (int k = LEN; k >= 1; k--) {
+		if (!seen[k]) {
+			first[k] = '#';
+			const char *weird = NULL;
+			ok = ok && reasm_data(&r, (uint64_t)k, (const uint8_t *)"#", 1, 1, false, &s,
+					      &weird);
+		}
+	}
+	for (int k = 1; k <= LEN; k++)
+		stream[k - 1] = (char)first[k];
+	stream[LEN] = 0;
+	CHECK(ok && rec.n == LEN && memcmp(rec.stream, stream, LEN) == 0);
+	CHECK(rec.contiguous && r.blocks == NULL && r.held == 0 && r.delivered == LEN + 1);
+	reasm_free(&r);
+}
+
 int main(void)
 {
 	test_in_order();
@@ -327,5 +381,6 @@ int main(void)
 	test_gaps_on_ack();
 	test_partial_two_byte_rule();
 	test_limits();
+	test_shuffled();
 	return check_summary();
 }

@@ -429,6 +429,44 @@ static void test_boundary_lookalikes(void)
 	rec_close(&r);
 }
 
+/* A boundary longer than MIME_BOUNDARY_KEEP is matched by its kept prefix
+ * and the digest of the whole: the same lines match as with all of it. */
+static void test_long_boundary(void)
+{
+	enum { BN = MIME_BOUNDARY_KEEP * 3 + 7 };
+	static char bnd[BN + 1], line[BN + 64];
+	for (int i = 0; i < BN; i++)
+		bnd[i] = (char)('a' + i % 26);
+	struct mime_parser mp;
+	struct rec r;
+	rec_open(&r, &mp);
+	snprintf(line, sizeof line, "Content-Type: multipart/mixed; boundary=\"%s\"", bnd);
+	feed_str(&mp, line);
+	feed_str(&mp, "");
+	snprintf(line, sizeof line, "--%s", bnd);
+	feed_str(&mp, line);			/* part 1 */
+	feed_str(&mp, "");
+	feed_str(&mp, "one");
+	line[2 + BN - 1] ^= 1;			/* differs in the last byte only */
+	feed_str(&mp, line);
+	line[2 + BN - 1] ^= 1;
+	line[2 + BN - 1] = 0;			/* one byte short */
+	feed_str(&mp, line);
+	snprintf(line, sizeof line, "--%sMORE", bnd);
+	feed_str(&mp, line);			/* prefix match: part 2 */
+	feed_str(&mp, "");
+	feed_str(&mp, "two");
+	snprintf(line, sizeof line, "--%s--", bnd);
+	feed_str(&mp, line);			/* closing */
+	feed_str(&mp, "epilogue");
+	mime_end(&mp);
+	CHECK(r.begins == 3 && r.ends == 3);
+	CHECK(mp.ent[0].boundary.len == MIME_BOUNDARY_KEEP && mp.ent[0].boundary_len == BN);
+	CHECK(r.data[2].len > 2 * BN && memcmp(r.data[2].data, "one\r\n--", 7) == 0);
+	CHECK_BYTES(r.data[3].data, r.data[3].len, "two");
+	rec_close(&r);
+}
+
 static void test_content_type_params(void)
 {
 	struct mime_parser mp;
@@ -807,6 +845,7 @@ int main(void)
 	test_exim_like();
 	test_missing_final_boundary();
 	test_boundary_lookalikes();
+	test_long_boundary();
 	test_content_type_params();
 	test_message_rfc822();
 	test_deep_nesting();

@@ -1,0 +1,900 @@
+/*
+ * gen_hostile: pathological captures for the bounded-memory tests
+ * (tests/limits.sh). Each one is streamed out packet by packet, so even
+ * the multi-gigabyte ones take no memory here and can be piped straight
+ * into smtplog instead of being stored:
+ *
+ *   gen_hostile KIND OUT.pcap|- [SIZE] [CERTDIR]
+ *
+ *   synflood   SIZE SYNs to 192.0.2.25:25 from distinct addresses and
+ *              ports, one a microsecond, never answered (default 2000000)
+ *   longline   SMTP: after the greeting the client sends SIZE bytes
+ *              without a newline as its first command (default 2 GiB)
+ *   longbody   SMTP: the same inside DATA, as one body line (default 2 GiB)
+ *   mimedepth  SMTP: a mail whose multipart MIME is nested SIZE levels
+ *              deep (default 5000)
+ *   bigboundary SMTP: 100 nested multipart levels (MIME::max_depth), each
+ *              with a SIZE-byte boundary (default 8 MiB)
+ *   rcpt       SMTP: a mail with SIZE RCPT TO commands, every address
+ *              distinct (default 1000000)
+ *   rcptdup    SMTP: SIZE RCPT TO commands that repeat one 1000-byte
+ *              address (default 200000)
+ *   bigheader  SMTP: a mail with a SIZE-byte Subject folded over 76-byte
+ *              lines, a SIZE/2-byte unfolded header line, and SIZE/32
+ *              small headers (default 8 MiB)
+ *   tlsbig     TLS on 443: after a normal ServerHello the server starts a
+ *              handshake message claiming 16 MiB and sends SIZE bytes of
+ *              handshake records of 65535 bytes (default 1 GiB)
+ *   tlscerts   TLS on 443: one Certificate message with SIZE certificates
+ *              (default 20000, about 14 MiB; split over several messages
+ *              past the 16 MiB a message can hold)
+ *   tlsconns   SIZE TLS connections, 100 a second, each with its own
+ *              certificate (default 100000)
+ *   holes      SMTP: after EHLO the client sends SIZE one-byte segments in
+ *              shuffled order, each one byte past a hole that is never
+ *              filled, while the server keeps acknowledging up to the
+ *              first hole (default 1000000)
+ *
+ * SIZE takes a K, M or G suffix (powers of 1024). CERTDIR (default
+ * testdata/certs) holds the DER certificates the TLS kinds send; copies
+ * are made distinct by changing three bytes of the serial number (or of
+ * the signature, for short serials). Output is classic pcap (DLT_EN10MB,
+ * microseconds) with correct sequence numbers, acknowledgements and
+ * IP/TCP checksums, and byte-for-byte deterministic: timestamps start at
+ * a fixed epoch and ISNs come from a fixed-seed PRNG.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SNAPLEN 262144u
+#define FRAME_MAX 2048u
+#define MSS 1460u
+#define ACK_EVERY (64u * 1024)	/* the receiver acknowledges this often */
+#define BASE_TIME_US (1700000000ull * 1000000ull) /* 2023-11-14 22:13:20 */
+#define CLIENT_NET 0x0a000000u	/* 10.0.0.0/8 */
+#define SERVER_ADDR 0xc0000219u	/* 192.0.2.25 */
+
+enum { TH_FIN = 0x01, TH_SYN = 0x02, TH_RST = 0x04, TH_PSH = 0x08, TH_ACK = 0x10 };
+enum { ORIG = 0, RESP = 1 };
+
+static uint64_t rng_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* ---- pcap writer ----------------------------------------------------- */
+
+struct gen {
+	FILE *out;
+	uint64_t now;		/* microseconds since the epoch */
+	uint64_t bytes;		/* bytes written */
+	uint64_t packets;
+	uint64_t rng;
+	uint8_t frame[FRAME_MAX];
+};
+
+static void le32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8);
+	p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
+}
+
+static void be16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
+}
+
+static void be24(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 16), p[1] = (uint8_t)(v >> 8), p[2] = (uint8_t)v;
+}
+
+static void be32(uint8_t *p, uint32_t v)
+{
+	be16(p, (uint16_t)(v >> 16)), be16(p + 2, (uint16_t)v);
+}
+
+static int pcap_begin(struct gen *g, const char *path)
+{
+	g->out = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
+	if (!g->out) {
+		perror(path);
+		return -1;
+	}
+	setvbuf(g->out, NULL, _IOFBF, 1u << 20);
+	uint8_t h[24];
+	le32(h, 0xa1b2c3d4);
+	h[4] = 2, h[5] = 0, h[6] = 4, h[7] = 0;
+	le32(h + 8, 0);
+	le32(h + 12, 0);
+	le32(h + 16, SNAPLEN);
+	le32(h + 20, 1);	/* DLT_EN10MB */
+	fwrite(h, 1, sizeof h, g->out);
+	g->bytes = sizeof h;
+	return 0;
+}
+
+static void pcap_write(struct gen *g, const uint8_t *p, uint32_t len)
+{
+	uint8_t h[16];
+	le32(h, (uint32_t)(g->now / 1000000));
+	le32(h + 4, (uint32_t)(g->now % 1000000));
+	le32(h + 8, len);
+	le32(h + 12, len);
+	fwrite(h, 1, sizeof h, g->out);
+	fwrite(p, 1, len, g->out);
+	g->bytes += sizeof h + len;
+	g->packets++;
+}
+
+static int pcap_end(struct gen *g)
+{
+	int bad = ferror(g->out);
+	if (fclose(g->out) != 0 || bad) {
+		perror("write");
+		return -1;
+	}
+	return 0;
+}
+
+static void tick(struct gen *g, uint64_t us)
+{
+	g->now += us;
+}
+
+/* ---- IPv4 + TCP ------------------------------------------------------ */
+
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+	size_t i = 0;
+	for (; i + 1 < n; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (i < n)
+		sum += (uint32_t)p[i] << 8;
+	return sum;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* A TCP connection: addresses, ports, the next sequence number of each
+ * side, and per side the bytes not yet sent as a full segment. */
+struct tcp {
+	uint32_t addr[2];
+	uint16_t port[2];
+	uint32_t seq[2];
+	uint32_t unacked[2];	/* bytes sent since the peer last acknowledged */
+	uint32_t pend_n[2];
+	uint8_t pend[2][MSS];
+};
+
+static void tcp_init(struct gen *g, struct tcp *t, uint32_t client, uint16_t cport,
+		     uint32_t server, uint16_t sport)
+{
+	memset(t, 0, sizeof *t);
+	t->addr[ORIG] = client, t->addr[RESP] = server;
+	t->port[ORIG] = cport, t->port[RESP] = sport;
+	t->seq[ORIG] = (uint32_t)rng_next(&g->rng);
+	t->seq[RESP] = (uint32_t)rng_next(&g->rng);
+}
+
+/* One segment from `dir` at its next sequence number, acknowledging
+ * everything the peer sent; advances the sequence number. */
+static void tcp_segment(struct gen *g, struct tcp *t, int dir, uint8_t flags,
+			const uint8_t *data, size_t len)
+{
+	uint8_t *p = g->frame;
+	static const uint8_t router[6] = {0x00, 0x1b, 0x21, 0x3c, 0x4d, 0x5e};
+	uint8_t host[6] = {0x02, 0x42, 0, 0, 0, 0};
+	be32(host + 2, t->addr[ORIG]);
+	memcpy(p, dir == ORIG ? router : host, 6);
+	memcpy(p + 6, dir == ORIG ? host : router, 6);
+	be16(p + 12, 0x0800);
+	uint8_t *ip = p + 14, *th = ip + 20;
+	size_t hl = (flags & TH_SYN) ? 24 : 20;
+	size_t l4 = hl + len;
+	ip[0] = 0x45, ip[1] = 0;
+	be16(ip + 2, (uint16_t)(20 + l4));
+	be16(ip + 4, (uint16_t)(g->packets * 7 + 1));
+	be16(ip + 6, 0x4000);
+	ip[8] = dir == ORIG ? 64 : 52;
+	ip[9] = 6;
+	ip[10] = ip[11] = 0;
+	be32(ip + 12, t->addr[dir]);
+	be32(ip + 16, t->addr[!dir]);
+	be16(ip + 10, csum_fold(csum_add(0, ip, 20)));
+
+	bool ack = !(flags & TH_SYN) || dir == RESP;
+	be16(th, t->port[dir]);
+	be16(th + 2, t->port[!dir]);
+	be32(th + 4, t->seq[dir]);
+	be32(th + 8, ack ? t->seq[!dir] : 0);
+	th[12] = (uint8_t)((hl / 4) << 4);
+	th[13] = (uint8_t)(flags | (ack ? TH_ACK : 0));
+	be16(th + 14, 65535);
+	th[16] = th[17] = th[18] = th[19] = 0;
+	if (hl == 24) {	/* MSS option */
+		th[20] = 2, th[21] = 4;
+		be16(th + 22, MSS);
+	}
+	if (len)
+		memcpy(th + hl, data, len);
+	uint32_t s = csum_add(0, ip + 12, 8) + 6 + (uint32_t)l4;
+	be16(th + 16, csum_fold(csum_add(s, th, l4)));
+
+	size_t n = 14 + 20 + l4;
+	if (n < 60) {	/* Ethernet minimum frame, padded with zeros */
+		memset(p + n, 0, 60 - n);
+		n = 60;
+	}
+	pcap_write(g, p, (uint32_t)n);
+	t->seq[dir] += (uint32_t)len + !!(flags & (TH_SYN | TH_FIN));
+	t->unacked[!dir] = 0;
+	t->unacked[dir] += (uint32_t)len;
+}
+
+/* Sends what `dir` has pending as one segment. */
+static void tcp_flush(struct gen *g, struct tcp *t, int dir)
+{
+	if (!t->pend_n[dir])
+		return;
+	tcp_segment(g, t, dir, TH_PSH, t->pend[dir], t->pend_n[dir]);
+	t->pend_n[dir] = 0;
+	tick(g, 5);
+	if (t->unacked[dir] >= ACK_EVERY) {
+		tcp_segment(g, t, !dir, 0, NULL, 0);
+		tick(g, 5);
+	}
+}
+
+/* Queues bytes from `dir`; full segments go out at once. Before the first
+ * byte of a new turn the peer's pending bytes are flushed, so the two
+ * directions never interleave within a turn. */
+static void tcp_write(struct gen *g, struct tcp *t, int dir, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	tcp_flush(g, t, !dir);
+	while (len) {
+		size_t k = MSS - t->pend_n[dir];
+		if (k > len)
+			k = len;
+		memcpy(t->pend[dir] + t->pend_n[dir], p, k);
+		t->pend_n[dir] += (uint32_t)k;
+		p += k, len -= k;
+		if (t->pend_n[dir] == MSS)
+			tcp_flush(g, t, dir);
+	}
+}
+
+static void tcp_puts(struct gen *g, struct tcp *t, int dir, const char *s)
+{
+	tcp_write(g, t, dir, s, strlen(s));
+}
+
+/* Writes `len` copies of byte `c`. */
+static void tcp_fill(struct gen *g, struct tcp *t, int dir, uint8_t c, uint64_t len)
+{
+	static uint8_t block[64 * 1024];
+	memset(block, c, sizeof block);
+	while (len) {
+		size_t k = len < sizeof block ? (size_t)len : sizeof block;
+		tcp_write(g, t, dir, block, k);
+		len -= k;
+	}
+}
+
+static void tcp_handshake(struct gen *g, struct tcp *t)
+{
+	tcp_segment(g, t, ORIG, TH_SYN, NULL, 0);
+	tick(g, 200);
+	tcp_segment(g, t, RESP, TH_SYN, NULL, 0);
+	tick(g, 200);
+	tcp_segment(g, t, ORIG, 0, NULL, 0);
+	tick(g, 200);
+}
+
+static void tcp_close(struct gen *g, struct tcp *t)
+{
+	tcp_flush(g, t, ORIG);
+	tcp_flush(g, t, RESP);
+	tcp_segment(g, t, ORIG, TH_FIN, NULL, 0);
+	tick(g, 200);
+	tcp_segment(g, t, RESP, TH_FIN, NULL, 0);
+	tick(g, 200);
+	tcp_segment(g, t, ORIG, 0, NULL, 0);
+	tick(g, 200);
+}
+
+/* ---- (a) SYN flood ---------------------------------------------------- */
+
+static int gen_synflood(struct gen *g, uint64_t n)
+{
+	struct tcp t;
+	for (uint64_t i = 0; i < n; i++) {
+		/* 10.0.0.1 upwards, 16M addresses; ports spread over 1024..65023 */
+		uint32_t client = CLIENT_NET + 1 + (uint32_t)(i % 0xfffffeu);
+		uint16_t port = (uint16_t)(1024 + (i * 7919) % 64000);
+		tcp_init(g, &t, client, port, SERVER_ADDR, 25);
+		tcp_segment(g, &t, ORIG, TH_SYN, NULL, 0);
+		tick(g, 1);
+	}
+	return 0;
+}
+
+/* ---- SMTP ------------------------------------------------------------- */
+
+static void smtp_open(struct gen *g, struct tcp *t)
+{
+	tcp_init(g, t, CLIENT_NET + 0x010203, 40000, SERVER_ADDR, 25);
+	tcp_handshake(g, t);
+	tcp_puts(g, t, RESP, "220 mx.example.net ESMTP ready\r\n");
+	tcp_puts(g, t, ORIG, "EHLO client.example.com\r\n");
+	tcp_puts(g, t, RESP, "250-mx.example.net\r\n250-PIPELINING\r\n250 8BITMIME\r\n");
+}
+
+static void smtp_say(struct gen *g, struct tcp *t, const char *cmd, const char *reply)
+{
+	tcp_puts(g, t, ORIG, cmd);
+	tcp_puts(g, t, RESP, reply);
+}
+
+static void smtp_envelope(struct gen *g, struct tcp *t)
+{
+	smtp_say(g, t, "MAIL FROM:<alice@example.com>\r\n", "250 2.1.0 Ok\r\n");
+	smtp_say(g, t, "RCPT TO:<bob@example.net>\r\n", "250 2.1.5 Ok\r\n");
+	smtp_say(g, t, "DATA\r\n", "354 End data with <CR><LF>.<CR><LF>\r\n");
+}
+
+static void smtp_finish(struct gen *g, struct tcp *t)
+{
+	tcp_puts(g, t, ORIG, "\r\n.\r\n");
+	tcp_puts(g, t, RESP, "250 2.0.0 Ok: queued\r\n");
+	smtp_say(g, t, "QUIT\r\n", "221 2.0.0 Bye\r\n");
+	tcp_close(g, t);
+}
+
+static int gen_longline(struct gen *g, uint64_t n)
+{
+	struct tcp t;
+	smtp_open(g, &t);
+	tcp_puts(g, &t, ORIG, "NOOP ");
+	tcp_fill(g, &t, ORIG, 'A', n);
+	tcp_puts(g, &t, ORIG, "\r\n");
+	tcp_puts(g, &t, RESP, "500 5.5.2 Error: line too long\r\n");
+	smtp_say(g, &t, "QUIT\r\n", "221 2.0.0 Bye\r\n");
+	tcp_close(g, &t);
+	return 0;
+}
+
+static int gen_longbody(struct gen *g, uint64_t n)
+{
+	struct tcp t;
+	smtp_open(g, &t);
+	smtp_envelope(g, &t);
+	tcp_puts(g, &t, ORIG, "From: alice@example.com\r\nTo: bob@example.net\r\n"
+			      "Subject: one long line\r\n\r\n");
+	tcp_fill(g, &t, ORIG, 'A', n);
+	smtp_finish(g, &t);
+	return 0;
+}
+
+static int gen_mimedepth(struct gen *g, uint64_t depth)
+{
+	struct tcp t;
+	char line[160];
+	if (depth == 0)
+		depth = 1;
+	smtp_open(g, &t);
+	smtp_envelope(g, &t);
+	tcp_puts(g, &t, ORIG, "From: alice@example.com\r\nTo: bob@example.net\r\n"
+			      "Subject: nested\r\nMIME-Version: 1.0\r\n");
+	for (uint64_t i = 0; i < depth; i++) {
+		snprintf(line, sizeof line,
+			 "Content-Type: multipart/mixed; boundary=\"b%llu\"\r\n\r\n"
+			 "preamble %llu\r\n--b%llu\r\n",
+			 (unsigned long long)i, (unsigned long long)i, (unsigned long long)i);
+		tcp_puts(g, &t, ORIG, line);
+	}
+	tcp_puts(g, &t, ORIG, "Content-Type: text/plain\r\n\r\nthe innermost part\r\n");
+	for (uint64_t i = depth; i-- > 0;) {
+		snprintf(line, sizeof line, "--b%llu--\r\n", (unsigned long long)i);
+		tcp_puts(g, &t, ORIG, line);
+	}
+	smtp_finish(g, &t);
+	return 0;
+}
+
+/* MIME::max_depth (100) levels of multipart, each with a SIZE-byte
+ * boundary that its part delimiter repeats. */
+static int gen_bigboundary(struct gen *g, uint64_t n)
+{
+	struct tcp t;
+	char line[160];
+	smtp_open(g, &t);
+	smtp_envelope(g, &t);
+	tcp_puts(g, &t, ORIG, "From: alice@example.com\r\nTo: bob@example.net\r\n"
+			      "Subject: long boundaries\r\nMIME-Version: 1.0\r\n");
+	for (int i = 0; i < 100; i++) {
+		snprintf(line, sizeof line, "Content-Type: multipart/mixed; boundary=\"%d-", i);
+		tcp_puts(g, &t, ORIG, line);
+		tcp_fill(g, &t, ORIG, 'q', n);
+		snprintf(line, sizeof line, "\"\r\n\r\npreamble %d\r\n--%d-", i, i);
+		tcp_puts(g, &t, ORIG, line);
+		tcp_fill(g, &t, ORIG, 'q', n);
+		tcp_puts(g, &t, ORIG, "\r\n");
+	}
+	tcp_puts(g, &t, ORIG, "Content-Type: text/plain\r\n\r\nthe innermost part\r\n");
+	smtp_finish(g, &t);
+	return 0;
+}
+
+/* RCPT TO commands in pipelined batches, each answered by a batch of 250s.
+ * dup: the same 1000-byte address every time. */
+static int gen_rcpt(struct gen *g, uint64_t n, bool dup)
+{
+	struct tcp t;
+	enum { BATCH = 50 };
+	static char addr[1100];
+	char line[1200];
+	if (dup) {
+		memset(addr, 'r', 1000 - strlen("@example.net"));
+		strcpy(addr + 1000 - strlen("@example.net"), "@example.net");
+	}
+	smtp_open(g, &t);
+	smtp_say(g, &t, "MAIL FROM:<alice@example.com>\r\n", "250 2.1.0 Ok\r\n");
+	for (uint64_t i = 0; i < n; i += BATCH) {
+		uint64_t k = n - i < BATCH ? n - i : BATCH;
+		for (uint64_t j = 0; j < k; j++) {
+			if (dup)
+				snprintf(line, sizeof line, "RCPT TO:<%s>\r\n", addr);
+			else
+				snprintf(line, sizeof line, "RCPT TO:<user%llu@example.net>\r\n",
+					 (unsigned long long)(i + j));
+			tcp_puts(g, &t, ORIG, line);
+		}
+		for (uint64_t j = 0; j < k; j++)
+			tcp_puts(g, &t, RESP, "250 2.1.5 Ok\r\n");
+	}
+	smtp_say(g, &t, "DATA\r\n", "354 End data with <CR><LF>.<CR><LF>\r\n");
+	tcp_puts(g, &t, ORIG, "From: alice@example.com\r\nSubject: many recipients\r\n\r\nhi\r\n");
+	smtp_finish(g, &t);
+	return 0;
+}
+
+static int gen_bigheader(struct gen *g, uint64_t n)
+{
+	struct tcp t;
+	char line[128];
+	smtp_open(g, &t);
+	smtp_envelope(g, &t);
+	tcp_puts(g, &t, ORIG, "From: alice@example.com\r\nTo: bob@example.net\r\nSubject: big");
+	/* folded continuation lines of 76 bytes: CRLF, a space, 73 x */
+	static const char fold[] = "\r\n xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+	for (uint64_t k = 0; k < n; k += sizeof fold - 1)
+		tcp_puts(g, &t, ORIG, fold);
+	tcp_puts(g, &t, ORIG, "\r\nX-Long: ");
+	tcp_fill(g, &t, ORIG, 'y', n / 2);
+	tcp_puts(g, &t, ORIG, "\r\n");
+	for (uint64_t k = 0; k < n / 32; k++) {
+		snprintf(line, sizeof line, "X-Many-%llu: v\r\n", (unsigned long long)k);
+		tcp_puts(g, &t, ORIG, line);
+	}
+	tcp_puts(g, &t, ORIG, "\r\nbody\r\n");
+	smtp_finish(g, &t);
+	return 0;
+}
+
+/* Out-of-order data that never becomes deliverable: one-byte segments at
+ * every other sequence number above a hole, in shuffled order (the
+ * bit-reversal permutation), and duplicate ACKs at the hole. */
+static int gen_holes(struct gen *g, uint64_t n)
+{
+	struct tcp t;
+	smtp_open(g, &t);
+	tcp_flush(g, &t, RESP);
+	tcp_segment(g, &t, ORIG, 0, NULL, 0);
+	uint32_t hole = t.seq[ORIG];
+	int bits = 0;
+	while (bits < 31 && (1ull << bits) < n)
+		bits++;
+	for (uint64_t k = 0, i = 0; k < (1ull << bits); k++) {
+		uint64_t j = 0;
+		for (int b = 0; b < bits; b++)
+			j |= ((k >> b) & 1) << (bits - 1 - b);
+		if (j >= n)
+			continue;
+		t.seq[ORIG] = hole + 1 + 2 * (uint32_t)j;
+		tcp_segment(g, &t, ORIG, TH_PSH, (const uint8_t *)"x", 1);
+		tick(g, 5);
+		if (i++ % 64 == 63) {
+			t.seq[ORIG] = hole;	/* what the server acknowledges */
+			tcp_segment(g, &t, RESP, 0, NULL, 0);
+			tick(g, 5);
+		}
+	}
+	return 0;
+}
+
+/* ---- TLS -------------------------------------------------------------- */
+
+#define MAX_CERTS 8
+#define HS_MAX 0xffffffu	/* a handshake message's 24-bit length */
+
+struct certs {
+	uint8_t *der[MAX_CERTS];
+	size_t len[MAX_CERTS];
+	size_t mut[MAX_CERTS];	/* offset of the three bytes made distinct */
+	int n;
+};
+
+/* Offset of the last three bytes of the serial number when it has at
+ * least four (so the sign and length stay), else of the signature's last
+ * three bytes. Assumes short-form or two-byte lengths, as real certs. */
+static size_t cert_mut_offset(const uint8_t *d, size_t n)
+{
+	size_t i = 0;
+	for (int level = 0; level < 2; level++) {	/* Certificate, TBSCertificate */
+		if (i + 2 > n || d[i] != 0x30)
+			return n - 3;
+		i += d[i + 1] < 0x80 ? 2 : 2 + (d[i + 1] & 0x7fu);
+	}
+	if (i + 2 <= n && d[i] == 0xa0)	/* [0] version */
+		i += 2 + d[i + 1];
+	if (i + 2 > n || d[i] != 0x02 || d[i + 1] < 4 || i + 2 + d[i + 1] > n)
+		return n - 3;
+	return i + 2 + d[i + 1] - 3;
+}
+
+static int certs_load(struct certs *c, const char *dir)
+{
+	static const char *names[] = {"leaf-rsa.der", "leaf-ec.der", "inter.der", "root.der",
+				      "expired.der"};
+	char path[4096];
+	memset(c, 0, sizeof *c);
+	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[k]);
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			continue;
+		uint8_t buf[65536];
+		size_t n = fread(buf, 1, sizeof buf, f);
+		fclose(f);
+		if (n < 16 || n == sizeof buf)
+			continue;
+		c->der[c->n] = malloc(n);
+		if (!c->der[c->n])
+			return -1;
+		memcpy(c->der[c->n], buf, n);
+		c->len[c->n] = n;
+		c->mut[c->n] = cert_mut_offset(buf, n);
+		c->n++;
+	}
+	if (c->n == 0) {
+		fprintf(stderr, "gen_hostile: no certificates (*.der) in %s\n", dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* The i-th distinct certificate, in a buffer valid until the next call. */
+static const uint8_t *cert_get(const struct certs *c, uint64_t i, size_t *len)
+{
+	static uint8_t out[65536];
+	int k = (int)(i % (uint64_t)c->n);
+	uint32_t v = (uint32_t)(i / (uint64_t)c->n);
+	memcpy(out, c->der[k], c->len[k]);
+	uint8_t *m = out + c->mut[k];
+	m[0] ^= (uint8_t)(v >> 16), m[1] ^= (uint8_t)(v >> 8), m[2] ^= (uint8_t)v;
+	*len = c->len[k];
+	return out;
+}
+
+/* A TLS 1.2 record stream for one direction: handshake bytes are cut
+ * into records of at most `rec_max` bytes. */
+struct tls_out {
+	struct tcp *t;
+	int dir;
+	uint8_t type;
+	size_t rec_max;
+	uint8_t rec[5 + 65535];
+	size_t n;
+};
+
+static void tls_rec_flush(struct gen *g, struct tls_out *o)
+{
+	if (!o->n)
+		return;
+	o->rec[0] = o->type;
+	be16(o->rec + 1, 0x0303);
+	be16(o->rec + 3, (uint16_t)o->n);
+	tcp_write(g, o->t, o->dir, o->rec, 5 + o->n);
+	o->n = 0;
+}
+
+static void tls_out_write(struct gen *g, struct tls_out *o, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	while (len) {
+		size_t k = o->rec_max - o->n;
+		if (k > len)
+			k = len;
+		memcpy(o->rec + 5 + o->n, p, k);
+		o->n += k, p += k, len -= k;
+		if (o->n == o->rec_max)
+			tls_rec_flush(g, o);
+	}
+}
+
+static void tls_out_init(struct tls_out *o, struct tcp *t, int dir, uint8_t type, size_t rec_max)
+{
+	o->t = t, o->dir = dir, o->type = type, o->rec_max = rec_max, o->n = 0;
+}
+
+static void hs_header(struct gen *g, struct tls_out *o, uint8_t type, uint32_t len)
+{
+	uint8_t h[4] = {type};
+	be24(h + 1, len);
+	tls_out_write(g, o, h, 4);
+}
+
+static void tls_client_hello(struct gen *g, struct tcp *t)
+{
+	static const char sni[] = "mail.example.net";
+	uint8_t b[256];
+	size_t n = 0;
+	be16(b, 0x0303), n = 2;
+	for (int i = 0; i < 32; i++)
+		b[n++] = (uint8_t)(0x40 + i);		/* random */
+	b[n++] = 0;					/* session id */
+	be16(b + n, 4), n += 2;
+	be16(b + n, 0xc02f), be16(b + n + 2, 0x009c), n += 4;	/* ciphers */
+	b[n++] = 1, b[n++] = 0;				/* compression: null */
+	size_t ext_at = n;
+	n += 2;
+	be16(b + n, 0), n += 2;				/* server_name */
+	be16(b + n, (uint16_t)(sizeof sni - 1 + 5)), n += 2;
+	be16(b + n, (uint16_t)(sizeof sni - 1 + 3)), n += 2;
+	b[n++] = 0;
+	be16(b + n, (uint16_t)(sizeof sni - 1)), n += 2;
+	memcpy(b + n, sni, sizeof sni - 1), n += sizeof sni - 1;
+	be16(b + n, 10), be16(b + n + 2, 4), be16(b + n + 4, 2), be16(b + n + 6, 23), n += 8;
+	be16(b + ext_at, (uint16_t)(n - ext_at - 2));
+	struct tls_out o;
+	tls_out_init(&o, t, ORIG, 22, 16384);
+	hs_header(g, &o, 1, (uint32_t)n);
+	tls_out_write(g, &o, b, n);
+	tls_rec_flush(g, &o);
+}
+
+static void tls_server_hello(struct gen *g, struct tls_out *o)
+{
+	uint8_t b[128];
+	size_t n = 0;
+	be16(b, 0x0303), n = 2;
+	for (int i = 0; i < 32; i++)
+		b[n++] = (uint8_t)(0x80 + i);
+	b[n++] = 0;					/* session id */
+	be16(b + n, 0xc02f), n += 2;			/* ECDHE-RSA-AES128-GCM-SHA256 */
+	b[n++] = 0;
+	be16(b + n, 0), n += 2;				/* no extensions */
+	hs_header(g, o, 2, (uint32_t)n);
+	tls_out_write(g, o, b, n);
+}
+
+/* The rest of a TLS 1.2 full handshake after the server's Certificate:
+ * ServerHelloDone, the client's key exchange, both ChangeCipherSpecs
+ * and encrypted Finished messages (ssl.log then says established). */
+static void tls_finish_handshake(struct gen *g, struct tcp *t, struct tls_out *srv)
+{
+	hs_header(g, srv, 14, 0);
+	tls_rec_flush(g, srv);
+	struct tls_out cli;
+	tls_out_init(&cli, t, ORIG, 22, 16384);
+	uint8_t kx[1 + 65] = {65, 0x04};
+	for (size_t i = 2; i < sizeof kx; i++)
+		kx[i] = (uint8_t)i;
+	hs_header(g, &cli, 16, sizeof kx);
+	tls_out_write(g, &cli, kx, sizeof kx);
+	tls_rec_flush(g, &cli);
+	uint8_t fin[40];
+	for (size_t i = 0; i < sizeof fin; i++)
+		fin[i] = (uint8_t)(0xa5 ^ i);
+	for (int dir = ORIG; dir <= RESP; dir++) {
+		struct tls_out o;
+		tls_out_init(&o, t, dir, 20, 16384);
+		tls_out_write(g, &o, "\x01", 1);
+		tls_rec_flush(g, &o);
+		tls_out_init(&o, t, dir, 22, 16384);
+		tls_out_write(g, &o, fin, sizeof fin);
+		tls_rec_flush(g, &o);
+	}
+	tls_out_init(&cli, t, ORIG, 23, 16384);
+	tls_out_write(g, &cli, fin, sizeof fin);
+	tls_rec_flush(g, &cli);
+}
+
+static int gen_tlsbig(struct gen *g, uint64_t n)
+{
+	struct tcp t;
+	struct tls_out o;
+	tcp_init(g, &t, CLIENT_NET + 0x010204, 40001, SERVER_ADDR, 443);
+	tcp_handshake(g, &t);
+	tls_client_hello(g, &t);
+	tls_out_init(&o, &t, RESP, 22, 65535);	/* records as long as they can claim */
+	tls_server_hello(g, &o);
+	hs_header(g, &o, 11, HS_MAX);		/* a Certificate claiming 16 MiB */
+	static uint8_t block[65536];
+	memset(block, 0x5a, sizeof block);
+	while (n) {
+		size_t k = n < sizeof block ? (size_t)n : sizeof block;
+		tls_out_write(g, &o, block, k);
+		n -= k;
+	}
+	tls_rec_flush(g, &o);
+	tcp_close(g, &t);
+	return 0;
+}
+
+/* One Certificate message with certs [first, first + n), cut short when
+ * the 16 MiB message length would not hold them. Returns how many. */
+static uint64_t tls_certificate(struct gen *g, struct tls_out *o, const struct certs *c,
+				uint64_t first, uint64_t n)
+{
+	uint64_t total = 0, k = 0;
+	for (; k < n; k++) {
+		size_t len;
+		cert_get(c, first + k, &len);
+		if (3 + total + 3 + len > HS_MAX)
+			break;
+		total += 3 + len;
+	}
+	hs_header(g, o, 11, (uint32_t)(3 + total));
+	uint8_t l3[3];
+	be24(l3, (uint32_t)total);
+	tls_out_write(g, o, l3, 3);
+	for (uint64_t i = 0; i < k; i++) {
+		size_t len;
+		const uint8_t *d = cert_get(c, first + i, &len);
+		be24(l3, (uint32_t)len);
+		tls_out_write(g, o, l3, 3);
+		tls_out_write(g, o, d, len);
+	}
+	return k;
+}
+
+static int gen_tlscerts(struct gen *g, uint64_t n, const struct certs *c)
+{
+	struct tcp t;
+	struct tls_out o;
+	tcp_init(g, &t, CLIENT_NET + 0x010205, 40002, SERVER_ADDR, 443);
+	tcp_handshake(g, &t);
+	tls_client_hello(g, &t);
+	tls_out_init(&o, &t, RESP, 22, 16384);
+	tls_server_hello(g, &o);
+	for (uint64_t done = 0; done < n;)
+		done += tls_certificate(g, &o, c, done, n - done);
+	tls_finish_handshake(g, &t, &o);
+	tcp_close(g, &t);
+	return 0;
+}
+
+static int gen_tlsconns(struct gen *g, uint64_t n, const struct certs *c)
+{
+	struct tcp t;
+	struct tls_out o;
+	for (uint64_t i = 0; i < n; i++) {
+		uint32_t client = CLIENT_NET + 1 + (uint32_t)(i % 0xfffffeu);
+		tcp_init(g, &t, client, (uint16_t)(1024 + i % 64000), SERVER_ADDR, 443);
+		tcp_handshake(g, &t);
+		tls_client_hello(g, &t);
+		tls_out_init(&o, &t, RESP, 22, 16384);
+		tls_server_hello(g, &o);
+		tls_certificate(g, &o, c, i, 1);
+		tls_finish_handshake(g, &t, &o);
+		tcp_close(g, &t);
+		tick(g, 10000);	/* 100 a second: ~500 within Zeek's 5 s close delay */
+	}
+	return 0;
+}
+
+/* ---- main ------------------------------------------------------------- */
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: gen_hostile KIND OUT.pcap|- [SIZE[K|M|G]] [CERTDIR]\n"
+		"kinds (default SIZE): synflood (2000000 SYNs), longline (2G bytes),\n"
+		"  longbody (2G bytes), mimedepth (5000 levels), rcpt (1000000),\n"
+		"  rcptdup (200000), bigheader (8M bytes), tlsbig (1G bytes),\n"
+		"  tlscerts (20000 certs), tlsconns (100000 connections),\n"
+		"  holes (1000000 segments), bigboundary (8M bytes)\n");
+	return 1;
+}
+
+static bool parse_size(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return false;
+	int shift = 0;
+	if (*end == 'K' || *end == 'k')
+		shift = 10, end++;
+	else if (*end == 'M' || *end == 'm')
+		shift = 20, end++;
+	else if (*end == 'G' || *end == 'g')
+		shift = 30, end++;
+	if (*end || v > (UINT64_MAX >> shift))
+		return false;
+	*out = (uint64_t)v << shift;
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		uint64_t size;
+	} kinds[] = {
+	    {"synflood", 2000000},	{"longline", 2ull << 30}, {"longbody", 2ull << 30},
+	    {"mimedepth", 5000},	{"rcpt", 1000000},	  {"rcptdup", 200000},
+	    {"bigheader", 8u << 20},	{"tlsbig", 1u << 30},	  {"tlscerts", 20000},
+	    {"tlsconns", 100000},	{"holes", 1000000},	  {"bigboundary", 8u << 20},
+	};
+	if (argc < 3 || argc > 5)
+		return usage();
+	int kind = -1;
+	for (int k = 0; k < (int)(sizeof kinds / sizeof kinds[0]); k++)
+		if (strcmp(argv[1], kinds[k].name) == 0)
+			kind = k;
+	if (kind < 0)
+		return usage();
+	uint64_t size = kinds[kind].size;
+	if (argc >= 4 && !parse_size(argv[3], &size))
+		return usage();
+	const char *certdir = argc == 5 ? argv[4] : "testdata/certs";
+
+	static struct gen g;
+	static struct certs c;
+	g.now = BASE_TIME_US;
+	g.rng = 0x686f7374696c65ull;	/* "hostile" */
+	bool tls = strncmp(argv[1], "tls", 3) == 0 && strcmp(argv[1], "tlsbig") != 0;
+	if (tls && certs_load(&c, certdir) < 0)
+		return 1;
+	if (pcap_begin(&g, argv[2]) < 0)
+		return 1;
+	int r;
+	switch (kind) {
+	case 0: r = gen_synflood(&g, size); break;
+	case 1: r = gen_longline(&g, size); break;
+	case 2: r = gen_longbody(&g, size); break;
+	case 3: r = gen_mimedepth(&g, size); break;
+	case 4: r = gen_rcpt(&g, size, false); break;
+	case 5: r = gen_rcpt(&g, size, true); break;
+	case 6: r = gen_bigheader(&g, size); break;
+	case 7: r = gen_tlsbig(&g, size); break;
+	case 8: r = gen_tlscerts(&g, size, &c); break;
+	case 9: r = gen_tlsconns(&g, size, &c); break;
+	case 10: r = gen_holes(&g, size); break;
+	default: r = gen_bigboundary(&g, size); break;
+	}
+	if (pcap_end(&g) < 0 || r < 0)
+		return 1;
+	fprintf(stderr, "gen_hostile: %s %s: %llu packets, %llu bytes\n", argv[1], argv[2],
+		(unsigned long long)g.packets, (unsigned long long)g.bytes);
+	for (int k = 0; k < c.n; k++)
+		free(c.der[k]);
+	return 0;
+}
