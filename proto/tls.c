@@ -12,72 +12,11 @@
 #include "core/config.h"
 #include "core/files.h"
 #include "proto/known_certs.h"
+#include "proto/ssl_log.h"
 #include "proto/tls_record.h"
 #include "proto/x509.h"
 #include "proto/x509_cache.h"
 #include "proto/x509_dedup.h"
-
-/* SSL::max_ssl_history_length */
-#define SSL_MAX_HISTORY 100
-/* Certificates remembered per side (Zeek has no limit; a chain longer
- * than this loses its tail in the fingerprint vector). */
-#define SSL_MAX_CERTS 256
-#define SHA256_HEX    64
-
-/* A parsed certificate kept for the connection: borrowed from the run's
- * cache, or owned (own) when the cache was full. */
-struct kept_cert {
-	const struct x509_info *info;
-	struct x509_info own;
-};
-
-/* c$ssl: the Info record of main.zeek plus its internal flags. */
-struct ssl_info {
-	bool present; /* set_session() ran */
-	bool logged;
-	double ts;
-	bool has_version;
-	uint16_t version_num;
-	bool has_cipher;
-	uint32_t cipher;
-	bool has_curve;
-	uint16_t curve;
-	struct buf server_name; /* present when has_server_name */
-	bool has_server_name;
-	bool resumed;
-	bool has_alert;
-	uint8_t last_alert;
-	struct buf next_protocol;
-	bool has_next_protocol;
-	bool established;
-	char history[SSL_MAX_HISTORY + 64]; /* '^' is not capped */
-	size_t history_n, history_letters;
-	bool has_session_id;
-	uint8_t session_id[32];
-	bool client_ticket_empty_session_seen;
-	bool client_psk_seen;
-	bool client_key_exchange_seen;
-	bool hrr_seen;
-	/* cert_chain_fps [0] and client_cert_chain_fps [1]: created together
-	 * at the first certificate of either side. */
-	bool has_certs;
-	char (*fps[2])[SHA256_HEX];
-	size_t n_fps[2], cap_fps[2];
-	/* cert_chain[0]: the first server certificate file; its parse result
-	 * (when it parsed) gives the names for sni_matches_cert (§4.8). */
-	bool first_server_seen;
-	struct kept_cert first_server; /* info NULL: it did not parse */
-	char first_server_sha1[41];   /* its file's sha1 (known-certs) */
-	/* client_cert_chain[0] likewise: client_subject, client_issuer. */
-	bool first_client_seen;
-	struct kept_cert first_client;
-	/* requested_client_certificate_authorities (certificate-request-info):
-	 * the texts back to back in cas, cas_end[k] the end of the k-th. */
-	bool has_cas;
-	struct buf cas;
-	size_t *cas_end;
-	size_t n_cas;
-};
 
 struct tls {
 	struct analyzer_ctx *ctx;
@@ -86,61 +25,15 @@ struct tls {
 	bool done; /* analyzer removed itself */
 };
 
-/* ---- the log ---- */
-
-#define SSL_MAX_FIELDS 24
-
-/* ssl.log's columns; the SSL::log_include_*_certificate_subject_issuer
- * options insert theirs before sni_matches_cert (files.zeek's order). */
-static const struct log_field ssl_fields_head[] = {
-    LOG_FIELDS_TS_UID_ID,
-    {"version", LOG_STRING, LOG_SCALAR},
-    {"cipher", LOG_STRING, LOG_SCALAR},
-    {"curve", LOG_STRING, LOG_SCALAR},
-    {"server_name", LOG_STRING, LOG_SCALAR},
-    {"resumed", LOG_BOOL, LOG_SCALAR},
-    {"last_alert", LOG_STRING, LOG_SCALAR},
-    {"next_protocol", LOG_STRING, LOG_SCALAR},
-    {"established", LOG_BOOL, LOG_SCALAR},
-    {"ssl_history", LOG_STRING, LOG_SCALAR},
-    {"cert_chain_fps", LOG_STRING, LOG_VECTOR},
-    {"client_cert_chain_fps", LOG_STRING, LOG_VECTOR},
-};
-static const struct log_field ssl_fields_server_si[] = {
-    {"subject", LOG_STRING, LOG_SCALAR},
-    {"issuer", LOG_STRING, LOG_SCALAR},
-};
-static const struct log_field ssl_fields_client_si[] = {
-    {"client_subject", LOG_STRING, LOG_SCALAR},
-    {"client_issuer", LOG_STRING, LOG_SCALAR},
-};
-/* validation_status (policy/protocols/ssl/validate-certs, local mode)
- * would plug in after this (§4.9). */
-static const struct log_field ssl_field_sni = {"sni_matches_cert", LOG_BOOL, LOG_SCALAR};
-static const struct log_field ssl_field_cas = {"requested_client_certificate_authorities",
-					       LOG_STRING, LOG_VECTOR};
-
-#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
-
 /* What the run's options make of the two logs, built once per run. */
 struct tls_run {
 	struct x509_dedup *dedup; /* X509::known_log_certs; NULL without memory */
-	bool server_si, client_si;
-	struct log_field ssl_fields[SSL_MAX_FIELDS];
-	struct log_schema ssl;
+	struct ssl_log_schema ssl;
 	struct x509_log_opts x509_opts;
 	const struct log_schema *x509;
-	bool cert_request_info; /* policy/protocols/ssl/certificate-request-info */
 	struct x509_dedup *known; /* Known::certs with known-certs; else NULL */
 	struct x509_cache *certs; /* parsed certificates; NULL without memory */
 };
-
-static void append_fields(struct log_schema *sc, struct log_field *to, const struct log_field *from,
-			  size_t n)
-{
-	memcpy(to + sc->n_fields, from, n * sizeof *from);
-	sc->n_fields += n;
-}
 
 static struct tls_run *tls_run_new(const struct config *cfg)
 {
@@ -149,21 +42,7 @@ static struct tls_run *tls_run_new(const struct config *cfg)
 		return NULL;
 	r->dedup = x509_dedup_new(cfg->ssl.relog_after);
 	r->certs = x509_cache_new();
-	r->server_si = cfg->ssl.server_subject_issuer;
-	r->client_si = cfg->ssl.client_subject_issuer;
-	r->ssl.path = "ssl";
-	r->ssl.fields = r->ssl_fields;
-	append_fields(&r->ssl, r->ssl_fields, ssl_fields_head, N_OF(ssl_fields_head));
-	if (r->server_si)
-		append_fields(&r->ssl, r->ssl_fields, ssl_fields_server_si,
-			      N_OF(ssl_fields_server_si));
-	if (r->client_si)
-		append_fields(&r->ssl, r->ssl_fields, ssl_fields_client_si,
-			      N_OF(ssl_fields_client_si));
-	append_fields(&r->ssl, r->ssl_fields, &ssl_field_sni, 1);
-	r->cert_request_info = (cfg->scripts & SCRIPT_CERT_REQUEST_INFO) != 0;
-	if (r->cert_request_info)
-		append_fields(&r->ssl, r->ssl_fields, &ssl_field_cas, 1);
+	ssl_log_schema_init(&r->ssl, cfg);
 	if (cfg->scripts & SCRIPT_KNOWN_CERTS)
 		r->known = known_certs_new();
 	r->x509_opts.cert_base64 = (cfg->scripts & SCRIPT_CERTS_BASE64) != 0;
@@ -192,190 +71,6 @@ static struct tls_run *run_for(struct analyzer_ctx *ctx)
 	if (!*slot)
 		*slot = tls_run_new(analyzer_config(ctx));
 	return *slot;
-}
-
-static struct log_value str_value(const char *s)
-{
-	struct log_value v = {.present = s != NULL};
-	if (s) {
-		v.u.str.p = s;
-		v.u.str.n = strlen(s);
-	}
-	return v;
-}
-
-static struct log_value buf_value(bool present, const struct buf *b)
-{
-	struct log_value v = {.present = present};
-	if (present) {
-		v.u.str.p = b->data ? (const char *)b->data : "";
-		v.u.str.n = b->len;
-	}
-	return v;
-}
-
-static struct log_value xstr_value(const struct x509_str *x)
-{
-	struct log_value v = {.present = x->p != NULL};
-	if (x->p) {
-		v.u.str.p = x->p;
-		v.u.str.n = x->n;
-	}
-	return v;
-}
-
-/* consts.zeek tables default to "unknown-<decimal>". */
-static const char *name_or_unknown(const char *name, uint32_t code, char *tmp, size_t n)
-{
-	if (name)
-		return name;
-	snprintf(tmp, n, "unknown-%u", (unsigned)code);
-	return tmp;
-}
-
-/* One name of the certificate against server_name (§4.8, Zeek's
- * check_hostname in X509.cc): exact, case-sensitive; or a wildcard
- * directly before the name's first dot. */
-static bool hostname_matches(const char *name, size_t name_n, const uint8_t *sni, size_t sni_n)
-{
-	if (name_n == sni_n && memcmp(name, sni, sni_n) == 0)
-		return true;
-	const char *dot = memchr(name, '.', name_n);
-	if (!dot || dot == name || dot[-1] != '*')
-		return false;
-	size_t dots = 0;
-	for (size_t k = 0; k < name_n; k++)
-		dots += name[k] == '.';
-	if (dots < 2)
-		return false;
-	const uint8_t *sdot = memchr(sni, '.', sni_n);
-	if (!sdot)
-		return false;
-	size_t rest = name_n - (size_t)(dot - name);
-	if (rest != sni_n - (size_t)(sdot - sni) || memcmp(dot, sdot, rest) != 0)
-		return false;
-	size_t prefix = (size_t)(dot - name) - 1; /* before the '*' */
-	return prefix <= sni_n && memcmp(name, sni, prefix) == 0;
-}
-
-/* sni_matches_cert: -1 unset, else 0/1. Set when server_name is and the
- * first server certificate parsed: its SAN DNS names if it has a SAN
- * extension, otherwise its last CN. */
-static int sni_matches_cert(const struct ssl_info *r)
-{
-	if (!r->has_server_name || !r->first_server.info)
-		return -1;
-	const struct x509_info *c = r->first_server.info;
-	const uint8_t *sni = r->server_name.data ? r->server_name.data : (const uint8_t *)"";
-	size_t sni_n = r->server_name.len;
-	if (c->has_san) {
-		for (size_t k = 0; k < c->san_dns.n; k++)
-			if (hostname_matches(c->san_dns.items[k].p, c->san_dns.items[k].n, sni,
-					     sni_n))
-				return 1;
-		return 0;
-	}
-	if (c->cn.p && hostname_matches(c->cn.p, c->cn.n, sni, sni_n))
-		return 1;
-	return 0;
-}
-
-static void ssl_write(struct tls *t)
-{
-	struct ssl_info *r = &t->info;
-	struct tls_run *run = run_for(t->ctx);
-	struct log_stream *ls = run ? analyzer_log(t->ctx, &run->ssl) : NULL;
-	if (!ls) {
-		analyzer_log_failed(t->ctx, -ENOMEM, "ssl.log");
-		return;
-	}
-	const struct analyzer_conn *c = analyzer_conn(t->ctx);
-	const char *uid = analyzer_uid(t->ctx);
-	struct log_value v[SSL_MAX_FIELDS];
-	char vbuf[32], cbuf[32], kbuf[32], abuf[32];
-	memset(v, 0, sizeof v);
-
-	struct log_value *items[3] = {NULL, NULL, NULL};
-	size_t n_items[3] = {r->n_fps[0], r->n_fps[1], r->n_cas};
-	for (int k = 0; k < 3; k++) {
-		items[k] = calloc(n_items[k] ? n_items[k] : 1, sizeof *items[k]);
-		if (!items[k]) {
-			analyzer_log_failed(t->ctx, -ENOMEM, "ssl.log");
-			goto out;
-		}
-	}
-
-	size_t i = log_put_ts_uid_id(v, r->ts, uid, &c->orig_h, c->orig_p, &c->resp_h, c->resp_p);
-	v[i++] =
-	    str_value(r->has_version ? tls_version_name(r->version_num, vbuf, sizeof vbuf) : NULL);
-	v[i++] = str_value(r->has_cipher ? name_or_unknown(tls_cipher_name(r->cipher), r->cipher,
-							   cbuf, sizeof cbuf)
-					 : NULL);
-	v[i++] = str_value(
-	    r->has_curve ? name_or_unknown(tls_curve_name(r->curve), r->curve, kbuf, sizeof kbuf)
-			 : NULL);
-	v[i++] = buf_value(r->has_server_name, &r->server_name);
-	v[i].present = true;
-	v[i++].u.b = r->resumed;
-	v[i++] = str_value(r->has_alert ? name_or_unknown(tls_alert_name(r->last_alert),
-							  r->last_alert, abuf, sizeof abuf)
-					: NULL);
-	v[i++] = buf_value(r->has_next_protocol, &r->next_protocol);
-	v[i].present = true;
-	v[i++].u.b = r->established;
-	v[i].present = true;
-	v[i].u.str.p = r->history;
-	v[i++].u.str.n = r->history_n;
-	for (int k = 0; k < 2; k++) {
-		for (size_t j = 0; j < r->n_fps[k]; j++) {
-			items[k][j].present = true;
-			items[k][j].u.str.p = r->fps[k][j];
-			items[k][j].u.str.n = SHA256_HEX;
-		}
-		v[i].present = r->has_certs;
-		v[i].u.list.items = items[k];
-		v[i++].u.list.n = r->n_fps[k];
-	}
-	/* ssl_finishing: subject and issuer of each side's first certificate
-	 * when it parsed. */
-	if (run->server_si) {
-		if (r->first_server.info) {
-			v[i] = xstr_value(&r->first_server.info->subject);
-			v[i + 1] = xstr_value(&r->first_server.info->issuer);
-		}
-		i += 2;
-	}
-	if (run->client_si) {
-		if (r->first_client.info) {
-			v[i] = xstr_value(&r->first_client.info->subject);
-			v[i + 1] = xstr_value(&r->first_client.info->issuer);
-		}
-		i += 2;
-	}
-	int sni = sni_matches_cert(r);
-	if (sni >= 0) {
-		v[i].present = true;
-		v[i].u.b = sni == 1;
-	}
-	i++;
-	if (run->cert_request_info) {
-		for (size_t j = 0; j < r->n_cas; j++) {
-			size_t from = j ? r->cas_end[j - 1] : 0;
-			items[2][j].present = true;
-			items[2][j].u.str.p = r->cas.data ? (const char *)r->cas.data + from : "";
-			items[2][j].u.str.n = r->cas_end[j] - from;
-		}
-		v[i].present = r->has_cas;
-		v[i].u.list.items = items[2];
-		v[i++].u.list.n = r->n_cas;
-	}
-
-	int err = log_stream_write(ls, v);
-	if (err < 0)
-		analyzer_log_failed(t->ctx, err, "ssl.log");
-out:
-	for (int k = 0; k < 3; k++)
-		free(items[k]);
 }
 
 /* ---- the script: base/protocols/ssl/main.zeek ---- */
@@ -407,7 +102,13 @@ static void log_record(struct tls *t)
 	if (t->info.logged)
 		return;
 	t->info.logged = true;
-	ssl_write(t);
+	struct tls_run *run = run_for(t->ctx);
+	struct log_stream *ls = run ? analyzer_log(t->ctx, &run->ssl.schema) : NULL;
+	int err = ls ? ssl_log_write(ls, &run->ssl, &t->info, analyzer_uid(t->ctx),
+				     analyzer_conn(t->ctx))
+		     : -ENOMEM;
+	if (err < 0)
+		analyzer_log_failed(t->ctx, err, "ssl.log");
 }
 
 static void ev_confirm(void *u)
@@ -877,9 +578,7 @@ static void *tls_create(struct analyzer_ctx *ctx)
 		return NULL;
 	t->ctx = ctx;
 	tls_parser_init(&t->parser, &tls_script, t);
-	buf_init(&t->info.server_name, 65536);
-	buf_init(&t->info.next_protocol, 256);
-	buf_init(&t->info.cas, 1 << 20);
+	ssl_info_init(&t->info);
 	return t;
 }
 
@@ -918,14 +617,7 @@ static void tls_destroy(void *state)
 	if (!t)
 		return;
 	tls_parser_free(&t->parser);
-	buf_free(&t->info.server_name);
-	buf_free(&t->info.next_protocol);
-	buf_free(&t->info.cas);
-	free(t->info.cas_end);
-	free(t->info.fps[0]);
-	free(t->info.fps[1]);
-	x509_info_free(&t->info.first_server.own);
-	x509_info_free(&t->info.first_client.own);
+	ssl_info_free(&t->info);
 	free(t);
 }
 

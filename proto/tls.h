@@ -5,6 +5,8 @@
  * Handlers run at the moment the parser reports an event (see smtp.h for
  * why that is equivalent to Zeek's queue here).
  *
+ * ssl.log itself (the record and its line) is proto/ssl_log.c.
+ *
  * Certificates (proto/x509.c): each non-empty certificate entry is parsed
  * as it arrives; a parsed one gets its x509.log line (deduplicated over
  * the run, §5.4) and its fingerprint in cert_chain_fps /
