@@ -30,7 +30,7 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-o
 SAN_LIB_OBJ = $(LIB_SRC:%.c=$(SB)/%.o)
 SAN_CMD_OBJ = $(CMD_SRC:%.c=$(SB)/%.o)
 
-.PHONY: all deps run test unit golden conform sanitize bench install clean lint
+.PHONY: all deps run test unit golden conform sanitize bench install clean lint fuzz fuzz-build
 
 all: smtplog
 
@@ -64,6 +64,40 @@ $(SB)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) $(SAN_FLAGS) -I. $(PKG_CFLAGS) -MMD -MP -c -o $@ $<
 
+# libFuzzer targets (tests/fuzz/): clang with ASan+UBSan, objects of their
+# own in build/fuzz/obj, seed corpora made from testdata/ by seeds.sh.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+export FUZZ_CC
+FB = $(B)/fuzz
+FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L $(WARN) -g -O1 -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all -I. $(PKG_CFLAGS) -MMD -MP
+FUZZ_LIB_OBJ = $(LIB_SRC:%.c=$(FB)/obj/%.o)
+FUZZ_BIN = $(patsubst tests/fuzz/%.c,$(FB)/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+
+$(FB)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+$(FB)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_LIB_OBJ) $(LIBS)
+# The seed extractor is an ordinary program on the ordinary objects.
+$(FB)/seedgen: tests/fuzz/seedgen.c $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LIBS)
+$(FB)/corpus.stamp: tests/fuzz/seeds.sh $(FB)/seedgen $(wildcard testdata/*.pcap testdata/certs/*.der)
+	@sh tests/fuzz/seeds.sh
+	@touch $@
+fuzz-build: $(FUZZ_BIN) $(FB)/corpus.stamp
+# Made by a pattern rule only: keep them between builds.
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
+# Every target for FUZZ_SECONDS each, one after the other; fails on a crash.
+fuzz: deps
+	@if sh tests/fuzz/fuzz.sh toolchain; then \
+		$(MAKE) --no-print-directory fuzz-build && \
+		FUZZ_KEEP_CORPUS=1 sh tests/fuzz/fuzz.sh run $(FUZZ_SECONDS) 1; \
+	fi
+
 # The bundled sample was recorded on loopback (testdata/record.sh), where
 # checksums are offloaded, hence -C.
 run: deps
@@ -73,6 +107,8 @@ run: deps
 
 test: deps
 	@$(MAKE) --no-print-directory smtplog smtplog-sanitize $(TEST_BIN) $(TOOL_BIN) $(B)/conform
+	@if sh tests/fuzz/fuzz.sh toolchain >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory fuzz-build; fi
 	@sh tests/run.sh
 
 bench: deps

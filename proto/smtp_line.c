@@ -36,7 +36,10 @@ bool smtp_line_has_partial(const struct smtp_line *s)
 
 static int emit_buffer(struct smtp_line *s, size_t len, struct smtp_line_out *out)
 {
-	out->data.p = s->line.data;
+	/* An empty first line has no storage yet: hand out a real (empty)
+	 * view, since callers offset into it and NULL + 0 is undefined. */
+	static const uint8_t empty[1];
+	out->data.p = s->line.data ? s->line.data : empty;
 	out->data.n = len;
 	s->emitted = true;
 	return SMTP_LINE_TEXT;

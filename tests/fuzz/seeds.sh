@@ -1,0 +1,58 @@
+#!/bin/sh
+# Builds the fuzz targets' seed corpora, build/fuzz/corpus/NAME/, afresh from
+# testdata/ (run by "make fuzz-build"; what fuzzing finds is kept apart, in
+# build/fuzz/work/NAME/, see fuzz.sh):
+#   capture  the captures themselves (cut to 64 KiB)
+#   x509     testdata/certs/*.der
+#   others   cut out of the captures by build/fuzz/seedgen (see seedgen.c),
+#            plus a few hand-written inputs below for what the captures lack
+# SMTPLOG_FUZZ_EXTRA: more captures to take seeds from, e.g. the Zeek traces
+# of the conformance corpus (not needed; more variety when present).
+set -u
+cd "$(dirname "$0")/../.." || exit 2
+out=build/fuzz/corpus
+rm -rf "$out"
+mkdir -p "$out" || exit 2
+
+captures=$(ls testdata/*.pcap testdata/*.pcapng testdata/*.gz 2>/dev/null)
+if [ -n "${SMTPLOG_FUZZ_EXTRA:-}" ] && [ -d "$SMTPLOG_FUZZ_EXTRA" ]; then
+	captures="$captures $(find "$SMTPLOG_FUZZ_EXTRA" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.gz' \) | sort)"
+fi
+
+# Whole captures; a cut one is a fine seed for a reader of damaged files.
+mkdir -p "$out/capture"
+for f in $captures; do
+	head -c 65536 "$f" >"$out/capture/seed-$(basename "$f")"
+done
+
+mkdir -p "$out/x509"
+for f in testdata/certs/*.der testdata/certs/*/*.der; do
+	[ -f "$f" ] && cp "$f" "$out/x509/seed-$(basename "$f")"
+done
+
+# shellcheck disable=SC2086
+build/fuzz/seedgen "$out" $captures || exit 1
+
+# hand NAME BYTES: one hand-written seed (printf escapes).
+hand() {
+	mkdir -p "$out/$1"
+	printf "$2" >"$out/$1/hand-$(printf '%s' "$2" | cksum | cut -d' ' -f1)"
+}
+# b64: piece and room bytes, then text.
+hand b64 '\004\003Zm9vYmFy'
+hand b64 '\001\003Zm9v\r\nYg==\r\nZm9v'
+hand b64 '\377\377Zm 9v-Y*mE=\200'
+hand b64 '\010\004QUJD\nREVG\nR0g'
+# qp: room byte, then lines.
+hand qp '\003caf=C3=A9 =\nsoft=20break\t \n=ZZ bad =4'
+hand qp '\001\001ctl\001\177\377=\n=0d=0A'
+# mime: mode byte (BDAT), then a small multipart message.
+hand mime '\001Content-Type: multipart/mixed; boundary="b"\nSubject: x\n\n--b\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\nh=C3=A9llo\n--b\nContent-Type: application/octet-stream; name="a.bin"\nContent-Disposition: attachment; filename*=a.bin\nContent-Transfer-Encoding: base64\n\nAAECAwQ=\n--b--\n'
+hand mime '\000Content-Type: message/rfc822\n\nContent-Type: multipart/alternative; boundary=q\n\n--q\n\n--q--\n'
+# escape: mode byte (bit 0: container), then a value.
+hand escape '\000-'
+hand escape '\000(empty)'
+hand escape '\001a,b\\c\td'
+hand escape '\000caf\303\251 \342\202\254 \360\237\230\200 \355\240\200 \300\257 \302\200 \357\277\277'
+hand escape '\000\001\b\f\n\r\t"\\\177\200'
+echo "seeds: $(find "$out" -type f | wc -l | tr -d ' ') files in $out"
