@@ -1,6 +1,7 @@
 #!/bin/sh
 # The driver "make test" runs once everything is built: unit tests, golden
-# tests, the Zeek conformance corpus (TSV and JSON), and a sanitizer pass.
+# tests, the Zeek conformance corpus (TSV and JSON), a sanitizer pass and a
+# short run of every fuzz target.
 # Each stage prints its own summary; the very last line is the total
 # "N passed, N failed", and the exit status is 0 iff nothing failed.
 #
@@ -99,20 +100,28 @@ else
 	stage "golden" 0 0 "skipped"
 fi
 
-# --- b2) command line -------------------------------------------------------
-echo "== command-line tests"
-sh tests/cli.sh >"$tmp/cli.out" 2>&1
-rc=$?
-cat "$tmp/cli.out"
-set -- $(counts "$tmp/cli.out")
-if [ $# -eq 2 ]; then
-	c_fail=$2
-	[ "$rc" -ne 0 ] && [ "$c_fail" -eq 0 ] && c_fail=1
-	stage "command line" "$1" "$c_fail"
-else
-	echo "FAIL tests/cli.sh exited $rc without a summary line"
-	stage "command line" 0 1
-fi
+# --- b2) command line, bounded resources ------------------------------------
+# script_stage LABEL SCRIPT [ARGS...]: a test script that ends with the line
+# "N passed, N failed"; its counts become the stage's.
+script_stage() {
+	label=$1
+	shift
+	echo "== $label"
+	sh "$@" >"$tmp/script.out" 2>&1
+	rc=$?
+	cat "$tmp/script.out"
+	set -- $(counts "$tmp/script.out")
+	if [ $# -eq 2 ]; then
+		s_fail=$2
+		[ "$rc" -ne 0 ] && [ "$s_fail" -eq 0 ] && s_fail=1
+		stage "$label" "$1" "$s_fail"
+	else
+		echo "FAIL $label: exited $rc without a summary line"
+		stage "$label" 0 1
+	fi
+}
+script_stage "command line" tests/cli.sh
+script_stage "bounded resources" tests/limits.sh
 
 # --- c) conformance --------------------------------------------------------
 # conform_stage LABEL CORPUS OUTFILE [conform options...]: runs build/conform,
@@ -153,10 +162,10 @@ conform_stage() {
 # Byte-exact: the corpus seed file gives Zeek's UIDs, set and line order.
 echo "== conformance (TSV)"
 conform_stage "conformance tsv" "$conf" "$tmp/conf-tsv.out" \
-	--smtplog ./smtplog --seed --exact --expect tests/conform/expect-tsv.txt
+	--smtplog ./smtplog --seed --exact --expect tests/conform/expect-tsv.txt --lacking tests/conform/lacking.txt
 echo "== conformance (JSON)"
 conform_stage "conformance json" "$conf/json" "$tmp/conf-json.out" \
-	--smtplog ./smtplog --seed --exact --expect tests/conform/expect-json.txt
+	--smtplog ./smtplog --seed --exact --expect tests/conform/expect-json.txt --lacking tests/conform/lacking.txt
 
 # --- d) sanitizer pass -----------------------------------------------------
 echo "== sanitizer"
@@ -176,9 +185,9 @@ else
 f=$1
 out=$(mktemp -d "$SAN_TMP/run.XXXXXX") || { echo "FAIL $f: mktemp"; exit 0; }
 if command -v timeout >/dev/null 2>&1; then
-	timeout 300 ./smtplog-sanitize -C -r "$f" -o "$out" >/dev/null 2>"$out.err"
+	timeout 300 ./smtplog-sanitize -C -r "$f" -o "$out" $SAN_EXTRA >/dev/null 2>"$out.err"
 else
-	./smtplog-sanitize -C -r "$f" -o "$out" >/dev/null 2>"$out.err"
+	./smtplog-sanitize -C -r "$f" -o "$out" $SAN_EXTRA >/dev/null 2>"$out.err"
 fi
 rc=$?
 report=$(grep -m 1 -E 'ERROR: (Address|Leak|UndefinedBehavior)Sanitizer|runtime error:' "$out.err")
@@ -194,7 +203,12 @@ fi
 rm -rf "$out" "$out.err"
 EOF
 	SAN_TMP=$tmp
-	export SAN_TMP
+	# Every optional feature on, so that its code sees hostile input too.
+	SAN_EXTRA="-x policy/frameworks/files/hash-all-files protocols/ssl/known-certs
+		protocols/ssl/certificate-request-info X509::log_x509_in_files_log=T
+		SSL::log_include_server_certificate_subject_issuer=T
+		SSL::log_include_client_certificate_subject_issuer=T"
+	export SAN_TMP SAN_EXTRA
 	: >"$tmp/captures"
 	for d in testdata "$conf/extra-traces"; do
 		[ -d "$d" ] || continue
@@ -230,7 +244,39 @@ EOF
 	fi
 fi
 
-# --- e) summary ------------------------------------------------------------
+# Valgrind's memcheck over our captures and the corpus traces, every
+# optional feature on: no error, no leak.
+if [ -d "$conf/traces" ]; then
+	script_stage "valgrind" tests/valgrind.sh "$conf"
+else
+	script_stage "valgrind" tests/valgrind.sh
+fi
+
+# --- e) fuzzing -------------------------------------------------------------
+# A short run of every libFuzzer target (tests/fuzz/, "make fuzz" for long
+# runs) and a replay of its regression inputs: one pass per target.
+# FUZZ_TEST_SECONDS sets the time per target (two targets run at a time).
+echo "== fuzz"
+if ! why=$(sh tests/fuzz/fuzz.sh toolchain); then
+	echo "$why"
+	stage "fuzz" 0 0 "skipped"
+else
+	fsecs=${FUZZ_TEST_SECONDS:-10}
+	TMPDIR=$tmp sh tests/fuzz/fuzz.sh run "$fsecs" 2 >"$tmp/fuzz.out" 2>&1
+	rc=$?
+	cat "$tmp/fuzz.out"
+	set -- $(counts "$tmp/fuzz.out")
+	if [ $# -eq 2 ]; then
+		f=$2
+		[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+		stage "fuzz" "$1" "$f" "$fsecs s per target"
+	else
+		echo "FAIL tests/fuzz/fuzz.sh exited $rc without a summary line"
+		stage "fuzz" 0 1
+	fi
+fi
+
+# --- f) summary ------------------------------------------------------------
 echo "== summary"
 cat "$tmp/summary"
 echo "$total_pass passed, $total_fail failed"
