@@ -210,7 +210,7 @@ EOF
 		SSL::log_include_client_certificate_subject_issuer=T"
 	export SAN_TMP SAN_EXTRA
 	: >"$tmp/captures"
-	for d in testdata "$conf/extra-traces"; do
+	for d in testdata "$conf/traces" "$conf/extra-traces"; do
 		[ -d "$d" ] || continue
 		find "$d" -type f \( -name '*.pcap' -o -name '*.pcapng' -o -name '*.gz' \) \
 			-print >>"$tmp/captures"
