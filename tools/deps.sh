@@ -3,7 +3,7 @@
 # root on a Debian-like system and something is missing. Otherwise it only
 # says what is missing.
 set -u
-PKGS="build-essential pkg-config libpcap-dev libssl-dev zlib1g-dev libjansson-dev libmagic-dev clang libclang-rt-dev"
+PKGS="build-essential pkg-config libpcap-dev libssl-dev zlib1g-dev libjansson-dev libmagic-dev clang libclang-rt-dev valgrind"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
