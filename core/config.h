@@ -28,6 +28,7 @@ enum config_script {
 	SCRIPT_HOSTCERTS_ONLY = 1u << 11,	/* policy/protocols/ssl/log-hostcerts-only */
 	SCRIPT_CERT_REQUEST_INFO = 1u << 12,	/* policy/protocols/ssl/certificate-request-info */
 	SCRIPT_KNOWN_CERTS = 1u << 13,	/* policy/protocols/ssl/known-certs */
+	SCRIPT_IMAP = 1u << 14,		/* base/protocols/imap: STARTTLS only */
 };
 
 /* Zeek's Host type (base/utils/directions-and-hosts). */

@@ -9,7 +9,7 @@
 set -eu
 want() { [ $# -eq 0 ] && return 0; for w in $ALL_ARGS; do [ "$w" = "$1" ] && return 0; done; return 1; }
 ALL_ARGS="$*"
-[ -n "$ALL_ARGS" ] || ALL_ARGS="smtp-swaks tls-openssl http-curl smtp-features tls-chain tls-clientcert tls-resume tls-alert smtp-starttls"
+[ -n "$ALL_ARGS" ] || ALL_ARGS="smtp-swaks tls-openssl http-curl smtp-features tls-chain tls-clientcert tls-resume tls-alert smtp-starttls imap-starttls"
 recipes=$(cd "$(dirname "$0")/recipes" && pwd)
 certs=$(cd "$(dirname "$0")/certs/tls" && pwd)
 out=$(cd "$(dirname "$0")" && pwd)
@@ -210,5 +210,35 @@ swaks --server 127.0.0.1:2527 --helo client.smtplog.test --from cy@example.org -
 	--header "Subject: over TLS 1.3" --body "sent after STARTTLS" >>"$log" 2>&1
 stop_capture smtp-starttls
 kill "$sink" 2>/dev/null || true
+fi
+if want imap-starttls; then
+# 10. IMAP STARTTLS: openssl s_client -starttls imap against
+# recipes/imap_starttls.py on port 143 (IMAP is found by port only), TLS 1.2
+# with a login and TLS 1.3; then a client whose STARTTLS is refused.
+cat "$certs/leaf-rsa.pem" "$certs/inter.pem" >"$work/imap-chain.pem"
+python3 "$recipes/imap_starttls.py" 143 "$work/imap-chain.pem" "$certs/leaf-rsa.key" &
+imapd=$!
+sleep 1
+capture imap-starttls "tcp port 143"
+printf 'a1 LOGIN bob secret\na2 LOGOUT\n' | openssl s_client -connect 127.0.0.1:143 -starttls imap \
+	-servername mail.example.org -CAfile "$certs/root.pem" -tls1_2 -crlf -quiet >>"$log" 2>&1 || true
+printf 'a2 LOGOUT\n' | openssl s_client -connect 127.0.0.1:143 -starttls imap \
+	-servername mail.example.org -CAfile "$certs/root.pem" -tls1_3 -crlf -quiet >>"$log" 2>&1 || true
+python3 - <<'PY' >>"$log" 2>&1
+import socket
+s = socket.create_connection(("127.0.0.1", 143))
+f = s.makefile("rb")
+print(f.readline())
+for line in (b"a1 CAPABILITY\r\n", b"REFUSE STARTTLS\r\n", b"a3 LOGOUT\r\n"):
+    s.sendall(line)
+    while True:
+        reply = f.readline()
+        print(reply)
+        if not reply or not reply.startswith(b"*"):
+            break
+s.close()
+PY
+stop_capture imap-starttls
+kill "$imapd" 2>/dev/null || true
 fi
 echo "recorded: $ALL_ARGS"
