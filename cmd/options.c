@@ -72,6 +72,7 @@ static const struct script scripts[] = {
 	/* Zeek's ssl loads base/files/x509, which loads base/files/hash. */
 	{"base/protocols/ssl", SCRIPT_SSL | SCRIPT_FILES_HASH, "SSL/TLS analysis: ssl.log"},
 	{"base/protocols/imap", SCRIPT_IMAP, "IMAP as far as STARTTLS: service imap, then SSL"},
+	{"base/protocols/xmpp", SCRIPT_XMPP, "XMPP as far as STARTTLS: service xmpp, then SSL"},
 	/* Loaded by base/protocols/ssl; alone it only adds what it loads. */
 	{"base/files/x509", SCRIPT_FILES_HASH, "x509.log for the certificates SSL analysis sees"},
 	{"policy/protocols/ssl/log-certs-base64", SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_CERTS_BASE64,
@@ -666,7 +667,7 @@ int options_parse(int argc, char **argv, struct options *o)
 			return 0;
 	}
 	if (!o->cfg.bare)
-		o->cfg.scripts |= SCRIPT_CONN | SCRIPT_SMTP | SCRIPT_SSL | SCRIPT_IMAP;
+		o->cfg.scripts |= SCRIPT_CONN | SCRIPT_SMTP | SCRIPT_SSL | SCRIPT_IMAP | SCRIPT_XMPP;
 	/* extract-all-files is -x without a list. */
 	if (o->cfg.scripts & SCRIPT_EXTRACT_ALL_FILES) {
 		o->cfg.extract.on = true;

@@ -29,6 +29,7 @@ enum config_script {
 	SCRIPT_CERT_REQUEST_INFO = 1u << 12,	/* policy/protocols/ssl/certificate-request-info */
 	SCRIPT_KNOWN_CERTS = 1u << 13,	/* policy/protocols/ssl/known-certs */
 	SCRIPT_IMAP = 1u << 14,		/* base/protocols/imap: STARTTLS only */
+	SCRIPT_XMPP = 1u << 15,		/* base/protocols/xmpp: STARTTLS only */
 };
 
 /* Zeek's Host type (base/utils/directions-and-hosts). */

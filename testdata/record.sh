@@ -9,7 +9,7 @@
 set -eu
 want() { [ $# -eq 0 ] && return 0; for w in $ALL_ARGS; do [ "$w" = "$1" ] && return 0; done; return 1; }
 ALL_ARGS="$*"
-[ -n "$ALL_ARGS" ] || ALL_ARGS="smtp-swaks tls-openssl http-curl smtp-features tls-chain tls-clientcert tls-resume tls-alert smtp-starttls imap-starttls"
+[ -n "$ALL_ARGS" ] || ALL_ARGS="smtp-swaks tls-openssl http-curl smtp-features tls-chain tls-clientcert tls-resume tls-alert smtp-starttls imap-starttls xmpp-starttls"
 recipes=$(cd "$(dirname "$0")/recipes" && pwd)
 certs=$(cd "$(dirname "$0")/certs/tls" && pwd)
 out=$(cd "$(dirname "$0")" && pwd)
@@ -240,5 +240,26 @@ s.close()
 PY
 stop_capture imap-starttls
 kill "$imapd" 2>/dev/null || true
+fi
+if want xmpp-starttls; then
+# 11. XMPP STARTTLS: openssl s_client -starttls xmpp against
+# recipes/xmpp_starttls.py on 5222 (TLS 1.2 and 1.3), and on port 15222,
+# found by the dpd_xmpp signature only, a server that refuses STARTTLS.
+cat "$certs/leaf-rsa.pem" "$certs/inter.pem" >"$work/xmpp-chain.pem"
+python3 "$recipes/xmpp_starttls.py" 5222 "$work/xmpp-chain.pem" "$certs/leaf-rsa.key" &
+xmppd=$!
+python3 "$recipes/xmpp_starttls.py" 15222 "$work/xmpp-chain.pem" "$certs/leaf-rsa.key" refuse &
+xmppr=$!
+sleep 1
+capture xmpp-starttls "tcp port 5222 or tcp port 15222"
+for v in -tls1_2 -tls1_3; do
+	printf '</stream:stream>' | timeout 10 openssl s_client -connect 127.0.0.1:5222 \
+		-starttls xmpp -xmpphost example.org -servername mail.example.org \
+		-CAfile "$certs/root.pem" "$v" -brief >>"$log" 2>&1 || true
+done
+printf '</stream:stream>' | timeout 10 openssl s_client -connect 127.0.0.1:15222 -starttls xmpp \
+	-xmpphost example.org -brief >>"$log" 2>&1 || true
+stop_capture xmpp-starttls
+kill "$xmppd" "$xmppr" 2>/dev/null || true
 fi
 echo "recorded: $ALL_ARGS"
