@@ -166,19 +166,23 @@ enum run_status run(const struct options *o)
 		werr = engine_finish(eng);
 	progress_tick(&prog, cap, true);
 
-	const char *failed = NULL;
-	char written[256];
-	int cerr_rc = engine_close_logs(eng, &failed, written, sizeof written);
-	if (werr == 0)
-		werr = cerr_rc;
+	struct engine_close_report rep;
+	int cerr_rc = engine_close_logs(eng, &rep);
+	const char *failed = rep.failed ? rep.failed : "logs";
 	if (werr < 0) {
 		/* The run stops at the first write error, so every log written
 		 * so far lacks what came after it. */
-		fprintf(stderr, "smtplog: %s/%s: %s; the run stopped there", o->output_dir,
-			failed ? failed : "logs", strerror(-werr));
-		if (written[0])
-			fprintf(stderr, " and these logs are incomplete: %s", written);
+		fprintf(stderr, "smtplog: %s/%s: %s; the run stopped there", o->output_dir, failed,
+			strerror(-werr));
+		if (rep.written[0])
+			fprintf(stderr, " and these logs are incomplete: %s", rep.written);
 		fprintf(stderr, "\n");
+		status = RUN_OUTPUT;
+	} else if (cerr_rc < 0) {
+		/* The whole input was read; only the logs whose last bytes
+		 * could not be written are cut short. */
+		fprintf(stderr, "smtplog: %s/%s: %s; incomplete: %s\n", o->output_dir, failed,
+			strerror(-cerr_rc), rep.unfinished[0] ? rep.unfinished : failed);
 		status = RUN_OUTPUT;
 	}
 	engine_free(eng);

@@ -712,39 +712,45 @@ const struct engine_stats *engine_stats(const struct engine *e)
 	return &e->stats;
 }
 
-/* Closes one log, noting its name when it was written to and its error
- * when it is the first. */
-static void close_one(struct engine *e, struct log_stream *s, int *err, const char **failed_log,
-		      char *written, size_t cap)
+static void list_add(char *list, size_t cap, const char *name)
 {
-	const char *name = log_stream_filename(s);
-	if (log_stream_opened(s)) {
-		size_t used = strlen(written);
-		snprintf(written + used, cap - used, "%s%s", used ? ", " : "", name);
-	}
-	/* The name lives in the stream: keep a copy for the error. */
-	char name_copy[sizeof e->close_failed];
-	snprintf(name_copy, sizeof name_copy, "%s", name);
+	size_t used = strlen(list);
+	if (used < cap)
+		snprintf(list + used, cap - used, "%s%s", used ? ", " : "", name);
+}
+
+/* Closes one log, noting its name when it was written to, and when its
+ * close failed. */
+static void close_one(struct engine *e, struct log_stream *s, int *err,
+		      struct engine_close_report *rep)
+{
+	/* The name lives in the stream: keep a copy for the report. */
+	char name[sizeof e->close_failed];
+	snprintf(name, sizeof name, "%s", log_stream_filename(s));
+	if (log_stream_opened(s))
+		list_add(rep->written, sizeof rep->written, name);
 	int rc = log_stream_close(s);
-	if (rc < 0 && !*err) {
-		*err = rc;
-		memcpy(e->close_failed, name_copy, sizeof name_copy);
-		*failed_log = e->close_failed;
+	if (rc < 0) {
+		list_add(rep->unfinished, sizeof rep->unfinished, name);
+		if (!*err) {
+			*err = rc;
+			memcpy(e->close_failed, name, sizeof name);
+			rep->failed = e->close_failed;
+		}
 	}
 }
 
-int engine_close_logs(struct engine *e, const char **failed_log, char *written, size_t cap)
+int engine_close_logs(struct engine *e, struct engine_close_report *rep)
 {
 	int err = e->err;
-	*failed_log = e->failed_log;
-	if (cap)
-		written[0] = '\0';
+	memset(rep, 0, sizeof *rep);
+	rep->failed = e->failed_log;
 	if (e->conn_stream) {
-		close_one(e, e->conn_stream, &err, failed_log, written, cap);
+		close_one(e, e->conn_stream, &err, rep);
 		e->conn_stream = NULL;
 	}
 	for (size_t i = 0; i < e->n_logs; i++)
-		close_one(e, e->logs[i].stream, &err, failed_log, written, cap);
+		close_one(e, e->logs[i].stream, &err, rep);
 	e->n_logs = 0;
 	return err;
 }

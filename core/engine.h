@@ -39,11 +39,18 @@ int engine_packet(struct engine *e, const struct capture_packet *cp);
 int engine_finish(struct engine *e);
 const struct engine_stats *engine_stats(const struct engine *e);
 
-/* Closes every log. Returns 0 or the first error; when a log failed,
- * *failed_log names it (a static string owned by the engine). The names
- * of the logs that were written to, comma-separated, go to written (cap
- * bytes, NUL-terminated): after an error, all of them are incomplete. */
-int engine_close_logs(struct engine *e, const char **failed_log, char *written, size_t cap);
+/* What engine_close_logs() tells about the logs. */
+struct engine_close_report {
+	const char *failed;	/* the first log or file that failed (owned by
+				 * the engine), or NULL */
+	char written[256];	/* logs written to, comma-separated: all cut
+				 * short when the run stopped at an error */
+	char unfinished[256];	/* logs whose final write or close failed */
+};
+
+/* Closes every log. Returns 0 or the first error (the run's, or a
+ * close's), and fills *rep. */
+int engine_close_logs(struct engine *e, struct engine_close_report *rep);
 void engine_free(struct engine *e);
 
 #endif

@@ -190,13 +190,26 @@ expect_status 0 "known-certs" -- $S -C -r $T/tls-openssl.pcap protocols/ssl/know
 expect_status 0 "known-certs REMOTE_HOSTS" -- $S -C -r $T/tls-openssl.pcap protocols/ssl/known-certs Known::cert_tracking=REMOTE_HOSTS -o "$tmp/c6"
 [ ! -e "$tmp/c6/known_certs.log" ] && ok || bad "known-certs: REMOTE_HOSTS skips a local server"
 expect_status 1 "bad Known::cert_tracking" -- $S -r $T/tls-openssl.pcap Known::cert_tracking=SOME_HOSTS
+expect_status 1 "hex interval" -- $S -r $T/tls-openssl.pcap X509::relog_known_certificates_after=0x10secs
+expect_status 1 "infinite interval" -- $S -r $T/tls-openssl.pcap X509::relog_known_certificates_after=1e999days
+expect_status 1 "bad bool for disable_analyzer_after_detection" -- $S -r $T/tls-openssl.pcap SSL::disable_analyzer_after_detection=maybe
 expect_status 1 "bad interval" -- $S -r $T/tls-openssl.pcap X509::relog_known_certificates_after=soon
 
 # A full disk (a file-size limit stands in for it; root is bound too):
 # exit 3, and the message names the failing log and every incomplete one.
 sh -c 'ulimit -f 4; trap "" XFSZ; exec "$@"' sh $S -C -r $T/smtp-features.pcap -o "$tmp/full" >/dev/null 2>"$tmp/err"
 [ $? = 3 ] && ok || bad "full disk: exit 3"
-grep -q "full/[a-z]*\.log: File too large; the run stopped there and these logs are incomplete: conn.log, .*smtp.log" "$tmp/err" && ok || bad "full disk: message names the incomplete logs ($(cat "$tmp/err"))"
+# The logs are written as they fill a buffer, so this one fails at the end,
+# when the last lines go out: smtp.log and files.log are cut, conn.log not.
+grep -q "full/[a-z]*\.log: File too large; incomplete: .*smtp.log" "$tmp/err" && ok || bad "full disk: message names the incomplete logs ($(cat "$tmp/err"))"
+! grep -q "conn.log" "$tmp/err" && tail -n 1 "$tmp/full/conn.log" | grep -q '^#close' && ok || bad "full disk: a complete log is not called incomplete"
+# A log that fills its buffer mid-run hits the limit then: the run stops
+# there, and every log written so far is cut short.
+if [ -x build/tools/gen_pcap ] && build/tools/gen_pcap mixed "$tmp/m5.pcap" 5 2>/dev/null; then
+	sh -c 'ulimit -f 64; trap "" XFSZ; exec "$@"' sh $S -r "$tmp/m5.pcap" -o "$tmp/full2" >/dev/null 2>"$tmp/err"
+	[ $? = 3 ] && ok || bad "full disk mid-run: exit 3"
+	grep -q "full2/conn.log: File too large; the run stopped there and these logs are incomplete: conn.log, smtp.log" "$tmp/err" && ok || bad "full disk mid-run: message ($(cat "$tmp/err"))"
+fi
 
 # An unwritable output folder: exit 3 (skipped as root, who may write anyway)
 if [ "$(id -u)" != 0 ]; then

@@ -162,9 +162,8 @@ enum { FIN = 1, SYN = 2, RST = 4, PSH = 8, ACK = 16 };
 static inline void run_end(struct run *r)
 {
 	CHECK(engine_finish(r->e) == 0);
-	const char *failed = NULL;
-	char written[128];
-	CHECK(engine_close_logs(r->e, &failed, written, sizeof written) == 0);
+	struct engine_close_report rep;
+	CHECK(engine_close_logs(r->e, &rep) == 0);
 	engine_free(r->e);
 	outdir_close(r->out);
 	char path[128];

@@ -407,10 +407,9 @@ static int capture_seeds(const char *path, struct outdir *dir, const struct uid_
 	if (link >= 0 && n > 1)
 		seed_write("packet", NULL, 0, together.data, together.len);
 	buf_free(&together);
-	const char *failed = NULL;
-	char written[256];
+	struct engine_close_report rep;
 	engine_finish(e);
-	engine_close_logs(e, &failed, written, sizeof written);
+	engine_close_logs(e, &rep);
 	engine_free(e);
 	capture_close(cap);
 	return 0;
