@@ -1,5 +1,6 @@
 #include "cmd/options.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,9 +370,12 @@ static int parse_interval(const char *v, double *out)
 	    {"day", 86400}, {"days", 86400},
 	};
 	char *end;
-	if (!((*v >= '0' && *v <= '9') || *v == '.'))
+	/* Decimal only: strtod would also take hex, "inf" and "nan". */
+	if (!((*v >= '0' && *v <= '9') || *v == '.') || strpbrk(v, "xXnN"))
 		return -1;
 	double n = strtod(v, &end);
+	if (!isfinite(n))
+		return -1;
 	while (*end == ' ')
 		end++;
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
@@ -440,9 +444,10 @@ static int apply_assignment(struct options *o, const char *arg)
 	} else if (!strcmp(name, "SSL::log_include_client_certificate_subject_issuer") && !add) {
 		rc = parse_bool(v, &c->ssl.client_subject_issuer);
 	} else if (!strcmp(name, "SSL::disable_analyzer_after_detection") && !add) {
-		bool disable;
+		bool disable = true;
 		rc = parse_bool(v, &disable);
-		c->ssl.keep_after_detection = !disable;
+		if (rc == 0)
+			c->ssl.keep_after_detection = !disable;
 	} else if (!strcmp(name, "X509::log_x509_in_files_log") && !add) {
 		rc = parse_bool(v, &c->ssl.x509_in_files_log);
 	} else if (!strcmp(name, "Known::cert_tracking") && !add) {
@@ -453,8 +458,8 @@ static int apply_assignment(struct options *o, const char *arg)
 		rc = *v ? 0 : -1;
 	} else if (!strcmp(name, "X509::caching_required_encounters") && !add) {
 		/* Zeek's cache replays the events the X509 analyzer raised the
-		 * first time, so it saves work but changes no log; smtplog
-		 * parses every certificate instead. */
+		 * first time, so it saves work but changes no log; smtplog's
+		 * own cache (proto/x509_cache.c) does not depend on it. */
 		uint64_t ignored;
 		rc = parse_count(v, &ignored);
 	} else if (!strcmp(name, "X509::relog_known_certificates_after") && !add) {
