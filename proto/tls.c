@@ -411,9 +411,9 @@ static void ev_certificate(void *u, bool is_client, size_t index, struct bytes d
 		}
 	}
 	if (r->n_fps[side] < r->cap_fps[side])
-		memcpy(r->fps[side][r->n_fps[side]++], c->fingerprint, SHA256_HEX);
+		memcpy(r->fps[side][r->n_fps[side]++], c->fingerprint, SSL_SHA256_HEX);
 	if (first) {
-		struct kept_cert *k = is_client ? &r->first_client : &r->first_server;
+		struct ssl_kept_cert *k = is_client ? &r->first_client : &r->first_server;
 		if (c == &tmp) {
 			k->own = tmp; /* ownership moves */
 			k->info = &k->own;
@@ -440,11 +440,13 @@ static void ev_certificate_request(void *u, bool is_client, struct bytes authori
 	free(r->cas_end);
 	r->cas_end = NULL;
 	r->n_cas = 0;
-	r->has_cas = true;
+	r->has_cas = false;
 	/* Each entry takes at least its two length bytes. */
 	size_t max = authorities.n / 2;
-	if (max && !(r->cas_end = calloc(max, sizeof *r->cas_end)))
+	if (max && !(r->cas_end = calloc(max, sizeof *r->cas_end))) {
+		analyzer_log_failed(t->ctx, -ENOMEM, "ssl.log");
 		return;
+	}
 	struct cursor c = cur_make(authorities.p, authorities.n);
 	while (cur_left(&c) > 0 && r->n_cas < max) {
 		struct bytes der = cur_take(&c, cur_be16(&c));
@@ -452,10 +454,14 @@ static void ev_certificate_request(void *u, bool is_client, struct bytes authori
 			break;
 		char text[X509_DN_TEXT_MAX];
 		size_t n = x509_dn_text(der.p, der.n, text);
-		if (n && !buf_append(&r->cas, text, n))
-			break;
+		if (n && !buf_append(&r->cas, text, n)) {
+			/* Not reached on real input (1 MiB of names): say so. */
+			analyzer_log_failed(t->ctx, -ENOMEM, "ssl.log");
+			return;
+		}
 		r->cas_end[r->n_cas++] = r->cas.len;
 	}
+	r->has_cas = true;
 }
 
 static const char history_letters[256] = {

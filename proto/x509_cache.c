@@ -10,7 +10,7 @@
  * valid when the slot array grows. */
 struct cache_slot {
 	bool used;
-	int rc;	/* x509_parse's result: failures are remembered too */
+	int rc;	/* x509_parse's result: X509_OK (failures are not kept) */
 	uint8_t digest[32];
 	struct x509_info *info;
 };
@@ -83,7 +83,8 @@ int x509_cache_parse(struct x509_cache *k, const uint8_t *der, size_t n, struct 
 		}
 	}
 	int rc = x509_parse(der, n, tmp);
-	if (rc == X509_ERR_NOMEM || k->n >= X509_CACHE_MAX_ENTRIES ||
+	/* Garbage is not kept: it would crowd out the real chains. */
+	if (rc != X509_OK || k->n >= X509_CACHE_MAX_ENTRIES ||
 	    n > X509_CACHE_MAX_BYTES - k->bytes)
 		return rc;
 	if ((k->n + 1) * 2 > k->cap && !grow(k))

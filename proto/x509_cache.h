@@ -8,8 +8,9 @@
  * the same bytes always parse the same way.
  *
  * Memory is bounded by X509_CACHE_MAX_ENTRIES and X509_CACHE_MAX_BYTES
- * (DER bytes kept); past either, certificates are parsed without being
- * remembered.
+ * (bytes of the certificates kept; their parsed form takes about as much
+ * again); past either, certificates are parsed without being remembered.
+ * Certificates that do not parse are never kept.
  */
 #ifndef SMTPLOG_PROTO_X509_CACHE_H
 #define SMTPLOG_PROTO_X509_CACHE_H

@@ -50,7 +50,7 @@ int main(void)
 	CHECK(strcmp(c1->fingerprint, fp) == 0);
 	CHECK(x509_cache_parse(k, a, na, &tmp, &c2) == X509_OK && c2 == c1);
 
-	/* A failure is remembered as one: same code, nothing to free. */
+	/* A failure is not kept, and gives the same code again. */
 	a[1] ^= 0xFF;
 	CHECK(x509_cache_parse(k, a, na, &tmp, &c2) == X509_ERR_PARSE);
 	CHECK(x509_cache_parse(k, a, na, &tmp, &c2) == X509_ERR_PARSE);
