@@ -15,7 +15,7 @@
 /* Zeek's DPD::ignore_violations_after: violations after this many bytes
  * (both directions, sequence space) leave the analyzer alone. */
 #define IGNORE_VIOLATIONS_AFTER 10240
-#define MAX_ANALYZERS 4
+#define MAX_ANALYZERS ANALYZER_MAX_PER_CONN
 #define HIST_LIMIT_REACHED 0x40000000u	/* the once-only 'X' */
 
 struct analyzer_ctx {

@@ -54,6 +54,10 @@ struct analyzer {
 	void (*run_free)(void *run_state);
 };
 
+/* Analyzers one connection can hold: a registry must not list more
+ * (proto/registry.c asserts it), or some would never attach. */
+#define ANALYZER_MAX_PER_CONN 8
+
 /* Zeek's dpd_buffer_size: what the PIA keeps of both directions together. */
 #define ANALYZER_DPD_BUFFER 1024
 /* Zeek's dpd_max_packets. */

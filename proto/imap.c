@@ -19,14 +19,12 @@
 #include "core/bytes.h"
 #include "core/config.h"
 
-#define IMAP_TAG_MAX 256
-
 struct imap {
 	struct analyzer_ctx *ctx;
 	bool skip;       /* past the point where STARTTLS can come */
 	bool had_gap;    /* a content gap: nothing more is parsed */
 	bool tls_active; /* handed to SSL */
-	char starttls_tag[IMAP_TAG_MAX];
+	uint8_t *starttls_tag; /* owned copy; NULL until the client asks */
 	size_t starttls_tag_n;
 };
 
@@ -93,13 +91,20 @@ static void token(struct imap *m, bool is_orig, struct bytes tag, struct bytes c
 		}
 	}
 	if (is_orig && word_is_nocase(cmd, "starttls")) {
-		if (m->starttls_tag_n)
+		if (m->starttls_tag)
 			analyzer_weird(m->ctx, "IMAP: client sent duplicate StartTLS", false);
-		/* A longer tag than kept can never be matched by the reply. */
-		m->starttls_tag_n = tag.n < IMAP_TAG_MAX ? tag.n : 0;
-		memcpy(m->starttls_tag, tag.p, m->starttls_tag_n);
+		/* The tag is part of one delivered chunk: bounded by it. */
+		uint8_t *copy = malloc(tag.n);
+		if (!copy) {
+			analyzer_violation(m->ctx, "out of memory");
+			return;
+		}
+		memcpy(copy, tag.p, tag.n);
+		free(m->starttls_tag);
+		m->starttls_tag = copy;
+		m->starttls_tag_n = tag.n;
 	}
-	if (!is_orig && m->starttls_tag_n && tag.n == m->starttls_tag_n &&
+	if (!is_orig && m->starttls_tag && tag.n == m->starttls_tag_n &&
 	    memcmp(tag.p, m->starttls_tag, tag.n) == 0) {
 		if (word_is_nocase(cmd, "ok"))
 			start_tls(m);
@@ -178,7 +183,10 @@ static void imap_gap(void *state, bool is_orig, uint64_t len)
 
 static void imap_destroy(void *state)
 {
-	free(state);
+	struct imap *m = state;
+	if (m)
+		free(m->starttls_tag);
+	free(m);
 }
 
 static const uint16_t imap_ports[] = {143};

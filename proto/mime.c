@@ -187,7 +187,7 @@ static long get_value(struct bytes b, bool boundary, struct buf *out,
 }
 
 /* Keeps the first MIME_BOUNDARY_KEEP bytes of a longer boundary and the
- * digest of the whole (MIME_BOUNDARY_KEEP). */
+ * SHA-256 of the whole (see MIME_BOUNDARY_KEEP in mime.h). */
 static void boundary_compact(struct mime_entity *e)
 {
 	e->boundary_len = e->boundary.len;

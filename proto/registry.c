@@ -12,3 +12,6 @@ const struct analyzer *const proto_analyzers[] = {
 	&xmpp_analyzer,
 	NULL,
 };
+
+_Static_assert(sizeof proto_analyzers / sizeof proto_analyzers[0] - 1 <= ANALYZER_MAX_PER_CONN,
+	       "raise ANALYZER_MAX_PER_CONN: a connection could not hold every analyzer");

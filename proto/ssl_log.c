@@ -9,8 +9,6 @@
 
 /* ---- ssl.log's columns ---- */
 
-
-
 /* ssl.log's columns; the SSL::log_include_*_certificate_subject_issuer
  * options insert theirs before sni_matches_cert (files.zeek's order). */
 static const struct log_field ssl_fields_head[] = {
@@ -178,6 +176,7 @@ static int sni_matches_cert(const struct ssl_info *r)
 		return 1;
 	return 0;
 }
+
 int ssl_log_write(struct log_stream *ls, const struct ssl_log_schema *s, const struct ssl_info *r,
 		  const char *uid, const struct analyzer_conn *c)
 {
@@ -217,7 +216,7 @@ int ssl_log_write(struct log_stream *ls, const struct ssl_log_schema *s, const s
 		for (size_t j = 0; j < r->n_fps[k]; j++) {
 			items[k][j].present = true;
 			items[k][j].u.str.p = r->fps[k][j];
-			items[k][j].u.str.n = SHA256_HEX;
+			items[k][j].u.str.n = SSL_SHA256_HEX;
 		}
 		v[i].present = r->has_certs;
 		v[i].u.list.items = items[k];

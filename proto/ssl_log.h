@@ -21,16 +21,17 @@
 /* Certificates remembered per side (Zeek has no limit; a chain longer
  * than this loses its tail in the fingerprint vector). */
 #define SSL_MAX_CERTS 256
-#define SHA256_HEX    64
+#define SSL_SHA256_HEX    64
 
 /* A parsed certificate kept for the connection: borrowed from the run's
  * cache, or owned (own) when the cache was full. */
-struct kept_cert {
+struct ssl_kept_cert {
 	const struct x509_info *info;
 	struct x509_info own;
 };
 
-/* c$ssl: the Info record of main.zeek plus its internal flags. */
+/* c$ssl: the Info record of main.zeek plus its internal flags. It points
+ * into itself (ssl_kept_cert.info may be &own): never copy or move one. */
 struct ssl_info {
 	bool present; /* set_session() ran */
 	bool logged;
@@ -60,16 +61,16 @@ struct ssl_info {
 	/* cert_chain_fps [0] and client_cert_chain_fps [1]: created together
 	 * at the first certificate of either side. */
 	bool has_certs;
-	char (*fps[2])[SHA256_HEX];
+	char (*fps[2])[SSL_SHA256_HEX];
 	size_t n_fps[2], cap_fps[2];
 	/* cert_chain[0]: the first server certificate file; its parse result
 	 * (when it parsed) gives the names for sni_matches_cert (§4.8). */
 	bool first_server_seen;
-	struct kept_cert first_server; /* info NULL: it did not parse */
+	struct ssl_kept_cert first_server; /* info NULL: it did not parse */
 	char first_server_sha1[41];   /* its file's sha1 (known-certs) */
 	/* client_cert_chain[0] likewise: client_subject, client_issuer. */
 	bool first_client_seen;
-	struct kept_cert first_client;
+	struct ssl_kept_cert first_client;
 	/* requested_client_certificate_authorities (certificate-request-info):
 	 * the texts back to back in cas, cas_end[k] the end of the k-th. */
 	bool has_cas;

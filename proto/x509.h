@@ -28,7 +28,6 @@
 #define X509_MAX_FIELD_CONTAINER_ELEMENTS 500
 #define X509_MAX_TOTAL_CONTAINER_ELEMENTS 1500
 
-
 /* Weirds x509_parse() can raise, in the order Zeek raises them; at most
  * this many are kept (the rest are counted in n_weirds_dropped). */
 #define X509_MAX_WEIRDS 16

@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <jansson.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -56,23 +57,90 @@ static char fuzz_dir[PATH_MAX];
 static struct outdir *fuzz_out;
 static struct uid_gen fuzz_uids;
 
+/* Calls fn on every file of the scratch folder. */
+static void fuzz_dir_each(void (*fn)(const char *path, const char *name))
+{
+	DIR *d = opendir(fuzz_dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	char path[PATH_MAX + 256];
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", fuzz_dir, de->d_name);
+		fn(path, de->d_name);
+	}
+	closedir(d);
+}
+
+static void fuzz_unlink(const char *path, const char *name)
+{
+	(void)name;
+	unlink(path);
+}
+
 /* Removes the scratch folder at exit (a crash leaves it, in TMPDIR). */
 static void fuzz_dir_remove(void)
 {
-	DIR *d = opendir(fuzz_dir);
-	if (d) {
-		struct dirent *de;
-		char path[PATH_MAX + 256];
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			snprintf(path, sizeof path, "%s/%s", fuzz_dir, de->d_name);
-			unlink(path);
-		}
-		closedir(d);
-	}
+	fuzz_dir_each(fuzz_unlink);
 	outdir_close(fuzz_out);
 	rmdir(fuzz_dir);
+}
+
+/*
+ * What every log written must be, whatever the input: TSV with a #fields
+ * header, as many tab-separated columns on every line, no raw control byte
+ * and a #close footer; JSON with one object per line that jansson parses.
+ * This is the writers' escaping and limits seen end to end.
+ */
+static void fuzz_log_check(const char *path, const char *name)
+{
+	size_t n = strlen(name);
+	if (n < 4 || strcmp(name + n - 4, ".log") != 0)
+		return;
+	FILE *f = fopen(path, "rb");
+	FUZZ_CHECK(f != NULL);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long fields = -1;
+	bool tsv = false, closed = false, first = true;
+	while ((len = getline(&line, &cap, f)) > 0) {
+		FUZZ_CHECK(line[len - 1] == '\n');
+		line[--len] = '\0';
+		if (first)
+			tsv = strncmp(line, "#separator", 10) == 0;
+		first = false;
+		if (!tsv) {
+			json_error_t err;
+			json_t *j = json_loadb(line, (size_t)len, 0, &err);
+			if (!j)
+				fprintf(stderr, "fuzz: %s: not JSON (%s): %.200s\n", name, err.text,
+					line);
+			FUZZ_CHECK(j && json_is_object(j));
+			json_decref(j);
+			continue;
+		}
+		long tabs = 0;
+		for (ssize_t i = 0; i < len; i++) {
+			FUZZ_CHECK((unsigned char)line[i] >= 0x20 || line[i] == '\t');
+			tabs += line[i] == '\t';
+		}
+		if (strncmp(line, "#fields\t", 8) == 0)
+			fields = tabs - 1; /* "#fields" is not a column */
+		else if (strncmp(line, "#close\t", 7) == 0)
+			closed = true;
+		else if (line[0] != '#') {
+			if (fields != tabs)
+				fprintf(stderr, "fuzz: %s: %ld columns, not %ld: %.200s\n", name,
+					tabs + 1, fields + 1, line);
+			FUZZ_CHECK(fields == tabs);
+		}
+	}
+	FUZZ_CHECK(!tsv || closed);
+	free(line);
+	fclose(f);
 }
 
 static void fuzz_engine_once(void)
@@ -146,7 +214,7 @@ static void fuzz_config(struct config *cfg, unsigned bits)
 	cfg->bare = bits & FUZZ_CFG_BARE;
 	cfg->private_is_local = true;
 	cfg->deterministic = true;
-	cfg->scripts = SCRIPT_CONN | SCRIPT_SMTP | SCRIPT_SSL | SCRIPT_FILES_HASH;
+	cfg->scripts = SCRIPT_CONN | SCRIPT_SMTP | SCRIPT_SSL | SCRIPT_IMAP | SCRIPT_XMPP | SCRIPT_FILES_HASH;
 	if (bits & FUZZ_CFG_HASH_ALL)
 		cfg->scripts |= SCRIPT_HASH_ALL_FILES;
 	static const struct {
@@ -193,11 +261,12 @@ static void fuzz_config(struct config *cfg, unsigned bits)
 	}
 }
 
-/* An engine on the scratch folder; cfg must outlive it. */
+/* An engine on the scratch folder, emptied first; cfg must outlive it. */
 static struct engine *fuzz_engine_new(const struct config *cfg,
 				      const struct analyzer *const *analyzers)
 {
 	fuzz_engine_once();
+	fuzz_dir_each(fuzz_unlink);
 	struct engine *e = engine_new(cfg, &fuzz_uids, analyzers,
 				      cfg->json ? &json_writer_ops : &tsv_writer_ops, fuzz_out);
 	if (!e) {
@@ -210,11 +279,11 @@ static struct engine *fuzz_engine_new(const struct config *cfg,
 /* End of input as cmd/run.c ends a run: flush, close, free. */
 static void fuzz_engine_end(struct engine *e)
 {
-	const char *failed = NULL;
-	char written[256];
+	struct engine_close_report rep;
 	engine_finish(e);
-	engine_close_logs(e, &failed, written, sizeof written);
+	engine_close_logs(e, &rep);
 	engine_free(e);
+	fuzz_dir_each(fuzz_log_check);
 }
 
 #endif
