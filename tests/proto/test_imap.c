@@ -5,47 +5,9 @@
  */
 #include "proto/imap.h"
 #include "tests/core/engine_harness.h"
+#include "tests/proto/fake_ssl.h"
 
-static char ssl_seen[1024];
-
-static void *ssl_create(struct analyzer_ctx *ctx)
-{
-	analyzer_confirm(ctx);
-	return ctx;
-}
-
-static void ssl_deliver(void *state, bool is_orig, const uint8_t *data, size_t len)
-{
-	(void)state;
-	size_t n = strlen(ssl_seen);
-	snprintf(ssl_seen + n, sizeof ssl_seen - n, "%c:%.*s|", is_orig ? 'o' : 'r', (int)len,
-		 (const char *)data);
-}
-
-static void ssl_destroy(void *state)
-{
-	(void)state;
-}
-
-static const struct analyzer fake_ssl = {
-    .name = "SSL",
-    .script = SCRIPT_SSL,
-    .create = ssl_create,
-    .deliver = ssl_deliver,
-    .destroy = ssl_destroy,
-};
 static const struct analyzer *const table[] = {&imap_analyzer, &fake_ssl, NULL};
-
-/* Field 7 of a conn.log line: service. */
-static const char *service(const struct run *r)
-{
-	static char out[64];
-	const char *p = r->n_lines ? r->lines[0] : NULL;
-	for (int f = 0; f < 7 && p; f++)
-		p = strchr(p, '\t') ? strchr(p, '\t') + 1 : NULL;
-	snprintf(out, sizeof out, "%.*s", p ? (int)strcspn(p, "\t") : 0, p ? p : "");
-	return out;
-}
 
 /* A session on port 143: the client and server lines alternate, starting
  * with the server's greeting; then the client and the server send `tail`

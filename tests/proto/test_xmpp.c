@@ -5,35 +5,8 @@
  */
 #include "proto/xmpp.h"
 #include "tests/core/engine_harness.h"
+#include "tests/proto/fake_ssl.h"
 
-static char ssl_seen[1024];
-
-static void *ssl_create(struct analyzer_ctx *ctx)
-{
-	analyzer_confirm(ctx);
-	return ctx;
-}
-
-static void ssl_deliver(void *state, bool is_orig, const uint8_t *data, size_t len)
-{
-	(void)state;
-	size_t n = strlen(ssl_seen);
-	snprintf(ssl_seen + n, sizeof ssl_seen - n, "%c:%.*s|", is_orig ? 'o' : 'r', (int)len,
-		 (const char *)data);
-}
-
-static void ssl_destroy(void *state)
-{
-	(void)state;
-}
-
-static const struct analyzer fake_ssl = {
-    .name = "SSL",
-    .script = SCRIPT_SSL,
-    .create = ssl_create,
-    .deliver = ssl_deliver,
-    .destroy = ssl_destroy,
-};
 static const struct analyzer *const table[] = {&xmpp_analyzer, &fake_ssl, NULL};
 
 static bool sig(const char *s)
@@ -54,16 +27,6 @@ static void test_signature(void)
 	/* An unfinished declaration is no declaration: the stream tag must
 	 * then come first. */
 	CHECK(!sig("<?xml version='1.0'<stream:stream xmlns='jabber:client'>"));
-}
-
-static const char *service(const struct run *r)
-{
-	static char out[64];
-	const char *p = r->n_lines ? r->lines[0] : NULL;
-	for (int f = 0; f < 7 && p; f++)
-		p = strchr(p, '\t') ? strchr(p, '\t') + 1 : NULL;
-	snprintf(out, sizeof out, "%.*s", p ? (int)strcspn(p, "\t") : 0, p ? p : "");
-	return out;
 }
 
 /* Client and server chunks alternate, the client first, on port `port`. */
