@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tools/gen_bytes.h"
+
 #define SNAPLEN 262144u
 #define FRAME_MAX 65600u
 #define MSS 1460u
@@ -62,22 +64,6 @@ struct gen {
 	uint8_t l4[FRAME_MAX];	/* transport header + payload under construction */
 	uint8_t frame[FRAME_MAX];
 };
-
-static void le32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)v, p[1] = (uint8_t)(v >> 8);
-	p[2] = (uint8_t)(v >> 16), p[3] = (uint8_t)(v >> 24);
-}
-
-static void be16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
-}
-
-static void be32(uint8_t *p, uint32_t v)
-{
-	be16(p, (uint16_t)(v >> 16)), be16(p + 2, (uint16_t)v);
-}
 
 static int pcap_begin(struct gen *g, const char *path)
 {
@@ -124,23 +110,6 @@ static int pcap_end(struct gen *g)
 }
 
 /* ---- checksums ------------------------------------------------------- */
-
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t i = 0;
-	for (; i + 1 < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (i < n)
-		sum += (uint32_t)p[i] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
 
 /* ---- flows and packet builders --------------------------------------- */
 
