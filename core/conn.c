@@ -174,7 +174,6 @@ struct conn_table {
 	size_t count;
 	struct conn *free_list;
 	struct conn_slab *slabs;
-	uint64_t serial;
 };
 
 uint64_t conn_key_hash(const struct conn_key *k)
@@ -280,19 +279,15 @@ struct conn *conn_table_insert(struct conn_table *t, const struct conn_key *key,
 		s->next = t->slabs;
 		t->slabs = s;
 		for (size_t i = 0; i < 256; i++) {
-			s->items[i].gen = 0;
 			s->items[i].next_free = t->free_list;
 			t->free_list = &s->items[i];
 		}
 	}
 	struct conn *c = t->free_list;
 	t->free_list = c->next_free;
-	uint32_t gen = c->gen + 1;
 	memset(c, 0, sizeof *c);
-	c->gen = gen;
 	c->key = *key;
 	c->hash = hash;
-	c->serial = ++t->serial;
 	c->in_table = true;
 	place(t, c);
 	t->count++;
@@ -331,7 +326,6 @@ void conn_table_release(struct conn_table *t, struct conn *c)
 {
 	reasm_free(&c->tcp[0].reasm);
 	reasm_free(&c->tcp[1].reasm);
-	c->gen++;
 	c->next_free = t->free_list;
 	t->free_list = c;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "core/reasm.h"
+#include "core/timer.h"
 #include "core/value.h"
 
 struct conn_analyzers;
@@ -68,10 +69,7 @@ struct conn_key {
 struct conn {
 	struct conn_key key;
 	uint64_t hash;
-	uint32_t gen;			/* bumped on reuse of this memory: stales timers */
-	uint32_t timer_epoch;		/* bumped when the TCP analyzer cancels its timers */
-	uint64_t inactivity_timer;	/* order of the live inactivity timer */
-	uint64_t serial;		/* creation order in this run */
+	struct timer *timers;		/* this connection's live timers (the engine's) */
 
 	enum conn_transport transport;
 	uint8_t ip_proto;

@@ -30,7 +30,7 @@ struct engine {
 	const struct config *cfg;
 	struct conn_table *conns;
 	struct frag_table *frags;
-	struct timer_heap timers;
+	struct timers timers;
 	struct uid_gen uids;
 	struct decode_opts decode;
 	double network_time;
@@ -125,17 +125,7 @@ void engine_weird(struct engine *e, struct conn *c, const char *name)
 static void add_timer(struct engine *e, struct conn *c, enum timer_kind kind, double when,
 		      bool at_shutdown)
 {
-	struct timer t = {
-		.when = when,
-		.conn = c,
-		.conn_gen = c->gen,
-		.epoch = c->timer_epoch,
-		.kind = (uint8_t)kind,
-		.run_at_shutdown = at_shutdown,
-	};
-	if (kind == TIMER_INACTIVITY)
-		c->inactivity_timer = e->timers.next_order;
-	if (!timer_add(&e->timers, &t) && !e->err)
+	if (!timers_add(&e->timers, &c->timers, c, when, (uint8_t)kind, at_shutdown) && !e->err)
 		e->err = -ENOMEM;
 }
 
@@ -145,11 +135,16 @@ void engine_add_timer(struct engine *e, struct conn *c, enum timer_kind kind, do
 	add_timer(e, c, kind, when, run_at_shutdown);
 }
 
+void engine_cancel_tcp_timers(struct engine *e, struct conn *c)
+{
+	timers_cancel(&e->timers, &c->timers, ~(UINT32_C(1) << TIMER_INACTIVITY));
+}
+
 void engine_set_inactivity_timeout(struct engine *e, struct conn *c, double timeout)
 {
 	if (timeout == c->inactivity_timeout)
 		return;
-	c->inactivity_timer = UINT64_MAX;	/* cancels the pending one */
+	timers_cancel(&e->timers, &c->timers, UINT32_C(1) << TIMER_INACTIVITY);
 	if (timeout > 0)
 		add_timer(e, c, TIMER_INACTIVITY, c->last_time + timeout, false);
 	c->inactivity_timeout = timeout;
@@ -185,6 +180,7 @@ void engine_remove_conn(struct engine *e, struct conn *c)
 	if (!c->in_table)
 		return;
 	conn_table_unlink(e->conns, c);
+	timers_cancel(&e->timers, &c->timers, UINT32_MAX);
 	analyzers_finish(c);
 	if (e->cfg->scripts & SCRIPTS_HANDLING_REMOVAL)
 		engine_conn_uid(e, c);
@@ -272,19 +268,9 @@ void engine_log_failed(struct engine *e, int err, const char *log_name)
 	}
 }
 
-static bool timer_is_live(const struct timer *t)
+static void dispatch_timer(struct engine *e, const struct timer_fired *t, double now)
 {
-	const struct conn *c = t->conn;
-	if (c->gen != t->conn_gen || !c->in_table)
-		return false;
-	if (t->kind == TIMER_INACTIVITY)
-		return c->inactivity_timer == t->order;
-	return t->epoch == c->timer_epoch;
-}
-
-static void dispatch_timer(struct engine *e, const struct timer *t, double now)
-{
-	struct conn *c = t->conn;
+	struct conn *c = t->owner;
 	if (t->kind == TIMER_INACTIVITY) {
 		double from = c->last_time;
 		if (c->last_time + c->inactivity_timeout <= now) {
@@ -299,12 +285,11 @@ static void dispatch_timer(struct engine *e, const struct timer *t, double now)
 
 static void run_due_timers(struct engine *e)
 {
-	struct timer t;
+	struct timer_fired t;
 	int n = 0;
-	while (n < MAX_TIMER_EXPIRES && timer_pop_due(&e->timers, e->network_time, &t)) {
+	while (n < MAX_TIMER_EXPIRES && timers_pop_due(&e->timers, e->network_time, &t)) {
 		n++;
-		if (timer_is_live(&t))
-			dispatch_timer(e, &t, e->network_time);
+		dispatch_timer(e, &t, e->network_time);
 	}
 	if (e->files && files_next_timer(e->files) <= e->network_time)
 		files_result(e, files_advance(e->files, e->network_time, engine_files_log(e)));
@@ -602,10 +587,10 @@ int engine_packet(struct engine *e, const struct capture_packet *cp)
 int engine_finish(struct engine *e)
 {
 	/* Shutdown pass: only timers marked to run at shutdown act. */
-	struct timer t;
-	while (timer_pop_any(&e->timers, &t))
-		if (t.run_at_shutdown && timer_is_live(&t))
-			tcp_timer(e, t.conn, (enum timer_kind)t.kind, e->network_time);
+	struct timer_fired t;
+	while (timers_pop_any(&e->timers, &t))
+		if (t.run_at_shutdown)
+			tcp_timer(e, t.owner, (enum timer_kind)t.kind, e->network_time);
 	if (e->files)
 		files_result(e, files_expire(e->files, e->network_time, engine_files_log(e)));
 	size_t n = 0;
@@ -652,7 +637,7 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 	e->decode.ignore_checksums = cfg->ignore_checksums;
 	e->decode.ignore_nets = cfg->ignore_checksums_nets;
 	e->decode.n_ignore_nets = cfg->n_ignore_checksums_nets;
-	timer_heap_init(&e->timers);
+	timers_init(&e->timers);
 	e->conns = conn_table_new();
 	e->frags = frag_table_new();
 	conn_log_init(&e->conn_log, cfg);
@@ -774,6 +759,6 @@ void engine_free(struct engine *e)
 			e->analyzers[i]->run_free(e->run_state[i]);
 	files_free(e->files);
 	frag_table_free(e->frags);
-	timer_heap_free(&e->timers);
+	timers_free(&e->timers);
 	free(e);
 }

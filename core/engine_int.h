@@ -36,9 +36,11 @@ enum timer_kind {
 
 struct engine;
 
-/* Schedules an analyzer timer (cancelled by tcp_cancel_timers). */
+/* Schedules a TCP timer (cancelled by engine_cancel_tcp_timers). */
 void engine_add_timer(struct engine *e, struct conn *c, enum timer_kind kind,
 		      double when, bool run_at_shutdown);
+/* Zeek's CancelTimers of the TCP analyzer: every timer but inactivity. */
+void engine_cancel_tcp_timers(struct engine *e, struct conn *c);
 void engine_set_inactivity_timeout(struct engine *e, struct conn *c, double timeout);
 /* Zeek's session_mgr->Remove: logs and frees the connection. */
 void engine_remove_conn(struct engine *e, struct conn *c);

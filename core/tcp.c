@@ -300,11 +300,6 @@ static bool data_pending(struct conn *c, int i)
 	return e->state != TCP_RESET && reasm_undelivered(&peer->reasm) > 0;
 }
 
-static void cancel_timers(struct conn *c)
-{
-	c->timer_epoch++;
-}
-
 static void connection_closed(struct engine *en, struct conn *c, int i, bool gen_event)
 {
 	struct tcp_endpoint *e = ep(c, i), *peer = ep(c, 1 - i);
@@ -328,7 +323,7 @@ static void connection_closed(struct engine *en, struct conn *c, int i, bool gen
 			if (gen_event)
 				c->tcp_active = false;	/* ConnectionFinished */
 		}
-		cancel_timers(c);
+		engine_cancel_tcp_timers(en, c);
 		engine_add_timer(en, c, TIMER_TCP_DELETE, c->last_time + TCP_CLOSE_DELAY, false);
 	} else if (e->prev_state != TCP_INACTIVE) {
 		engine_add_timer(en, c, TIMER_TCP_EXPIRE, c->last_time + TCP_SESSION_TIMER, false);

@@ -1,8 +1,15 @@
 /*
- * Timers on network time, in expiry order (ties: creation order, the best
- * stand-in for Zeek's unstable heap). A timer names a connection and a
- * kind; the connection decides, when it fires, whether it still matters,
- * so cancelling is just bumping a counter the entry remembers.
+ * Timers on network time, fired in expiry order (ties: creation order, the
+ * best stand-in for Zeek's unstable heap).
+ *
+ * A hierarchical timing wheel (Varghese & Lauck) buckets timers by a
+ * sixteenth of a second; the bucket that time reaches is moved into a
+ * small heap that orders its timers exactly. Adding and cancelling cost
+ * O(1), a timer moves down the wheel's levels at most three times, and the
+ * heap only ever holds the timers of the current tick (plus any scheduled
+ * in the past). A timer belongs to an owner (a connection) through the
+ * owner's list head, so that the owner's timers can be cancelled without
+ * a trace: nothing stale stays behind to be skipped later.
  */
 #ifndef SMTPLOG_CORE_TIMER_H
 #define SMTPLOG_CORE_TIMER_H
@@ -11,31 +18,54 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct conn;
+/* One scheduled timer; owned by the struct timers it was added to. */
+struct timer;
 
-struct timer {
+/* What a fired timer was. */
+struct timer_fired {
 	double when;
 	uint64_t order;		/* creation order, for ties */
-	struct conn *conn;
-	uint32_t conn_gen;	/* conn->gen when scheduled: stale if it differs */
-	uint32_t epoch;		/* conn timer epoch (cancellation) */
+	void *owner;
 	uint8_t kind;
 	bool run_at_shutdown;	/* Zeek's do_expire */
 };
 
-struct timer_heap {
-	struct timer *items;
-	size_t n, cap;
+#define TIMER_LEVELS 4
+#define TIMER_SLOTS 256
+
+struct timer_slab;
+
+struct timers {
+	struct timer *slot[TIMER_LEVELS][TIMER_SLOTS];	/* unordered lists */
+	size_t level_n[TIMER_LEVELS];
+	struct timer *overflow;		/* beyond the top level (years away) */
+	size_t wheel_n;			/* in the levels and the overflow */
+	struct timer **heap;		/* every timer whose tick is below cur */
+	size_t heap_n, heap_cap;	/* cap: one entry per pooled node */
+	int64_t cur;			/* the first tick not yet reached */
 	uint64_t next_order;
+	struct timer *free_list;	/* node pool */
+	struct timer_slab *slabs;	/* owned */
 };
 
-void timer_heap_init(struct timer_heap *h);
-void timer_heap_free(struct timer_heap *h);
-/* False only when memory runs out. */
-bool timer_add(struct timer_heap *h, const struct timer *t);
-/* The earliest timer due at `now`, removed from the heap into *out. */
-bool timer_pop_due(struct timer_heap *h, double now, struct timer *out);
+void timers_init(struct timers *w);
+void timers_free(struct timers *w);
+/* Live timers. */
+size_t timers_count(const struct timers *w);
+
+/*
+ * Schedules a timer of `kind` (0..31) for `owner`, linked into the owner's
+ * list `*owner_list` (a NULL-initialised head the owner keeps). False only
+ * when memory runs out.
+ */
+bool timers_add(struct timers *w, struct timer **owner_list, void *owner, double when,
+		uint8_t kind, bool run_at_shutdown);
+/* Cancels the owner's timers whose kind is in `kind_mask` (bit 1 << kind). */
+void timers_cancel(struct timers *w, struct timer **owner_list, uint32_t kind_mask);
+
+/* The earliest timer due at `now` (when <= now), removed into *out. */
+bool timers_pop_due(struct timers *w, double now, struct timer_fired *out);
 /* The earliest timer whatever its time (end of trace). */
-bool timer_pop_any(struct timer_heap *h, struct timer *out);
+bool timers_pop_any(struct timers *w, struct timer_fired *out);
 
 #endif

@@ -1,139 +1,247 @@
-/* core/timer.h: the timer heap's order. */
+/* core/timer.h: expiry order, ties, cancellation, and the wheel against a
+ * naive reference on random schedules. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/timer.h"
 #include "tests/check.h"
 
-static struct timer at(double when, uint8_t kind)
-{
-	struct timer t = {.when = when, .kind = kind};
-	return t;
-}
+/* An owner with its list head, as a connection holds it. */
+struct owner {
+	struct timer *timers;
+	int id;
+};
 
 static void test_expiry_order(void)
 {
-	struct timer_heap h;
-	timer_heap_init(&h);
+	struct timers w;
+	timers_init(&w);
+	struct owner o = {0};
 	double whens[] = {5.0, 1.0, 3.0, 4.0, 2.0};
 	for (int i = 0; i < 5; i++)
-		CHECK(timer_add(&h, &(struct timer){.when = whens[i], .kind = (uint8_t)i}));
-	struct timer t;
+		CHECK(timers_add(&w, &o.timers, &o, whens[i], (uint8_t)i, false));
+	CHECK(timers_count(&w) == 5);
+	struct timer_fired t;
 	for (int i = 1; i <= 5; i++) {
-		CHECK(timer_pop_any(&h, &t));
-		CHECK(t.when == (double)i);
+		CHECK(timers_pop_any(&w, &t));
+		CHECK(t.when == (double)i && t.owner == &o);
 	}
-	CHECK(!timer_pop_any(&h, &t));
-	CHECK(!timer_pop_due(&h, 1e9, &t));
-	timer_heap_free(&h);
+	CHECK(!timers_pop_any(&w, &t));
+	CHECK(!timers_pop_due(&w, 1e9, &t));
+	CHECK(o.timers == NULL);
+	timers_free(&w);
 }
 
 static void test_ties_in_creation_order(void)
 {
-	struct timer_heap h;
-	timer_heap_init(&h);
-	/* Interleave two times so the heap has to reorder. */
+	struct timers w;
+	timers_init(&w);
+	struct owner o = {0};
 	for (int i = 0; i < 20; i++)
-		CHECK(timer_add(&h, &(struct timer){.when = i % 2 ? 7.0 : 3.0, .kind = (uint8_t)i}));
-	struct timer t;
+		CHECK(timers_add(&w, &o.timers, &o, i % 2 ? 1007.0 : 1003.0, (uint8_t)i, false));
+	struct timer_fired t;
 	int last = -1;
 	for (int i = 0; i < 10; i++) {
-		CHECK(timer_pop_any(&h, &t));
-		CHECK(t.when == 3.0);
+		CHECK(timers_pop_any(&w, &t));
+		CHECK(t.when == 1003.0);
 		CHECK(t.kind % 2 == 0 && (int)t.kind > last);
 		last = t.kind;
 	}
 	last = -1;
 	for (int i = 0; i < 10; i++) {
-		CHECK(timer_pop_any(&h, &t));
-		CHECK(t.when == 7.0);
+		CHECK(timers_pop_due(&w, 1007.0, &t));
+		CHECK(t.when == 1007.0);
 		CHECK(t.kind % 2 == 1 && (int)t.kind > last);
 		last = t.kind;
 	}
-	/* The order counter is assigned by the heap, not taken from the caller. */
-	struct timer in = at(1.0, 1);
-	in.order = 999999;
-	CHECK(timer_add(&h, &in));
-	CHECK(timer_add(&h, &(struct timer){.when = 1.0, .kind = 2}));
-	CHECK(timer_pop_any(&h, &t) && t.kind == 1 && t.order == 20);
-	CHECK(timer_pop_any(&h, &t) && t.kind == 2 && t.order == 21);
-	timer_heap_free(&h);
+	CHECK(timers_add(&w, &o.timers, &o, 1.0, 1, false));
+	CHECK(timers_add(&w, &o.timers, &o, 1.0, 2, false));
+	CHECK(timers_pop_any(&w, &t) && t.kind == 1 && t.order == 20);
+	CHECK(timers_pop_any(&w, &t) && t.kind == 2 && t.order == 21);
+	timers_free(&w);
 }
 
 static void test_pop_due_vs_any(void)
 {
-	struct timer_heap h;
-	timer_heap_init(&h);
-	struct timer t;
-	CHECK(!timer_pop_due(&h, 100.0, &t));
-	timer_add(&h, &(struct timer){.when = 10.0, .kind = 1});
-	timer_add(&h, &(struct timer){.when = 20.0, .kind = 2});
-	CHECK(!timer_pop_due(&h, 9.999, &t));
-	CHECK(h.n == 2);
-	CHECK(timer_pop_due(&h, 10.0, &t));	/* due exactly at its time */
-	CHECK(t.kind == 1);
-	CHECK(!timer_pop_due(&h, 15.0, &t));
-	CHECK(timer_pop_any(&h, &t));		/* whatever its time */
-	CHECK(t.kind == 2 && t.when == 20.0);
-	CHECK(h.n == 0);
-	timer_heap_free(&h);
-	CHECK(h.items == NULL && h.n == 0 && h.cap == 0);
+	struct timers w;
+	timers_init(&w);
+	struct owner o = {0};
+	struct timer_fired t;
+	CHECK(!timers_pop_due(&w, 100.0, &t));
+	timers_add(&w, &o.timers, &o, 110.0, 1, true);
+	timers_add(&w, &o.timers, &o, 120.0, 2, false);
+	CHECK(!timers_pop_due(&w, 109.999, &t));
+	CHECK(timers_count(&w) == 2);
+	CHECK(timers_pop_due(&w, 110.0, &t)); /* due exactly at its time */
+	CHECK(t.kind == 1 && t.run_at_shutdown);
+	CHECK(!timers_pop_due(&w, 115.0, &t));
+	/* Same tick, later in it: not due yet. */
+	timers_add(&w, &o.timers, &o, 115.01, 3, false);
+	CHECK(!timers_pop_due(&w, 115.0, &t));
+	CHECK(timers_pop_due(&w, 115.02, &t) && t.kind == 3);
+	CHECK(timers_pop_any(&w, &t)); /* whatever its time */
+	CHECK(t.kind == 2 && t.when == 120.0 && !t.run_at_shutdown);
+	CHECK(timers_count(&w) == 0);
+	/* A timer in the past fires at the next chance. */
+	timers_add(&w, &o.timers, &o, 50.0, 4, false);
+	CHECK(timers_pop_due(&w, 120.0, &t) && t.kind == 4);
+	timers_free(&w);
 }
 
-static void test_random_sorted(void)
+static void test_cancel(void)
 {
-	struct timer_heap h;
-	timer_heap_init(&h);
-	srand(12345);
-	enum { N = 100000 };
-	bool ok = true;
-	for (int i = 0; i < N; i++) {
-		/* Few distinct values so that ties are frequent. */
-		struct timer t = {.when = (double)(rand() % 5000) / 10.0};
-		ok = ok && timer_add(&h, &t);
+	struct timers w;
+	timers_init(&w);
+	struct owner a = {0}, b = {0};
+	/* Far, near, in the past; in the wheel's levels and its heap. */
+	double whens[] = {1e6, 1000.0, 1000.0 + 5000, 999.0, 1000.0 + 4e9};
+	for (int i = 0; i < 5; i++) {
+		CHECK(timers_add(&w, &a.timers, &a, whens[i], (uint8_t)i, false));
+		CHECK(timers_add(&w, &b.timers, &b, whens[i], (uint8_t)i, false));
 	}
-	CHECK(ok);
-	CHECK(h.n == N);
-	struct timer prev = {0}, t;
+	struct timer_fired t;
+	CHECK(timers_pop_due(&w, 999.5, &t) && t.owner == &a && t.kind == 3);
+	/* Cancel two kinds of a, then all of b. */
+	timers_cancel(&w, &a.timers, (1u << 0) | (1u << 2));
+	CHECK(timers_count(&w) == 7);
+	timers_cancel(&w, &b.timers, UINT32_MAX);
+	CHECK(b.timers == NULL && timers_count(&w) == 2);
+	CHECK(timers_pop_any(&w, &t) && t.owner == &a && t.kind == 1);
+	CHECK(timers_pop_any(&w, &t) && t.owner == &a && t.kind == 4);
+	CHECK(!timers_pop_any(&w, &t));
+	CHECK(a.timers == NULL);
+	timers_free(&w);
+}
+
+/* The reference: an array scanned for the minimum. */
+struct ref {
+	double when;
+	uint64_t order;
+	int owner;
+	uint8_t kind;
+	bool live;
+};
+
+static bool ref_earlier(const struct ref *x, const struct ref *y)
+{
+	return x->when != y->when ? x->when < y->when : x->order < y->order;
+}
+
+static long ref_min(struct ref *r, size_t n, double now, bool any)
+{
+	long best = -1;
+	for (size_t i = 0; i < n; i++)
+		if (r[i].live && (any || r[i].when <= now) && (best < 0 || ref_earlier(&r[i], &r[best])))
+			best = (long)i;
+	return best;
+}
+
+static double random_when(double now)
+{
+	static const double delays[] = {0, 5, 6, 60, 300, 3600, 86400, 1e8};
+	switch (rand() % 5) {
+	case 0:
+		return now - (double)(rand() % 100) / 10.0;	/* past */
+	case 1:
+		return now + (double)(rand() % 64) / 16.0;	/* tick boundaries */
+	default:
+		return now + delays[rand() % 8] + (double)(rand() % 1000) / 1e6;
+	}
+}
+
+static void test_against_reference(void)
+{
+	enum { OWNERS = 64, OPS = 60000 };
+	struct timers w;
+	timers_init(&w);
+	struct owner owners[OWNERS];
+	memset(owners, 0, sizeof owners);
+	for (int i = 0; i < OWNERS; i++)
+		owners[i].id = i;
+	struct ref *r = calloc(OPS, sizeof *r);
+	CHECK(r != NULL);
+	if (!r)
+		return;
 	size_t n = 0;
-	bool sorted = true;
-	/* Half through pop_due with a rising clock, the rest through pop_any. */
-	for (double now = 0; now < 250.0; now += 0.5)
-		while (timer_pop_due(&h, now, &t)) {
-			if (t.when > now)
-				sorted = false;
-			if (n && (t.when < prev.when || (t.when == prev.when && t.order <= prev.order)))
-				sorted = false;
-			prev = t;
-			n++;
+	uint64_t order = 0;
+	double now = 1.7e9;
+	bool same = true;
+	srand(4242);
+	for (int op = 0; op < OPS && same; op++) {
+		int what = rand() % 10;
+		if (what < 5 && n < OPS) {
+			int o = rand() % OWNERS;
+			uint8_t kind = (uint8_t)(rand() % 4);
+			double when = random_when(now);
+			same = same && timers_add(&w, &owners[o].timers, &owners[o], when, kind, false);
+			r[n++] = (struct ref){when, order++, o, kind, true};
+		} else if (what < 6) {
+			int o = rand() % OWNERS;
+			uint32_t mask = (uint32_t)(rand() % 16);
+			timers_cancel(&w, &owners[o].timers, mask);
+			for (size_t i = 0; i < n; i++)
+				if (r[i].live && r[i].owner == o && (mask & (1u << r[i].kind)))
+					r[i].live = false;
+		} else {
+			/* Time moves: mostly a little, sometimes by hours or days. */
+			int jump = rand() % 100;
+			now += jump < 90 ? (double)(rand() % 2000) / 1000.0
+			       : jump < 98 ? (double)(rand() % 7200) : 86400.0 * (rand() % 30);
+			struct timer_fired t;
+			for (;;) {
+				long m = ref_min(r, n, now, false);
+				bool got = timers_pop_due(&w, now, &t);
+				if (m < 0 || !got) {
+					same = same && m < 0 && !got;
+					break;
+				}
+				struct owner *ow = t.owner;
+				same = same && t.when == r[m].when && t.order == r[m].order &&
+				       ow->id == r[m].owner && t.kind == r[m].kind;
+				r[m].live = false;
+			}
 		}
-	CHECK(n > 0 && n < N);
-	while (timer_pop_any(&h, &t)) {
-		if (t.when < prev.when || (t.when == prev.when && t.order <= prev.order))
-			sorted = false;
-		prev = t;
-		n++;
+		size_t live = 0;
+		for (size_t i = 0; i < n; i++)
+			live += r[i].live;
+		same = same && timers_count(&w) == live;
 	}
-	CHECK(sorted);
-	CHECK(n == N);
-	/* Interleaved adds and pops stay ordered too. */
-	bool ok2 = true;
-	double floor = 0;
-	for (int i = 0; i < 20000; i++) {
-		timer_add(&h, &(struct timer){.when = floor + (double)(rand() % 1000)});
-		if (i % 3 == 2) {
-			timer_pop_any(&h, &t);
-			if (t.when < floor)
-				ok2 = false;
-			floor = t.when;
+	CHECK(same);
+	/* The end of the trace: everything, in order. */
+	struct timer_fired t;
+	for (;;) {
+		long m = ref_min(r, n, 0, true);
+		bool got = timers_pop_any(&w, &t);
+		if (m < 0 || !got) {
+			CHECK(m < 0 && !got);
+			break;
 		}
+		if (t.when != r[m].when || t.order != r[m].order) {
+			CHECK(!"end-of-trace order");
+			break;
+		}
+		r[m].live = false;
 	}
-	while (timer_pop_any(&h, &t)) {
-		if (t.when < floor)
-			ok2 = false;
-		floor = t.when;
+	for (int i = 0; i < OWNERS; i++)
+		CHECK(owners[i].timers == NULL);
+	free(r);
+	timers_free(&w);
+}
+
+/* Cancelled timers leave nothing: a million add/cancel cycles keep the
+ * pool at its first slab. */
+static void test_no_residue(void)
+{
+	struct timers w;
+	timers_init(&w);
+	struct owner o = {0};
+	for (int i = 0; i < 1000000; i++) {
+		timers_add(&w, &o.timers, &o, 1e9 + i * 0.001 + 300.0, 0, false);
+		timers_cancel(&w, &o.timers, 1u);
 	}
-	CHECK(ok2);
-	timer_heap_free(&h);
+	CHECK(timers_count(&w) == 0);
+	CHECK(w.heap_cap == 512);
+	timers_free(&w);
 }
 
 int main(void)
@@ -141,6 +249,8 @@ int main(void)
 	test_expiry_order();
 	test_ties_in_creation_order();
 	test_pop_due_vs_any();
-	test_random_sorted();
+	test_cancel();
+	test_against_reference();
+	test_no_residue();
 	return check_summary();
 }
