@@ -203,22 +203,39 @@ void analyzers_attach(struct engine *e, struct conn *c)
 	const struct analyzer *const *table = engine_analyzers(e);
 	if (c->transport != CONN_TCP || !table)
 		return;
-	bool any = false;
-	for (size_t i = 0; table[i]; i++)
-		any |= script_loaded(e, table[i]);
-	if (!any)
-		return;
-	c->an = calloc(1, sizeof *c->an);
-	if (!c->an)
-		return;	/* no analysis for this connection; conn.log still right */
-	for (size_t i = 0; table[i]; i++) {
+	for (size_t i = 0; table[i] && i < 32; i++) {
 		const struct analyzer *a = table[i];
 		if (!script_loaded(e, a))
 			continue;
+		c->an_wanted = true;
 		for (size_t p = 0; p < a->n_tcp_ports; p++)
 			if (a->tcp_ports[p] == c->resp_p)
-				add_analyzer(e, c, a);
+				c->an_by_port |= UINT32_C(1) << i;
 	}
+}
+
+bool analyzers_wanted(const struct conn *c)
+{
+	return c->an || c->an_wanted;
+}
+
+/* The analyzers of a connection that has input for them: made at the first
+ * delivery, gap or end of data, so that a connection without payload (a
+ * SYN flood) costs nothing here. The ones attached by port are those
+ * analyzers_attach() chose at creation, as Zeek builds its tree then. */
+static struct conn_analyzers *analyzers_of(struct engine *e, struct conn *c)
+{
+	if (c->an || !c->an_wanted)
+		return c->an;
+	c->an_wanted = false;
+	c->an = calloc(1, sizeof *c->an);
+	if (!c->an)
+		return NULL;	/* no analysis for this connection; conn.log still right */
+	const struct analyzer *const *table = engine_analyzers(e);
+	for (size_t i = 0; table[i] && i < 32; i++)
+		if (c->an_by_port & (UINT32_C(1) << i))
+			add_analyzer(e, c, table[i]);
+	return c->an;
 }
 
 /* Buffers a delivery for DPD and runs the signatures; an analyzer whose
@@ -266,8 +283,10 @@ static void pia_deliver(struct engine *e, struct conn *c, bool is_orig,
 void analyzers_deliver(struct engine *e, struct conn *c, bool is_orig, const uint8_t *data,
 		       size_t len)
 {
-	struct conn_analyzers *an = c->an;
-	if (!an || len == 0)
+	if (len == 0)
+		return;
+	struct conn_analyzers *an = analyzers_of(e, c);
+	if (!an)
 		return;
 	/* Analyzers present before this delivery get it directly; one that
 	 * DPD adds now gets it through the replay. */
@@ -280,9 +299,9 @@ void analyzers_deliver(struct engine *e, struct conn *c, bool is_orig, const uin
 	pia_deliver(e, c, is_orig, data, len);
 }
 
-void analyzers_gap(struct conn *c, bool is_orig, uint64_t len)
+void analyzers_gap(struct engine *e, struct conn *c, bool is_orig, uint64_t len)
 {
-	struct conn_analyzers *an = c->an;
+	struct conn_analyzers *an = analyzers_of(e, c);
 	if (!an)
 		return;
 	pia_stop(an);	/* DPD matches only the beginning of a stream */
@@ -291,9 +310,9 @@ void analyzers_gap(struct conn *c, bool is_orig, uint64_t len)
 			an->slots[i].a->gap(an->slots[i].state, is_orig, len);
 }
 
-void analyzers_eof(struct conn *c, bool is_orig)
+void analyzers_eof(struct engine *e, struct conn *c, bool is_orig)
 {
-	struct conn_analyzers *an = c->an;
+	struct conn_analyzers *an = analyzers_of(e, c);
 	if (!an)
 		return;
 	for (size_t i = 0; i < an->n; i++)

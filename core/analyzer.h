@@ -37,7 +37,13 @@ struct analyzer {
 	 */
 	bool (*dpd_match)(const uint8_t *orig, size_t orig_n, const uint8_t *resp,
 			  size_t resp_n);
-	/* Returns the analyzer's state, or NULL on allocation failure. */
+	/*
+	 * Returns the analyzer's state, or NULL on allocation failure. Called
+	 * when the connection's stream first has input (data, a gap or its
+	 * end), not at connection creation: an analyzer that would see no
+	 * input is never created and never finished, so create() must have
+	 * no effect beyond its own state.
+	 */
 	void *(*create)(struct analyzer_ctx *ctx);
 	/* In-order stream bytes of one direction; valid during the call only. */
 	void (*deliver)(void *state, bool is_orig, const uint8_t *data, size_t len);

@@ -172,6 +172,7 @@ struct conn_table {
 	struct conn_slot *slots;
 	size_t mask;
 	size_t count;
+	uint64_t layout;	/* bumped when slots move: probes go stale */
 	struct conn *free_list;
 	struct conn_slab *slabs;
 };
@@ -230,16 +231,28 @@ size_t conn_table_count(const struct conn_table *t)
 	return t->count;
 }
 
-struct conn *conn_table_find(struct conn_table *t, const struct conn_key *key,
-			     uint64_t hash)
+struct conn *conn_table_lookup(struct conn_table *t, const struct conn_key *key, uint64_t hash,
+			       struct conn_probe *probe)
 {
 	for (size_t i = hash & t->mask;; i = (i + 1) & t->mask) {
 		struct conn *c = t->slots[i].c;
-		if (!c)
+		if (!c) {
+			probe->key = key;
+			probe->hash = hash;
+			probe->slot = i;
+			probe->layout = t->layout;
 			return NULL;
+		}
 		if (t->slots[i].hash == hash && memcmp(c->key.b, key->b, sizeof key->b) == 0)
 			return c;
 	}
+}
+
+struct conn *conn_table_find(struct conn_table *t, const struct conn_key *key,
+			     uint64_t hash)
+{
+	struct conn_probe unused;
+	return conn_table_lookup(t, key, hash, &unused);
 }
 
 static void place(struct conn_table *t, struct conn *c)
@@ -264,14 +277,18 @@ static bool grow(struct conn_table *t)
 		if (old[i].c)
 			place(t, old[i].c);
 	free(old);
+	t->layout++;
 	return true;
 }
 
-struct conn *conn_table_insert(struct conn_table *t, const struct conn_key *key,
-			       uint64_t hash)
+struct conn *conn_table_insert_probed(struct conn_table *t, const struct conn_probe *probe)
 {
-	if ((t->count + 1) * 2 > t->mask + 1 && !grow(t))
-		return NULL;
+	bool stale = probe->layout != t->layout;
+	if ((t->count + 1) * 2 > t->mask + 1) {
+		if (!grow(t))
+			return NULL;
+		stale = true;
+	}
 	if (!t->free_list) {
 		struct conn_slab *s = malloc(sizeof *s);
 		if (!s)
@@ -286,12 +303,24 @@ struct conn *conn_table_insert(struct conn_table *t, const struct conn_key *key,
 	struct conn *c = t->free_list;
 	t->free_list = c->next_free;
 	memset(c, 0, sizeof *c);
-	c->key = *key;
-	c->hash = hash;
+	c->key = *probe->key;
+	c->hash = probe->hash;
 	c->in_table = true;
-	place(t, c);
+	if (stale) {
+		place(t, c);
+	} else {
+		t->slots[probe->slot].hash = c->hash;
+		t->slots[probe->slot].c = c;
+	}
 	t->count++;
 	return c;
+}
+
+struct conn *conn_table_insert(struct conn_table *t, const struct conn_key *key,
+			       uint64_t hash)
+{
+	struct conn_probe probe = {key, hash, 0, t->layout - 1};	/* stale: probe anew */
+	return conn_table_insert_probed(t, &probe);
 }
 
 void conn_table_unlink(struct conn_table *t, struct conn *c)
@@ -320,6 +349,7 @@ void conn_table_unlink(struct conn_table *t, struct conn *c)
 done:
 	c->in_table = false;
 	t->count--;
+	t->layout++;
 }
 
 void conn_table_release(struct conn_table *t, struct conn *c)

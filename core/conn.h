@@ -39,20 +39,21 @@ struct scaled_count {
 	uint32_t threshold;
 };
 
+/* Fields ordered by size so that no padding is wasted: a SYN flood holds
+ * millions of these. */
 struct tcp_endpoint {
 	uint8_t state, prev_state;
-	bool did_close;
+	bool did_close, did_eof;
 	int8_t window_scale;
-	int64_t start_seq;		/* may be "ISN - 1" for a midstream start */
 	uint32_t last_seq, ack_seq;
 	uint32_t seq_wraps, ack_wraps;
 	uint32_t fin_cnt, rst_cnt;
-	uint64_t fin_seq;		/* relative sequence just after the FIN */
 	uint32_t window, window_seq, window_ack_seq;
+	struct scaled_count chk, rxmt, win0, gap;
+	int64_t start_seq;		/* may be "ISN - 1" for a midstream start */
+	uint64_t fin_seq;		/* relative sequence just after the FIN */
 	uint64_t hist_last_syn, hist_last_fin, hist_last_rst;
 	double last_time;		/* 0 until this endpoint sent something */
-	bool did_eof;
-	struct scaled_count chk, rxmt, win0, gap;
 	struct reasm reasm;		/* this endpoint's outgoing byte stream */
 };
 
@@ -65,51 +66,51 @@ struct conn_key {
 
 #define CONN_HISTORY_MAX 64
 
-/* A connection. Owned by the connection table; analyzers only borrow it. */
+/* A connection. Owned by the connection table; analyzers only borrow it.
+ * Grouped by field size (no padding): with no payload it costs ~670 bytes
+ * here, plus its timers and table slot. */
 struct conn {
 	struct conn_key key;
 	uint64_t hash;
 	struct timer *timers;		/* this connection's live timers (the engine's) */
-
-	enum conn_transport transport;
-	uint8_t ip_proto;
-	struct sl_addr orig_h, resp_h;
-	uint16_t orig_p, resp_p;	/* host order; ICMP: type and counterpart/code */
-	bool icmp_one_way;
+	struct conn_analyzers *an;	/* protocol analyzers and the PIA; owned, NULL
+					 * until the stream has input for them */
+	struct conn *next_free;		/* the table's pool */
 	double start_time, last_time;
 	double inactivity_timeout;
-	bool in_table;
-	bool removed;			/* logged; waiting to go back to the pool */
-
-	/* History (Zeek's Session::history). */
-	char history[CONN_HISTORY_MAX];
-	uint8_t history_len;
-	uint32_t hist_seen;		/* once-only letters, orig in low bits, resp << 16 */
 
 	/* ConnSize: packets and IP bytes per direction. */
 	uint64_t orig_pkts, resp_pkts, orig_ip_bytes, resp_ip_bytes;
 	uint64_t missed_bytes;
-
 	/* UDP/ICMP/unknown sizes; -1 = endpoint never active. */
 	int64_t orig_len, resp_len;
-	struct scaled_count udp_chk[2];	/* [0] orig, [1] resp */
 
 	/* TCP. */
 	struct tcp_endpoint tcp[2];	/* [0] is the originator after flips */
+
+	struct sl_addr orig_h, resp_h;
+	/* History (Zeek's Session::history). */
+	char history[CONN_HISTORY_MAX];
+	char uid[24];			/* "C" + base62; empty until first asked for */
+	struct scaled_count udp_chk[2];	/* [0] orig, [1] resp */
+
+	enum conn_transport transport;
+	uint32_t hist_seen;		/* once-only letters, orig in low bits, resp << 16 */
+	uint32_t an_by_port;		/* analyzers (registry bits) chosen by port */
+	int vlan, inner_vlan;		/* of the first packet (vlan-logging) */
+	uint16_t orig_p, resp_p;	/* host order; ICMP: type and counterpart/code */
+	uint8_t orig_l2[6], resp_l2[6];	/* of the first packet (mac-logging) */
+	uint8_t ip_proto;
+	uint8_t history_len;
+	uint8_t first_packet_seen;	/* TCP: bit 1 orig, bit 2 resp */
+	bool has_l2;
+	bool icmp_one_way;
+	bool in_table;
+	bool removed;			/* logged; waiting to go back to the pool */
+	bool an_wanted;			/* analysis loaded, an not made yet */
 	bool tcp_active;		/* Zeek's TCPSessionAdapter::is_active */
 	bool tcp_partial;
-	uint8_t first_packet_seen;	/* bit 1 orig, bit 2 resp */
 	bool close_deferred, deferred_gen_event;
-
-	/* Link layer of the first packet (mac/vlan-logging). */
-	bool has_l2;
-	uint8_t orig_l2[6], resp_l2[6];
-	int vlan, inner_vlan;
-
-	char uid[24];			/* "C" + base62; empty until first asked for */
-	struct conn_analyzers *an;	/* protocol analyzers and the PIA; owned, NULL if none */
-
-	struct conn *next_free;
 };
 
 static inline struct tcp_endpoint *conn_tcp_orig(struct conn *c)
@@ -143,6 +144,20 @@ struct conn *conn_table_find(struct conn_table *t, const struct conn_key *key,
 /* A zeroed connection from the pool, inserted under key. NULL on OOM. */
 struct conn *conn_table_insert(struct conn_table *t, const struct conn_key *key,
 			       uint64_t hash);
+
+/* Where a lookup that missed stopped: lets the insertion that follows
+ * reuse the probe (one probe per packet) unless the table changed since. */
+struct conn_probe {
+	const struct conn_key *key;	/* borrowed until the insertion */
+	uint64_t hash;
+	size_t slot;
+	uint64_t layout;
+};
+/* conn_table_find, filling *probe on a miss. */
+struct conn *conn_table_lookup(struct conn_table *t, const struct conn_key *key, uint64_t hash,
+			       struct conn_probe *probe);
+/* conn_table_insert at the place a missed lookup found. */
+struct conn *conn_table_insert_probed(struct conn_table *t, const struct conn_probe *probe);
 /* Takes c out of the table (it stays valid until conn_table_release). */
 void conn_table_unlink(struct conn_table *t, struct conn *c);
 /* Returns c's memory to the pool. */

@@ -7,6 +7,7 @@
 #include "core/engine.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,7 +126,7 @@ void engine_weird(struct engine *e, struct conn *c, const char *name)
 static void add_timer(struct engine *e, struct conn *c, enum timer_kind kind, double when,
 		      bool at_shutdown)
 {
-	if (!timers_add(&e->timers, &c->timers, c, when, (uint8_t)kind, at_shutdown) && !e->err)
+	if (!timers_add(&e->timers, c, when, (uint8_t)kind, at_shutdown) && !e->err)
 		e->err = -ENOMEM;
 }
 
@@ -137,14 +138,14 @@ void engine_add_timer(struct engine *e, struct conn *c, enum timer_kind kind, do
 
 void engine_cancel_tcp_timers(struct engine *e, struct conn *c)
 {
-	timers_cancel(&e->timers, &c->timers, ~(UINT32_C(1) << TIMER_INACTIVITY));
+	timers_cancel(&e->timers, c, ~(UINT32_C(1) << TIMER_INACTIVITY));
 }
 
 void engine_set_inactivity_timeout(struct engine *e, struct conn *c, double timeout)
 {
 	if (timeout == c->inactivity_timeout)
 		return;
-	timers_cancel(&e->timers, &c->timers, UINT32_C(1) << TIMER_INACTIVITY);
+	timers_cancel(&e->timers, c, UINT32_C(1) << TIMER_INACTIVITY);
 	if (timeout > 0)
 		add_timer(e, c, TIMER_INACTIVITY, c->last_time + timeout, false);
 	c->inactivity_timeout = timeout;
@@ -180,7 +181,7 @@ void engine_remove_conn(struct engine *e, struct conn *c)
 	if (!c->in_table)
 		return;
 	conn_table_unlink(e->conns, c);
-	timers_cancel(&e->timers, &c->timers, UINT32_MAX);
+	timers_cancel(&e->timers, c, UINT32_MAX);
 	analyzers_finish(c);
 	if (e->cfg->scripts & SCRIPTS_HANDLING_REMOVAL)
 		engine_conn_uid(e, c);
@@ -357,11 +358,11 @@ static bool header_present(struct engine *e, const struct packet *pkt, uint32_t 
 	return true;
 }
 
-static struct conn *new_conn(struct engine *e, const struct conn_key *key, uint64_t hash,
+static struct conn *new_conn(struct engine *e, const struct conn_probe *probe,
 			     const struct packet *pkt, uint16_t sport, uint16_t dport,
 			     bool one_way, bool flip)
 {
-	struct conn *c = conn_table_insert(e->conns, key, hash);
+	struct conn *c = conn_table_insert_probed(e->conns, probe);
 	if (!c) {
 		e->err = -ENOMEM;
 		return NULL;
@@ -514,7 +515,8 @@ static void ip_packet(struct engine *e, struct packet *pkt)
 	struct conn_key key;
 	make_key(&key, &pkt->src, sport, &pkt->dst, dport, pkt->proto, one_way);
 	uint64_t hash = conn_key_hash(&key);
-	struct conn *c = conn_table_find(e->conns, &key, hash);
+	struct conn_probe probe;
+	struct conn *c = conn_table_lookup(e->conns, &key, hash, &probe);
 	bool tcp = pkt->proto == 6;
 	if (tcp) {
 		/* The flags decide flipping and reuse. Only the fixed 20 bytes
@@ -530,7 +532,8 @@ static void ip_packet(struct engine *e, struct packet *pkt)
 	}
 	if (c && tcp && tcp_is_reuse(c, &th)) {
 		engine_remove_conn(e, c);
-		c = NULL;
+		/* The lookup found it, so the probe is unset: probe again (rare). */
+		c = conn_table_lookup(e->conns, &key, hash, &probe);
 	}
 	if (!c) {
 		bool flip = false;
@@ -539,7 +542,7 @@ static void ip_packet(struct engine *e, struct packet *pkt)
 		else if (pkt->proto == 17)
 			flip = engine_is_likely_server_port(e, 17, sport) &&
 			       !engine_is_likely_server_port(e, 17, dport);
-		c = new_conn(e, &key, hash, pkt, sport, dport, one_way, flip);
+		c = new_conn(e, &probe, pkt, sport, dport, one_way, flip);
 		if (!c)
 			return;
 	}
@@ -637,7 +640,7 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 	e->decode.ignore_checksums = cfg->ignore_checksums;
 	e->decode.ignore_nets = cfg->ignore_checksums_nets;
 	e->decode.n_ignore_nets = cfg->n_ignore_checksums_nets;
-	timers_init(&e->timers);
+	timers_init(&e->timers, offsetof(struct conn, timers));
 	e->conns = conn_table_new();
 	e->frags = frag_table_new();
 	conn_log_init(&e->conn_log, cfg);

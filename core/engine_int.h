@@ -79,12 +79,15 @@ struct files *engine_files(struct engine *e);
 void **engine_run_state(struct engine *e, const struct analyzer *a);
 struct log_stream *engine_files_log(struct engine *e);
 
-/* Analyzers on one connection (analyzer.c). */
+/* Analyzers on one connection (analyzer.c). attach() only chooses them;
+ * they are made at the first delivery, gap or end of data. */
 void analyzers_attach(struct engine *e, struct conn *c);
+/* Will the connection's stream go to analyzers (reassembly wanted)? */
+bool analyzers_wanted(const struct conn *c);
 void analyzers_deliver(struct engine *e, struct conn *c, bool is_orig, const uint8_t *data,
 		       size_t len);
-void analyzers_gap(struct conn *c, bool is_orig, uint64_t len);
-void analyzers_eof(struct conn *c, bool is_orig);
+void analyzers_gap(struct engine *e, struct conn *c, bool is_orig, uint64_t len);
+void analyzers_eof(struct engine *e, struct conn *c, bool is_orig);
 void analyzers_finish(struct conn *c);
 void analyzers_free(struct conn *c);
 

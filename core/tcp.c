@@ -337,7 +337,7 @@ static void check_eof(struct engine *en, struct conn *c, int i)
 	    data_pending(c, i))
 		return;
 	e->did_eof = true;
-	analyzers_eof(c, i == 0);
+	analyzers_eof(en, c, i == 0);
 	if (c->close_deferred) {
 		connection_closed(en, c, i, c->deferred_gen_event);
 		c->close_deferred = false;
@@ -367,7 +367,7 @@ static void on_gap(void *ctx, uint64_t seq, uint64_t len)
 		conn_scaled_history(c, g->i == 1 ? 'g' : 'G', &ep(c, g->i)->gap);
 		c->missed_bytes += len;
 	}
-	analyzers_gap(c, g->i == 0, len);
+	analyzers_gap(g->e, c, g->i == 0, len);
 }
 
 /* Reassembled bytes go to the analyzers, except on partial connections:
@@ -608,7 +608,7 @@ void tcp_packet(struct engine *en, struct conn *c, const struct packet *pkt, boo
 			struct gap_ctx g = {en, c, x.ei};
 			struct reasm_sink sink = {on_data, on_gap, &g};
 			if (!reasm_data(&e->reasm, rel_data_seq, th.payload.p, len, acked,
-					no_data_acked(e), c->an ? &sink : NULL, &weird))
+					no_data_acked(e), analyzers_wanted(c) ? &sink : NULL, &weird))
 				engine_weird(en, c, weird);
 		} else {
 			engine_weird(en, c, "truncated_tcp_payload");

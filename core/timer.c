@@ -12,22 +12,25 @@
 #define SLOT_MASK (TIMER_SLOTS - 1)
 #define SLAB_TIMERS 512
 
-enum { IN_WHEEL, IN_HEAP };
+/* The low bits of struct timer's `tag`; the creation order is above them,
+ * so that comparing tags compares creation order. */
+#define TAG_KIND_MASK 0x1fu
+#define TAG_AT_SHUTDOWN 0x20u
+#define TAG_IN_HEAP 0x40u
+#define TAG_ORDER_SHIFT 8
 
+/* 48 bytes: a SYN flood holds three of these per connection. */
 struct timer {
 	double when;
-	uint64_t order;
+	uint64_t tag;			/* order << 8 | flags | kind */
 	union {
 		struct {
 			struct timer *next, **pprev;
-		} list;			/* IN_WHEEL: a slot or the overflow */
-		size_t heap_index;	/* IN_HEAP */
+		} list;			/* in the wheel: a slot or the overflow */
+		size_t heap_index;	/* TAG_IN_HEAP */
 	} at;
 	void *owner;
-	struct timer *owner_next, **owner_pprev;
-	uint8_t kind;
-	uint8_t where;
-	bool run_at_shutdown;
+	struct timer *owner_next;	/* the owner's list; the pool's free list */
 };
 
 struct timer_slab {
@@ -35,9 +38,10 @@ struct timer_slab {
 	struct timer items[SLAB_TIMERS];
 };
 
-void timers_init(struct timers *w)
+void timers_init(struct timers *w, size_t owner_list_offset)
 {
 	memset(w, 0, sizeof *w);
+	w->owner_list_offset = owner_list_offset;
 }
 
 void timers_free(struct timers *w)
@@ -49,7 +53,7 @@ void timers_free(struct timers *w)
 		s = next;
 	}
 	free(w->heap);
-	timers_init(w);
+	timers_init(w, w->owner_list_offset);
 }
 
 size_t timers_count(const struct timers *w)
@@ -73,7 +77,7 @@ static bool earlier(const struct timer *a, const struct timer *b)
 {
 	if (a->when != b->when)
 		return a->when < b->when;
-	return a->order < b->order;
+	return a->tag < b->tag;
 }
 
 static void heap_set(struct timers *w, size_t i, struct timer *t)
@@ -118,7 +122,7 @@ static void sift_down(struct timers *w, size_t i)
 /* Cannot fail: the heap has room for every node of the pool (node_new). */
 static void heap_push(struct timers *w, struct timer *t)
 {
-	t->where = IN_HEAP;
+	t->tag |= TAG_IN_HEAP;
 	heap_set(w, w->heap_n++, t);
 	sift_up(w, w->heap_n - 1);
 }
@@ -182,7 +186,7 @@ static void place(struct timers *w, struct timer *t)
 		return;
 	}
 	int level = level_of(w->cur, tick);
-	t->where = IN_WHEEL;
+	t->tag &= ~(uint64_t)TAG_IN_HEAP;
 	list_push(slot_of(w, level, tick), t);
 	if (level < TIMER_LEVELS)
 		w->level_n[level]++;
@@ -286,36 +290,40 @@ static void node_free(struct timers *w, struct timer *t)
 	w->free_list = t;
 }
 
-static void owner_unlink(struct timer *t)
+static struct timer **owner_list(const struct timers *w, void *owner)
 {
-	*t->owner_pprev = t->owner_next;
-	if (t->owner_next)
-		t->owner_next->owner_pprev = t->owner_pprev;
+	return (struct timer **)(void *)((char *)owner + w->owner_list_offset);
 }
 
-bool timers_add(struct timers *w, struct timer **owner_list, void *owner, double when,
-		uint8_t kind, bool run_at_shutdown)
+/* Owners hold a handful of timers: a walk is cheaper than a back link. */
+static void owner_unlink(const struct timers *w, struct timer *t)
+{
+	struct timer **p = owner_list(w, t->owner);
+	while (*p != t)
+		p = &(*p)->owner_next;
+	*p = t->owner_next;
+}
+
+bool timers_add(struct timers *w, void *owner, double when, uint8_t kind, bool run_at_shutdown)
 {
 	struct timer *t = node_new(w);
 	if (!t)
 		return false;
 	t->when = when;
-	t->order = w->next_order++;
+	t->tag = w->next_order++ << TAG_ORDER_SHIFT | (kind & TAG_KIND_MASK) |
+		 (run_at_shutdown ? TAG_AT_SHUTDOWN : 0);
 	t->owner = owner;
-	t->kind = kind;
-	t->run_at_shutdown = run_at_shutdown;
 	place(w, t);
-	t->owner_next = *owner_list;
-	t->owner_pprev = owner_list;
-	if (*owner_list)
-		(*owner_list)->owner_pprev = &t->owner_next;
-	*owner_list = t;
+	struct timer **head = owner_list(w, owner);
+	t->owner_next = *head;
+	*head = t;
 	return true;
 }
 
+/* Out of the wheel or the heap; the owner's list is the caller's. */
 static void take_out(struct timers *w, struct timer *t)
 {
-	if (t->where == IN_HEAP) {
+	if (t->tag & TAG_IN_HEAP) {
 		heap_remove(w, t);
 	} else {
 		list_unlink(t);
@@ -324,18 +332,20 @@ static void take_out(struct timers *w, struct timer *t)
 			w->level_n[level]--;
 		w->wheel_n--;
 	}
-	owner_unlink(t);
-	node_free(w, t);
 }
 
-void timers_cancel(struct timers *w, struct timer **owner_list, uint32_t kind_mask)
+void timers_cancel(struct timers *w, void *owner, uint32_t kind_mask)
 {
-	struct timer *t = *owner_list;
-	while (t) {
-		struct timer *next = t->owner_next;
-		if (kind_mask & (UINT32_C(1) << t->kind))
+	struct timer **p = owner_list(w, owner);
+	while (*p) {
+		struct timer *t = *p;
+		if (kind_mask & (UINT32_C(1) << (t->tag & TAG_KIND_MASK))) {
+			*p = t->owner_next;
 			take_out(w, t);
-		t = next;
+			node_free(w, t);
+		} else {
+			p = &t->owner_next;
+		}
 	}
 }
 
@@ -343,11 +353,13 @@ static void pop_top(struct timers *w, struct timer_fired *out)
 {
 	struct timer *t = w->heap[0];
 	out->when = t->when;
-	out->order = t->order;
+	out->order = t->tag >> TAG_ORDER_SHIFT;
 	out->owner = t->owner;
-	out->kind = t->kind;
-	out->run_at_shutdown = t->run_at_shutdown;
+	out->kind = (uint8_t)(t->tag & TAG_KIND_MASK);
+	out->run_at_shutdown = (t->tag & TAG_AT_SHUTDOWN) != 0;
 	take_out(w, t);
+	owner_unlink(w, t);
+	node_free(w, t);
 }
 
 bool timers_pop_due(struct timers *w, double now, struct timer_fired *out)

@@ -7,9 +7,10 @@
  * small heap that orders its timers exactly. Adding and cancelling cost
  * O(1), a timer moves down the wheel's levels at most three times, and the
  * heap only ever holds the timers of the current tick (plus any scheduled
- * in the past). A timer belongs to an owner (a connection) through the
- * owner's list head, so that the owner's timers can be cancelled without
- * a trace: nothing stale stays behind to be skipped later.
+ * in the past). A timer belongs to an owner (a connection), which keeps
+ * the head of its timers' list (a struct timer *, NULL-initialised) at the
+ * offset given to timers_init(), so that its timers can be cancelled
+ * without a trace: nothing stale stays behind to be skipped later.
  */
 #ifndef SMTPLOG_CORE_TIMER_H
 #define SMTPLOG_CORE_TIMER_H
@@ -44,24 +45,21 @@ struct timers {
 	size_t heap_n, heap_cap;	/* cap: one entry per pooled node */
 	int64_t cur;			/* the first tick not yet reached */
 	uint64_t next_order;
+	size_t owner_list_offset;	/* where an owner keeps its list head */
 	struct timer *free_list;	/* node pool */
 	struct timer_slab *slabs;	/* owned */
 };
 
-void timers_init(struct timers *w);
+void timers_init(struct timers *w, size_t owner_list_offset);
 void timers_free(struct timers *w);
 /* Live timers. */
 size_t timers_count(const struct timers *w);
 
-/*
- * Schedules a timer of `kind` (0..31) for `owner`, linked into the owner's
- * list `*owner_list` (a NULL-initialised head the owner keeps). False only
- * when memory runs out.
- */
-bool timers_add(struct timers *w, struct timer **owner_list, void *owner, double when,
-		uint8_t kind, bool run_at_shutdown);
+/* Schedules a timer of `kind` (0..31) for `owner`. False only when memory
+ * runs out. */
+bool timers_add(struct timers *w, void *owner, double when, uint8_t kind, bool run_at_shutdown);
 /* Cancels the owner's timers whose kind is in `kind_mask` (bit 1 << kind). */
-void timers_cancel(struct timers *w, struct timer **owner_list, uint32_t kind_mask);
+void timers_cancel(struct timers *w, void *owner, uint32_t kind_mask);
 
 /* The earliest timer due at `now` (when <= now), removed into *out. */
 bool timers_pop_due(struct timers *w, double now, struct timer_fired *out);

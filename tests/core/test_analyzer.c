@@ -6,7 +6,7 @@
 #include "tests/core/engine_harness.h"
 
 static char seen[4096];		/* "o:abc|r:xyz|gap:o5|eof:o|finish|" */
-static int destroyed;
+static int destroyed, created;
 static char uid_seen[UID_TEXT_MAX];
 
 struct echo {
@@ -25,6 +25,7 @@ static void *echo_create(struct analyzer_ctx *ctx)
 	struct echo *st = calloc(1, sizeof *st);
 	if (st)
 		st->ctx = ctx;
+	created++;
 	return st;
 }
 
@@ -95,7 +96,7 @@ static void start(struct run *r, unsigned scripts)
 {
 	seen[0] = 0;
 	uid_seen[0] = 0;
-	destroyed = 0;
+	destroyed = created = 0;
 	run_start_with(r, true, table, scripts);
 }
 
@@ -134,6 +135,28 @@ static void test_port_attach(void)
 	CHECK_STR(service(&r, 0), "echo");
 	CHECK(uid_seen[0] == 'C');
 	CHECK(strstr(r.lines[0], uid_seen) != NULL);
+}
+
+/* Analyzers are made when the stream first has input: a handshake without
+ * payload or end makes none, and finishes nothing. A FIN alone is input
+ * (end of data). */
+static void test_made_at_first_input(void)
+{
+	struct run r;
+	start(&r, SCRIPT_CONN | SCRIPT_SMTP);
+	handshake(&r, 7);
+	tcp(&r, 2.0, 3, 4001, 2, 7, 100, 0, SYN, "");
+	run_end(&r);
+	CHECK(created == 0 && destroyed == 0);
+	CHECK_STR(seen, "");
+	CHECK(r.n_lines == 2);
+
+	start(&r, SCRIPT_CONN | SCRIPT_SMTP);
+	handshake(&r, 7);
+	tcp(&r, 1.5, 1, 4000, 2, 7, 101, 501, ACK | FIN, "");
+	run_end(&r);
+	CHECK(created == 1 && destroyed == 1);
+	CHECK_STR(seen, "eof:o|finish|");
 }
 
 static void test_not_loaded(void)
@@ -214,6 +237,7 @@ static void test_lazy_uid_without_conn_script(void)
 int main(void)
 {
 	test_port_attach();
+	test_made_at_first_input();
 	test_not_loaded();
 	test_dpd_replay();
 	test_partial_skipped();

@@ -365,6 +365,41 @@ static void test_table_collisions(void)
 	conn_table_free(t);
 }
 
+/* A probe from a missed lookup places the connection where the lookup
+ * stopped; a probe made stale by an unlink or a growth still lands right. */
+static void test_table_probes(void)
+{
+	struct conn_table *t = conn_table_new();
+	enum { N = 5000 };
+	static struct conn_key keys[N];
+	static struct conn *cs[N];
+	bool ok = true;
+	for (uint32_t i = 0; i < N; i++) {
+		keys[i] = key_of(i);
+		uint64_t h = conn_key_hash(&keys[i]);
+		struct conn_probe p;
+		ok = ok && conn_table_lookup(t, &keys[i], h, &p) == NULL;
+		/* Every third insertion follows an unlink: stale probe. */
+		if (i % 3 == 2) {
+			conn_table_unlink(t, cs[i - 1]);
+			conn_table_release(t, cs[i - 1]);
+			cs[i - 1] = NULL;
+		}
+		cs[i] = conn_table_insert_probed(t, &p);
+		ok = ok && cs[i] != NULL && conn_table_find(t, &keys[i], h) == cs[i];
+	}
+	CHECK(ok);
+	size_t live = 0;
+	for (uint32_t i = 0; i < N; i++) {
+		struct conn *c = conn_table_find(t, &keys[i], conn_key_hash(&keys[i]));
+		ok = ok && c == cs[i];
+		live += c != NULL;
+	}
+	CHECK(ok);
+	CHECK(live == conn_table_count(t));
+	conn_table_free(t);
+}
+
 static void test_table_growth_and_sort(void)
 {
 	struct conn_table *t = conn_table_new();
@@ -435,6 +470,7 @@ int main(void)
 	test_flip();
 	test_endpoint_size();
 	test_table_collisions();
+	test_table_probes();
 	test_table_growth_and_sort();
 	return check_summary();
 }

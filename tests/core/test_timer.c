@@ -1,5 +1,6 @@
 /* core/timer.h: expiry order, ties, cancellation, and the wheel against a
  * naive reference on random schedules. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,11 +16,11 @@ struct owner {
 static void test_expiry_order(void)
 {
 	struct timers w;
-	timers_init(&w);
+	timers_init(&w, offsetof(struct owner, timers));
 	struct owner o = {0};
 	double whens[] = {5.0, 1.0, 3.0, 4.0, 2.0};
 	for (int i = 0; i < 5; i++)
-		CHECK(timers_add(&w, &o.timers, &o, whens[i], (uint8_t)i, false));
+		CHECK(timers_add(&w, &o, whens[i], (uint8_t)i, false));
 	CHECK(timers_count(&w) == 5);
 	struct timer_fired t;
 	for (int i = 1; i <= 5; i++) {
@@ -35,10 +36,10 @@ static void test_expiry_order(void)
 static void test_ties_in_creation_order(void)
 {
 	struct timers w;
-	timers_init(&w);
+	timers_init(&w, offsetof(struct owner, timers));
 	struct owner o = {0};
 	for (int i = 0; i < 20; i++)
-		CHECK(timers_add(&w, &o.timers, &o, i % 2 ? 1007.0 : 1003.0, (uint8_t)i, false));
+		CHECK(timers_add(&w, &o, i % 2 ? 1007.0 : 1003.0, (uint8_t)i, false));
 	struct timer_fired t;
 	int last = -1;
 	for (int i = 0; i < 10; i++) {
@@ -54,8 +55,8 @@ static void test_ties_in_creation_order(void)
 		CHECK(t.kind % 2 == 1 && (int)t.kind > last);
 		last = t.kind;
 	}
-	CHECK(timers_add(&w, &o.timers, &o, 1.0, 1, false));
-	CHECK(timers_add(&w, &o.timers, &o, 1.0, 2, false));
+	CHECK(timers_add(&w, &o, 1.0, 1, false));
+	CHECK(timers_add(&w, &o, 1.0, 2, false));
 	CHECK(timers_pop_any(&w, &t) && t.kind == 1 && t.order == 20);
 	CHECK(timers_pop_any(&w, &t) && t.kind == 2 && t.order == 21);
 	timers_free(&w);
@@ -64,26 +65,26 @@ static void test_ties_in_creation_order(void)
 static void test_pop_due_vs_any(void)
 {
 	struct timers w;
-	timers_init(&w);
+	timers_init(&w, offsetof(struct owner, timers));
 	struct owner o = {0};
 	struct timer_fired t;
 	CHECK(!timers_pop_due(&w, 100.0, &t));
-	timers_add(&w, &o.timers, &o, 110.0, 1, true);
-	timers_add(&w, &o.timers, &o, 120.0, 2, false);
+	timers_add(&w, &o, 110.0, 1, true);
+	timers_add(&w, &o, 120.0, 2, false);
 	CHECK(!timers_pop_due(&w, 109.999, &t));
 	CHECK(timers_count(&w) == 2);
 	CHECK(timers_pop_due(&w, 110.0, &t)); /* due exactly at its time */
 	CHECK(t.kind == 1 && t.run_at_shutdown);
 	CHECK(!timers_pop_due(&w, 115.0, &t));
 	/* Same tick, later in it: not due yet. */
-	timers_add(&w, &o.timers, &o, 115.01, 3, false);
+	timers_add(&w, &o, 115.01, 3, false);
 	CHECK(!timers_pop_due(&w, 115.0, &t));
 	CHECK(timers_pop_due(&w, 115.02, &t) && t.kind == 3);
 	CHECK(timers_pop_any(&w, &t)); /* whatever its time */
 	CHECK(t.kind == 2 && t.when == 120.0 && !t.run_at_shutdown);
 	CHECK(timers_count(&w) == 0);
 	/* A timer in the past fires at the next chance. */
-	timers_add(&w, &o.timers, &o, 50.0, 4, false);
+	timers_add(&w, &o, 50.0, 4, false);
 	CHECK(timers_pop_due(&w, 120.0, &t) && t.kind == 4);
 	timers_free(&w);
 }
@@ -91,20 +92,20 @@ static void test_pop_due_vs_any(void)
 static void test_cancel(void)
 {
 	struct timers w;
-	timers_init(&w);
+	timers_init(&w, offsetof(struct owner, timers));
 	struct owner a = {0}, b = {0};
 	/* Far, near, in the past; in the wheel's levels and its heap. */
 	double whens[] = {1e6, 1000.0, 1000.0 + 5000, 999.0, 1000.0 + 4e9};
 	for (int i = 0; i < 5; i++) {
-		CHECK(timers_add(&w, &a.timers, &a, whens[i], (uint8_t)i, false));
-		CHECK(timers_add(&w, &b.timers, &b, whens[i], (uint8_t)i, false));
+		CHECK(timers_add(&w, &a, whens[i], (uint8_t)i, false));
+		CHECK(timers_add(&w, &b, whens[i], (uint8_t)i, false));
 	}
 	struct timer_fired t;
 	CHECK(timers_pop_due(&w, 999.5, &t) && t.owner == &a && t.kind == 3);
 	/* Cancel two kinds of a, then all of b. */
-	timers_cancel(&w, &a.timers, (1u << 0) | (1u << 2));
+	timers_cancel(&w, &a, (1u << 0) | (1u << 2));
 	CHECK(timers_count(&w) == 7);
-	timers_cancel(&w, &b.timers, UINT32_MAX);
+	timers_cancel(&w, &b, UINT32_MAX);
 	CHECK(b.timers == NULL && timers_count(&w) == 2);
 	CHECK(timers_pop_any(&w, &t) && t.owner == &a && t.kind == 1);
 	CHECK(timers_pop_any(&w, &t) && t.owner == &a && t.kind == 4);
@@ -153,7 +154,7 @@ static void test_against_reference(void)
 {
 	enum { OWNERS = 64, OPS = 60000 };
 	struct timers w;
-	timers_init(&w);
+	timers_init(&w, offsetof(struct owner, timers));
 	struct owner owners[OWNERS];
 	memset(owners, 0, sizeof owners);
 	for (int i = 0; i < OWNERS; i++)
@@ -173,12 +174,12 @@ static void test_against_reference(void)
 			int o = rand() % OWNERS;
 			uint8_t kind = (uint8_t)(rand() % 4);
 			double when = random_when(now);
-			same = same && timers_add(&w, &owners[o].timers, &owners[o], when, kind, false);
+			same = same && timers_add(&w, &owners[o], when, kind, false);
 			r[n++] = (struct ref){when, order++, o, kind, true};
 		} else if (what < 6) {
 			int o = rand() % OWNERS;
 			uint32_t mask = (uint32_t)(rand() % 16);
-			timers_cancel(&w, &owners[o].timers, mask);
+			timers_cancel(&w, &owners[o], mask);
 			for (size_t i = 0; i < n; i++)
 				if (r[i].live && r[i].owner == o && (mask & (1u << r[i].kind)))
 					r[i].live = false;
@@ -233,11 +234,11 @@ static void test_against_reference(void)
 static void test_no_residue(void)
 {
 	struct timers w;
-	timers_init(&w);
+	timers_init(&w, offsetof(struct owner, timers));
 	struct owner o = {0};
 	for (int i = 0; i < 1000000; i++) {
-		timers_add(&w, &o.timers, &o, 1e9 + i * 0.001 + 300.0, 0, false);
-		timers_cancel(&w, &o.timers, 1u);
+		timers_add(&w, &o, 1e9 + i * 0.001 + 300.0, 0, false);
+		timers_cancel(&w, &o, 1u);
 	}
 	CHECK(timers_count(&w) == 0);
 	CHECK(w.heap_cap == 512);
