@@ -135,6 +135,14 @@ struct file_list {
 	size_t n;
 };
 
+/* The open files by fuid (Zeek's id_map): open addressing, linear probing,
+ * backward-shift deletion. Sized for at most half full. */
+struct fuid_index {
+	struct sl_file **slots;	/* owned array; the files are the lists' */
+	size_t mask, n;
+	bool broken;		/* out of memory once: lookups scan the list */
+};
+
 /* The manager: the files, open and closed, and the files.log schema. */
 struct files {
 	struct files_mode mode;
@@ -142,6 +150,7 @@ struct files {
 	struct log_field fields[N_ALL_FIELDS];
 	struct log_schema schema;
 	struct file_list open;		/* in timer (expiry) order */
+	struct fuid_index by_fuid;	/* the open list's files */
 	struct file_list closed;	/* logged, awaiting files_end() */
 	magic_t magic;			/* owned: --mime-engine libmagic; else NULL */
 	/* The first extraction failure, FILES_EXTRACT_DIR "/" name. */
@@ -426,6 +435,96 @@ static void hashes_add(struct sl_file *f, unsigned which)
 	}
 }
 
+/* ---- the fuid index ---- */
+
+static uint64_t fuid_hash(const char *fuid)
+{
+	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a: fuids are random already */
+	for (const char *p = fuid; *p; p++)
+		h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
+	return h;
+}
+
+static bool index_grow(struct fuid_index *x)
+{
+	size_t n = x->slots ? (x->mask + 1) * 2 : 256;
+	struct sl_file **slots = calloc(n, sizeof *slots);
+	if (!slots)
+		return false;
+	for (size_t i = 0; x->slots && i <= x->mask; i++) {
+		struct sl_file *f = x->slots[i];
+		if (!f)
+			continue;
+		size_t j = fuid_hash(f->fuid) & (n - 1);
+		while (slots[j])
+			j = (j + 1) & (n - 1);
+		slots[j] = f;
+	}
+	free(x->slots);
+	x->slots = slots;
+	x->mask = n - 1;
+	return true;
+}
+
+static void index_add(struct fuid_index *x, struct sl_file *f)
+{
+	if (x->broken)
+		return;
+	if ((x->n + 1) * 2 > (x->slots ? x->mask + 1 : 0) && !index_grow(x)) {
+		x->broken = true;
+		return;
+	}
+	size_t i = fuid_hash(f->fuid) & x->mask;
+	while (x->slots[i])
+		i = (i + 1) & x->mask;
+	x->slots[i] = f;
+	x->n++;
+}
+
+static void index_remove(struct fuid_index *x, struct sl_file *f)
+{
+	if (x->broken || !x->slots)
+		return;
+	size_t i = fuid_hash(f->fuid) & x->mask;
+	while (x->slots[i] && x->slots[i] != f)
+		i = (i + 1) & x->mask;
+	if (!x->slots[i])
+		return;
+	for (size_t j = i;;) {
+		x->slots[i] = NULL;
+		for (;;) {
+			j = (j + 1) & x->mask;
+			if (!x->slots[j]) {
+				x->n--;
+				return;
+			}
+			size_t home = fuid_hash(x->slots[j]->fuid) & x->mask;
+			bool between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+			if (!between)
+				break;
+		}
+		x->slots[i] = x->slots[j];
+		i = j;
+	}
+}
+
+static struct sl_file *open_file_by_fuid(const struct files *fm, const char *fuid)
+{
+	const struct fuid_index *x = &fm->by_fuid;
+	if (x->broken) {
+		for (struct sl_file *o = fm->open.head; o; o = o->next)
+			if (strcmp(o->fuid, fuid) == 0)
+				return o;
+		return NULL;
+	}
+	if (!x->slots)
+		return NULL;
+	for (size_t i = fuid_hash(fuid) & x->mask; x->slots[i]; i = (i + 1) & x->mask)
+		if (strcmp(x->slots[i]->fuid, fuid) == 0)
+			return x->slots[i];
+	return NULL;
+}
+
 /*
  * file_new: fresh state and timer, then hash-all-files' add_analyzer
  * calls. Keeps what the protocol attached (conn, depth, filename), which
@@ -458,6 +557,7 @@ static void file_start(struct files *fm, struct sl_file *f, double now)
 		extract_start(fm, f);
 	schedule_timer(f, now);
 	list_append(&fm->open, f);
+	index_add(&fm->by_fuid, f);
 }
 
 struct sl_file *files_begin(struct files *fm, double now, const void *handle, size_t handle_len,
@@ -469,16 +569,13 @@ struct sl_file *files_begin(struct files *fm, double now, const void *handle, si
 	char fuid[UID_TEXT_MAX];
 	uid_file_id(&fm->uids, handle, handle_len, fuid);
 
-	/* Zeek's id_map lookup. SMTP and SSL handles name one entity on one
-	 * connection, so a hit is rare and a scan is enough. A second
-	 * connection for the same file is not recorded (Zeek would log one
-	 * line per connection, §5.7). */
-	for (struct sl_file *o = fm->open.head; o; o = o->next) {
-		if (strcmp(o->fuid, fuid) == 0) {
-			o->last_active = now;
-			o->refs++;
-			return o;
-		}
+	/* Zeek's id_map lookup. A second connection for the same file is
+	 * not recorded (Zeek would log one line per connection, §5.7). */
+	struct sl_file *o = open_file_by_fuid(fm, fuid);
+	if (o) {
+		o->last_active = now;
+		o->refs++;
+		return o;
 	}
 
 	struct sl_file *f = calloc(1, sizeof *f);
@@ -805,6 +902,7 @@ static int file_remove(struct files *fm, struct sl_file *f, struct log_stream *s
 {
 	end_of_file(fm, f);
 	list_remove(&fm->open, f);
+	index_remove(&fm->by_fuid, f);
 	list_append(&fm->closed, f);
 	f->closed = true;
 	f->timer_pending = false;
@@ -931,6 +1029,7 @@ void files_free(struct files *fm)
 			file_free(fm, f);
 		}
 	}
+	free(fm->by_fuid.slots);
 	if (fm->magic)
 		magic_close(fm->magic);
 	free(fm);

@@ -179,6 +179,43 @@ static void test_fuids(void)
 	CHECK(fx.n_lines == 3);
 }
 
+/* Many open files: each handle finds its own file while it is open, and
+ * a new one once it has ended (the fuid index grows and shrinks). */
+static void test_many_open(void)
+{
+	struct fixture fx;
+	fx_start(&fx, 0, false, false);
+	enum { N = 3000 };
+	static struct sl_file *fs[N];
+	char h[64];
+	bool ok = true;
+	for (int i = 0; i < N; i++) {
+		snprintf(h, sizeof h, SMTP_HANDLE "%d", i);
+		fs[i] = begin_smtp(&fx, 1.0, h, 1, NULL);
+		ok = ok && fs[i] != NULL;
+	}
+	for (int i = 0; i < N && ok; i += 2) {
+		snprintf(h, sizeof h, SMTP_HANDLE "%d", i);
+		ok = begin_smtp(&fx, 1.5, h, 1, NULL) == fs[i];
+		files_end(fx.fm, fs[i], fx.stream);	/* the extra reference */
+		files_end(fx.fm, fs[i], fx.stream);	/* logged and freed */
+	}
+	CHECK(ok);
+	for (int i = 0; i < N && ok; i++) {
+		snprintf(h, sizeof h, SMTP_HANDLE "%d", i);
+		struct sl_file *f = begin_smtp(&fx, 2.0, h, 1, NULL);
+		ok = i % 2 ? f == fs[i] : f != NULL;
+		if (i % 2) {
+			files_end(fx.fm, f, fx.stream);
+			files_end(fx.fm, f, fx.stream);
+		} else {
+			files_end(fx.fm, f, fx.stream);
+		}
+	}
+	CHECK(ok);
+	fx_stop(&fx);
+}
+
 /* §5.1's bare-smtp example, lines 1 and 3 of smtp.attachment. */
 static void test_smtp_attachment_lines(void)
 {
@@ -561,6 +598,7 @@ static void test_timeout(void)
 int main(void)
 {
 	test_fuids();
+	test_many_open();
 	test_smtp_attachment_lines();
 	test_json_line();
 	test_local_orig();
