@@ -276,15 +276,56 @@ bool smtp_addr_parse_ip(struct bytes text, struct sl_addr *out)
 	return true;
 }
 
-/* split_string_all(v, ip_addr_regex) one separator at a time. */
-struct ip_split {
-	const uint8_t *s;
-	size_t n, pos;
-};
+/* ---- split_string_all(v, ip_addr_regex) --------------------------------
+ * The next separator is the longest match at the first offset >= pos where
+ * a match starts. Where matches start comes from ip_rev, run backwards
+ * over a chunk of SMTP_ADDR_IP_CHUNK offsets plus the IP_DFA_MAX_MATCH - 1
+ * bytes after it (no match from inside the chunk reaches further), so
+ * every byte is read by ip_rev about once and by ip_fwd only from the
+ * starts of actual matches: linear, where trying ip_fwd at every offset
+ * would read a byte up to 45 times in text like "1:1:1:1:1.1.1.". */
 
-static bool ip_split_next(struct ip_split *sp, size_t *start, size_t *len)
+void smtp_addr_ip_split_begin(struct smtp_addr_ip_split *sp, struct bytes v)
 {
-	for (size_t t = sp->pos; t < sp->n; t++) {
+	sp->s = v.p;
+	sp->n = v.n;
+	sp->pos = sp->from = sp->to = 0;
+}
+
+/* starts[] for [from, from + SMTP_ADDR_IP_CHUNK). */
+static void ip_split_chunk(struct smtp_addr_ip_split *sp, size_t from)
+{
+	size_t to = sp->n - from > SMTP_ADDR_IP_CHUNK ? from + SMTP_ADDR_IP_CHUNK : sp->n;
+	size_t end = sp->n - to > IP_DFA_MAX_MATCH - 1 ? to + IP_DFA_MAX_MATCH - 1 : sp->n;
+	const uint8_t *s = sp->s;
+	unsigned st = 0;
+	memset(sp->starts, 0, sizeof sp->starts);
+	for (size_t i = end; i > to; i--)
+		st = ip_rev[st][ip_dfa_class[s[i - 1]]];
+	for (size_t i = to; i > from; i--) {
+		st = ip_rev[st][ip_dfa_class[s[i - 1]]];
+		if (st >= IP_REV_FIRST_ACCEPT)
+			sp->starts[(i - 1 - from) / 64] |= (uint64_t)1 << ((i - 1 - from) % 64);
+	}
+	sp->from = from;
+	sp->to = to;
+}
+
+bool smtp_addr_ip_split_next(struct smtp_addr_ip_split *sp, size_t *start, size_t *len)
+{
+	size_t t = sp->pos;
+	while (t < sp->n) {
+		if (t < sp->from || t >= sp->to)
+			ip_split_chunk(sp, t);
+		size_t k = t - sp->from;
+		uint64_t w = sp->starts[k / 64] >> (k % 64);
+		if (w == 0) {
+			t = sp->from + (k / 64 + 1) * 64;
+			if (t > sp->to)
+				t = sp->to;
+			continue;
+		}
+		t += (size_t)__builtin_ctzll(w);
 		size_t l = smtp_addr_ip_match(sp->s + t, sp->n - t);
 		if (l > 0) {
 			*start = t;
@@ -292,6 +333,7 @@ static bool ip_split_next(struct ip_split *sp, size_t *start, size_t *len)
 			sp->pos = t + l;
 			return true;
 		}
+		t++; /* not reached: the two DFAs agree on where matches start */
 	}
 	sp->pos = sp->n;
 	return false;
@@ -299,9 +341,10 @@ static bool ip_split_next(struct ip_split *sp, size_t *start, size_t *len)
 
 bool smtp_addr_x_originating_ip(struct bytes value, struct sl_addr *out)
 {
-	struct ip_split sp = {value.p, value.n, 0};
+	struct smtp_addr_ip_split sp;
+	smtp_addr_ip_split_begin(&sp, value);
 	size_t st, len;
-	while (ip_split_next(&sp, &st, &len)) {
+	while (smtp_addr_ip_split_next(&sp, &st, &len)) {
 		struct bytes t = {value.p + st, len};
 		if (smtp_addr_parse_ip(t, out))
 			return true;
@@ -324,12 +367,13 @@ static bool wrapped(const uint8_t *s, size_t prev_from, size_t st, size_t end, s
 
 bool smtp_addr_received_ip(struct bytes value, struct sl_addr *out)
 {
-	struct ip_split sp = {value.p, value.n, 0};
+	struct smtp_addr_ip_split sp;
+	smtp_addr_ip_split_begin(&sp, value);
 	size_t prev_end = 0, st, len, nst = 0, nlen = 0;
 	int kept = 0;
-	bool have = ip_split_next(&sp, &st, &len);
+	bool have = smtp_addr_ip_split_next(&sp, &st, &len);
 	while (have) {
-		bool more = ip_split_next(&sp, &nst, &nlen);
+		bool more = smtp_addr_ip_split_next(&sp, &nst, &nlen);
 		size_t end = st + len, next_to = more ? nst : value.n;
 		struct bytes t = {value.p + st, len};
 		struct sl_addr a;

@@ -354,7 +354,7 @@ static unsigned rndn(unsigned n)
 }
 
 struct ip_stats {
-	long strings, offsets, matches, xoip, received, failures;
+	long strings, offsets, matches, separators, xoip, received, failures;
 };
 
 static struct ip_stats ips;
@@ -392,6 +392,20 @@ static void ip_compare(const uint8_t *s, size_t n)
 		}
 	}
 	struct bytes v = {s, n};
+	struct smtp_addr_ip_split sp;
+	struct ref_split rp = {ip_lens, n, 0};
+	size_t st, len, rst, rlen;
+	smtp_addr_ip_split_begin(&sp, v);
+	for (;;) {
+		bool x = ref_split_next(&rp, &rst, &rlen), y = smtp_addr_ip_split_next(&sp, &st, &len);
+		if (x != y || (x && (st != rst || len != rlen))) {
+			ip_fail(s, n, "split", x ? rst : n, y ? len : 0, x ? rlen : 0);
+			return;
+		}
+		if (!x)
+			break;
+		ips.separators++;
+	}
 	struct sl_addr a, b;
 	memset(&a, 0, sizeof a);
 	memset(&b, 0, sizeof b);
@@ -633,10 +647,28 @@ static void test_ip_dfa(long scale)
 				       "1:2:3:4:5::6:7:8"};
 	for (size_t i = 0; i < sizeof picked / sizeof picked[0]; i++)
 		ip_compare((const uint8_t *)picked[i], strlen(picked[i]));
+	/* The longest matches at every offset around the end of the split's
+	 * first chunk of starts. */
+	static const char *longest[] = {"ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255",
+					"ffff:ffff:ffff:ffff:ffff::ffff:255.255.255.255",
+					"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"};
+	for (size_t o = SMTP_ADDR_IP_CHUNK - 50; o < SMTP_ADDR_IP_CHUNK + 5; o++) {
+		for (size_t i = 0; i < sizeof longest / sizeof longest[0]; i++) {
+			memset(s, 'x', o);
+			size_t k = put(s, o, longest[i]);
+			ip_compare(s, put(s, k, " x"));
+		}
+	}
 	/* 64 KiB lines: hostile patterns (the first two always, the rest at
 	 * larger scales), then addresses amid random bytes. */
-	static const char *units[] = {"1:1:1:1:1.1.1.", "f:",        "1.",        "25",
-				      "1:2:3:4:5:6:7:", "::1.2.3.4", "[1.2.3.4] "};
+	static const char *units[] = {"1:1:1:1:1.1.1.",
+				      "1111:1111:1111:1111:1111:1111:1111x",
+				      "f:",
+				      "1.",
+				      "25",
+				      "1:2:3:4:5:6:7:",
+				      "::1.2.3.4",
+				      "[1.2.3.4] "};
 	const size_t big = 65536;
 	for (size_t u = 0; u < sizeof units / sizeof units[0] && (u < 2 || scale > 1); u++) {
 		fill_pattern(s, big, units[u]);
@@ -652,12 +684,12 @@ static void test_ip_dfa(long scale)
 		}
 		ip_compare(s, k);
 	}
-	printf("ip DFA: %ld strings, %ld offsets, %ld matches, %ld X-Originating-IP and "
-	       "%ld Received addresses, compared\n",
-	       ips.strings, ips.offsets, ips.matches, ips.xoip, ips.received);
+	printf("ip DFA: %ld strings, %ld offsets, %ld matches, %ld separators, %ld "
+	       "X-Originating-IP and %ld Received addresses, compared\n",
+	       ips.strings, ips.offsets, ips.matches, ips.separators, ips.xoip, ips.received);
 	CHECK(ips.failures == 0);
 	/* The comparison saw real values: matches and addresses of both kinds. */
-	CHECK(ips.matches > ips.offsets / 50);
+	CHECK(ips.matches > ips.offsets / 50 && ips.separators > ips.strings / 2);
 	CHECK(ips.xoip > ips.strings / 10 && ips.received > ips.strings / 20);
 	free(s);
 	free(ip_lens);
