@@ -18,11 +18,6 @@ static bool is_digit(uint8_t c)
 	return c >= '0' && c <= '9';
 }
 
-static bool is_hex(uint8_t c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 /* ---- the email pattern ------------------------------------------------
  * (^|[<,:[:blank:]])[^<,:[:blank:]@]+@[^>,;[:blank:]]+([>,;[:blank:]]|$)
  * find_all() feeds "beginning of line" at every position, so the leading
@@ -215,146 +210,33 @@ bool smtp_addr_mailfrom(struct bytes arg, uint8_t *out, size_t cap,
 }
 
 /* ---- ip_addr_regex -----------------------------------------------------
- * Every sub-pattern maps the set of offsets where it may start to the set
- * where it may end; offsets fit a 64-bit mask because no match of the
- * regex is longer than 45 bytes. The longest match is the highest end. */
+ * Two DFAs made by tools/gen_ip_dfa.py from the regex: ip_fwd matches
+ * from a given offset, ip_rev tells where matches start (see the .inc). */
 
-#define IP_WINDOW 63
+#include "proto/smtp_addr_ip_dfa.inc"
 
-struct ipm {
-	const uint8_t *s;
-	size_t w; /* bytes available, at most IP_WINDOW */
-};
-
-static uint64_t bit(size_t o)
-{
-	return (uint64_t)1 << o;
-}
-
-static uint64_t m_char(const struct ipm *m, uint64_t S, uint8_t c)
-{
-	uint64_t R = 0;
-	for (size_t o = 0; o < m->w; o++)
-		if ((S & bit(o)) && m->s[o] == c)
-			R |= bit(o + 1);
-	return R;
-}
-
-/* [0-9A-Fa-f]{1,4} */
-static uint64_t m_hextet(const struct ipm *m, uint64_t S)
-{
-	uint64_t R = 0;
-	for (size_t o = 0; o < m->w; o++) {
-		if (!(S & bit(o)))
-			continue;
-		for (size_t k = 0; k < 4 && o + k < m->w && is_hex(m->s[o + k]); k++)
-			R |= bit(o + k + 1);
-	}
-	return R;
-}
-
-/* [0-9]{1}|[0-9]{2}|0[0-9]{2}|1[0-9]{2}|2[0-4][0-9]|25[0-5] */
-static uint64_t m_octet(const struct ipm *m, uint64_t S)
-{
-	uint64_t R = 0;
-	for (size_t o = 0; o < m->w; o++) {
-		if (!(S & bit(o)))
-			continue;
-		const uint8_t *p = m->s + o;
-		size_t left = m->w - o;
-		if (!is_digit(p[0]))
-			continue;
-		R |= bit(o + 1);
-		if (left < 2 || !is_digit(p[1]))
-			continue;
-		R |= bit(o + 2);
-		if (left < 3 || !is_digit(p[2]))
-			continue;
-		if (p[0] == '0' || p[0] == '1' || (p[0] == '2' && p[1] <= '4') ||
-		    (p[0] == '2' && p[1] == '5' && p[2] <= '5'))
-			R |= bit(o + 3);
-	}
-	return R;
-}
-
-static uint64_t m_v4(const struct ipm *m, uint64_t S)
-{
-	S = m_octet(m, S);
-	for (int i = 0; i < 3; i++)
-		S = m_octet(m, m_char(m, S, '.'));
-	return S;
-}
-
-static uint64_t m_dcolon(const struct ipm *m, uint64_t S)
-{
-	return m_char(m, m_char(m, S, ':'), ':');
-}
-
-/* (:hextet){lo,hi} */
-static uint64_t m_more(const struct ipm *m, uint64_t S, int lo, int hi)
-{
-	uint64_t R = lo == 0 ? S : 0;
-	for (int i = 1; i <= hi && S; i++) {
-		S = m_hextet(m, m_char(m, S, ':'));
-		if (i >= lo)
-			R |= S;
-	}
-	return R;
-}
-
-/* hextet(:hextet){k-1}, i.e. exactly k hextets */
-static uint64_t m_hextets(const struct ipm *m, uint64_t S, int k)
-{
-	return m_more(m, m_hextet(m, S), k - 1, k - 1);
-}
-
-/* "::" then, optionally, 1 to max hextets */
-static uint64_t m_tail(const struct ipm *m, uint64_t S, int max)
-{
-	uint64_t d = m_dcolon(m, S);
-	return max < 1 ? d : d | m_more(m, m_hextet(m, d), 0, max - 1);
-}
-
-static uint64_t m_ip(const struct ipm *m)
-{
-	const uint64_t S = 1;
-	uint64_t R = m_v4(m, S);
-
-	R |= m_hextets(m, S, 8);                         /* ipv6_8hex */
-	uint64_t h = S;                                  /* ipv6_hex4dec */
-	for (int i = 0; i < 6; i++)
-		h = m_char(m, m_hextet(m, h), ':');
-	R |= m_v4(m, h);
-
-	R |= m_tail(m, S, 7); /* compressed, 0 leading hextets */
-	for (int k = 1; k <= 7; k++)
-		R |= m_tail(m, m_hextets(m, S, k), 7 - k);
-
-	/* compressed + IPv4: the optional hextets are followed by the IPv4
-	 * address directly, without a ':' (sic, addrs.zeek). */
-	R |= m_v4(m, m_tail(m, S, 5));
-	for (int k = 1; k <= 5; k++)
-		R |= m_v4(m, m_tail(m, m_hextets(m, S, k), 5 - k));
-	return R;
-}
+#define IP_TEXT_MAX 63 /* smtp_addr_parse_ip's limit; matches are shorter */
 
 size_t smtp_addr_ip_match(const uint8_t *s, size_t n)
 {
-	if (n == 0 || !(is_hex(s[0]) || s[0] == ':'))
-		return 0;
-	struct ipm m = {s, n < IP_WINDOW ? n : IP_WINDOW};
-	uint64_t R = m_ip(&m) & ~(uint64_t)1;
 	size_t best = 0;
-	for (size_t o = 1; o <= m.w; o++)
-		if (R & bit(o))
-			best = o;
+	unsigned st = 1;
+	/* No live prefix is longer than IP_DFA_MAX_MATCH, so this stops by
+	 * then at the latest. */
+	for (size_t i = 0; i < n; i++) {
+		st = ip_fwd[st][ip_dfa_class[s[i]]];
+		if (st == 0)
+			break;
+		if (st >= IP_FWD_FIRST_ACCEPT)
+			best = i + 1;
+	}
 	return best;
 }
 
 bool smtp_addr_parse_ip(struct bytes text, struct sl_addr *out)
 {
-	char tmp[IP_WINDOW + 1];
-	if (text.n == 0 || text.n > IP_WINDOW)
+	char tmp[IP_TEXT_MAX + 1];
+	if (text.n == 0 || text.n > IP_TEXT_MAX)
 		return false;
 	memcpy(tmp, text.p, text.n);
 	tmp[text.n] = 0;
@@ -394,15 +276,56 @@ bool smtp_addr_parse_ip(struct bytes text, struct sl_addr *out)
 	return true;
 }
 
-/* split_string_all(v, ip_addr_regex) one separator at a time. */
-struct ip_split {
-	const uint8_t *s;
-	size_t n, pos;
-};
+/* ---- split_string_all(v, ip_addr_regex) --------------------------------
+ * The next separator is the longest match at the first offset >= pos where
+ * a match starts. Where matches start comes from ip_rev, run backwards
+ * over a chunk of SMTP_ADDR_IP_CHUNK offsets plus the IP_DFA_MAX_MATCH - 1
+ * bytes after it (no match from inside the chunk reaches further), so
+ * every byte is read by ip_rev about once and by ip_fwd only from the
+ * starts of actual matches: linear, where trying ip_fwd at every offset
+ * would read a byte up to 45 times in text like "1:1:1:1:1.1.1.". */
 
-static bool ip_split_next(struct ip_split *sp, size_t *start, size_t *len)
+void smtp_addr_ip_split_begin(struct smtp_addr_ip_split *sp, struct bytes v)
 {
-	for (size_t t = sp->pos; t < sp->n; t++) {
+	sp->s = v.p;
+	sp->n = v.n;
+	sp->pos = sp->from = sp->to = 0;
+}
+
+/* starts[] for [from, from + SMTP_ADDR_IP_CHUNK). */
+static void ip_split_chunk(struct smtp_addr_ip_split *sp, size_t from)
+{
+	size_t to = sp->n - from > SMTP_ADDR_IP_CHUNK ? from + SMTP_ADDR_IP_CHUNK : sp->n;
+	size_t end = sp->n - to > IP_DFA_MAX_MATCH - 1 ? to + IP_DFA_MAX_MATCH - 1 : sp->n;
+	const uint8_t *s = sp->s;
+	unsigned st = 0;
+	memset(sp->starts, 0, sizeof sp->starts);
+	for (size_t i = end; i > to; i--)
+		st = ip_rev[st][ip_dfa_class[s[i - 1]]];
+	for (size_t i = to; i > from; i--) {
+		st = ip_rev[st][ip_dfa_class[s[i - 1]]];
+		if (st >= IP_REV_FIRST_ACCEPT)
+			sp->starts[(i - 1 - from) / 64] |= (uint64_t)1 << ((i - 1 - from) % 64);
+	}
+	sp->from = from;
+	sp->to = to;
+}
+
+bool smtp_addr_ip_split_next(struct smtp_addr_ip_split *sp, size_t *start, size_t *len)
+{
+	size_t t = sp->pos;
+	while (t < sp->n) {
+		if (t < sp->from || t >= sp->to)
+			ip_split_chunk(sp, t);
+		size_t k = t - sp->from;
+		uint64_t w = sp->starts[k / 64] >> (k % 64);
+		if (w == 0) {
+			t = sp->from + (k / 64 + 1) * 64;
+			if (t > sp->to)
+				t = sp->to;
+			continue;
+		}
+		t += (size_t)__builtin_ctzll(w);
 		size_t l = smtp_addr_ip_match(sp->s + t, sp->n - t);
 		if (l > 0) {
 			*start = t;
@@ -410,6 +333,7 @@ static bool ip_split_next(struct ip_split *sp, size_t *start, size_t *len)
 			sp->pos = t + l;
 			return true;
 		}
+		t++; /* not reached: the two DFAs agree on where matches start */
 	}
 	sp->pos = sp->n;
 	return false;
@@ -417,9 +341,10 @@ static bool ip_split_next(struct ip_split *sp, size_t *start, size_t *len)
 
 bool smtp_addr_x_originating_ip(struct bytes value, struct sl_addr *out)
 {
-	struct ip_split sp = {value.p, value.n, 0};
+	struct smtp_addr_ip_split sp;
+	smtp_addr_ip_split_begin(&sp, value);
 	size_t st, len;
-	while (ip_split_next(&sp, &st, &len)) {
+	while (smtp_addr_ip_split_next(&sp, &st, &len)) {
 		struct bytes t = {value.p + st, len};
 		if (smtp_addr_parse_ip(t, out))
 			return true;
@@ -442,12 +367,13 @@ static bool wrapped(const uint8_t *s, size_t prev_from, size_t st, size_t end, s
 
 bool smtp_addr_received_ip(struct bytes value, struct sl_addr *out)
 {
-	struct ip_split sp = {value.p, value.n, 0};
+	struct smtp_addr_ip_split sp;
+	smtp_addr_ip_split_begin(&sp, value);
 	size_t prev_end = 0, st, len, nst = 0, nlen = 0;
 	int kept = 0;
-	bool have = ip_split_next(&sp, &st, &len);
+	bool have = smtp_addr_ip_split_next(&sp, &st, &len);
 	while (have) {
-		bool more = ip_split_next(&sp, &nst, &nlen);
+		bool more = smtp_addr_ip_split_next(&sp, &nst, &nlen);
 		size_t end = st + len, next_to = more ? nst : value.n;
 		struct bytes t = {value.p + st, len};
 		struct sl_addr a;

@@ -92,6 +92,18 @@ size_t smtp_addr_ip_match(const uint8_t *s, size_t n);
 /* is_valid_ip() plus `as addr` (IPv4 with leading zeros allowed). */
 bool smtp_addr_parse_ip(struct bytes text, struct sl_addr *out);
 
+/* split_string_all(v, ip_addr_regex)'s separators (the matches), in
+ * order, as offsets into v; borrows v. */
+#define SMTP_ADDR_IP_CHUNK 1024
+struct smtp_addr_ip_split {
+	const uint8_t *s;
+	size_t n, pos;
+	size_t from, to; /* where matches start in [from, to): */
+	uint64_t starts[SMTP_ADDR_IP_CHUNK / 64];
+};
+void smtp_addr_ip_split_begin(struct smtp_addr_ip_split *sp, struct bytes v);
+bool smtp_addr_ip_split_next(struct smtp_addr_ip_split *sp, size_t *start, size_t *len);
+
 /* extract_ip_addresses(v)[0]: the first valid IP anywhere in v. */
 bool smtp_addr_x_originating_ip(struct bytes value, struct sl_addr *out);
 /* find_address_in_smtp_header(v): the wrapped valid IPs of v

@@ -4,6 +4,7 @@
 
 #include "proto/smtp_addr.h"
 #include "tests/check.h"
+#include "tests/proto/ip_match_ref.h"
 
 static struct bytes B(const char *s)
 {
@@ -332,12 +333,376 @@ static void test_received(void)
 	free(h);
 }
 
-int main(void)
+/* ---- the DFAs against the bit-set reference ----------------------------
+ * Every string is compared at every offset (smtp_addr_ip_match) and as a
+ * whole (both header extractions). `scale` (the program's argument,
+ * default 1) multiplies the number of strings. */
+
+static uint64_t rng = 0x6970646661ull; /* "ipdfa" */
+
+static uint64_t rnd(void)
 {
+	uint64_t z = (rng += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static unsigned rndn(unsigned n)
+{
+	return (unsigned)(rnd() % n);
+}
+
+struct ip_stats {
+	long strings, offsets, matches, separators, xoip, received, failures;
+};
+
+static struct ip_stats ips;
+
+static void ip_fail(const uint8_t *s, size_t n, const char *what, size_t at, size_t got,
+		    size_t want)
+{
+	if (ips.failures++ >= 5)
+		return;
+	fprintf(stderr, "ip DFA differs from the reference (%s at %zu: %zu, want %zu) on \"", what,
+		at, got, want);
+	for (size_t i = 0; i < n && i < 200; i++)
+		fputc(s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?', stderr);
+	fprintf(stderr, "%s\"\n", n > 200 ? "..." : "");
+}
+
+static bool same_result(bool x, const struct sl_addr *a, bool y, const struct sl_addr *b)
+{
+	return x == y && (!x || sl_addr_cmp(a, b) == 0);
+}
+
+static uint8_t *ip_lens;
+
+static void ip_compare(const uint8_t *s, size_t n)
+{
+	ref_ip_lens(s, n, ip_lens);
+	ips.strings++;
+	for (size_t t = 0; t < n; t++) {
+		size_t got = smtp_addr_ip_match(s + t, n - t);
+		ips.offsets++;
+		ips.matches += ip_lens[t] > 0;
+		if (got != ip_lens[t]) {
+			ip_fail(s, n, "match", t, got, ip_lens[t]);
+			return;
+		}
+	}
+	struct bytes v = {s, n};
+	struct smtp_addr_ip_split sp;
+	struct ref_split rp = {ip_lens, n, 0};
+	size_t st, len, rst, rlen;
+	smtp_addr_ip_split_begin(&sp, v);
+	for (;;) {
+		bool x = ref_split_next(&rp, &rst, &rlen), y = smtp_addr_ip_split_next(&sp, &st, &len);
+		if (x != y || (x && (st != rst || len != rlen))) {
+			ip_fail(s, n, "split", x ? rst : n, y ? len : 0, x ? rlen : 0);
+			return;
+		}
+		if (!x)
+			break;
+		ips.separators++;
+	}
+	struct sl_addr a, b;
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	bool x = ref_x_originating_ip(v, ip_lens, &a), y = smtp_addr_x_originating_ip(v, &b);
+	ips.xoip += x;
+	if (!same_result(x, &a, y, &b))
+		ip_fail(s, n, "x-originating-ip", 0, y, x);
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	x = ref_received_ip(v, ip_lens, &a), y = smtp_addr_received_ip(v, &b);
+	ips.received += x;
+	if (!same_result(x, &a, y, &b))
+		ip_fail(s, n, "received", 0, y, x);
+}
+
+static const char ip_alphabet[] = "0123456789abcdefABCDEF:.x [](){}";
+
+/* A random string over ip_alphabet, each byte drawn with its own weight:
+ * some strings favour digits and dots, some hex and colons. */
+static size_t ip_random(uint8_t *s, size_t max)
+{
+	enum { K = sizeof ip_alphabet - 1 };
+	unsigned w[K], sum = 0;
+	unsigned mode = rndn(4);
+	for (unsigned i = 0; i < K; i++) {
+		w[i] = rndn(8);
+		w[i] *= w[i];
+		if (mode == 1 && i < 10)
+			w[i] += 40; /* digits */
+		if (mode == 1 && ip_alphabet[i] == '.')
+			w[i] += 20;
+		if (mode == 2 && i < 22)
+			w[i] += 20; /* hex */
+		if (mode == 2 && ip_alphabet[i] == ':')
+			w[i] += 30;
+		sum += w[i];
+	}
+	if (sum == 0)
+		w[0] = sum = 1;
+	size_t n = 1 + rndn((unsigned)max);
+	for (size_t k = 0; k < n; k++) {
+		unsigned r = rndn(sum), i = 0;
+		while (r >= w[i])
+			r -= w[i++];
+		s[k] = (uint8_t)ip_alphabet[i];
+	}
+	return n;
+}
+
+static size_t put(uint8_t *s, size_t k, const char *t)
+{
+	size_t l = strlen(t);
+	memcpy(s + k, t, l);
+	return k + l;
+}
+
+/* Runs of digits, hex, dots and colons, now and then a separator. */
+static size_t ip_runs(uint8_t *s, size_t max)
+{
+	static const char *digits[] = {"0123456789", "012", "25", "0", "2456"};
+	size_t k = 0;
+	const char *dig = digits[rndn(5)];
+	while (k + 8 < max) {
+		unsigned r = rndn(10), len = 1 + rndn(5);
+		if (r < 3) {
+			for (unsigned i = 0; i < len; i++)
+				s[k++] = (uint8_t)dig[rndn((unsigned)strlen(dig))];
+		} else if (r < 5) {
+			for (unsigned i = 0; i < len; i++)
+				s[k++] = (uint8_t)ip_alphabet[rndn(22)];
+		} else if (r < 6) {
+			s[k++] = '.';
+		} else if (r < 8) {
+			s[k++] = ':';
+		} else if (r < 9) {
+			k = put(s, k, "::");
+		} else {
+			s[k++] = (uint8_t) " []x(){}"[rndn(8)];
+		}
+		if (rndn(12) == 0)
+			break;
+	}
+	return k;
+}
+
+static size_t gen_octet(uint8_t *s, size_t k)
+{
+	/* the edges of the octet pattern's alternatives, often */
+	static const unsigned edge[] = {0,   1,   9,   10,  99,  100, 199, 200, 209, 240,
+					249, 250, 255, 256, 259, 260, 299, 300, 999};
+	unsigned v = rndn(12) == 0 ? 256 + rndn(744) : rndn(256);
+	if (rndn(3) == 0)
+		v = edge[rndn(sizeof edge / sizeof edge[0])];
+	char t[8];
+	switch (rndn(4)) {
+	case 0:
+		snprintf(t, sizeof t, "%03u", v);
+		break;
+	case 1:
+		snprintf(t, sizeof t, "%u", v % 10);
+		break;
+	default:
+		snprintf(t, sizeof t, "%u", v);
+		break;
+	}
+	return put(s, k, t);
+}
+
+static size_t gen_v4(uint8_t *s, size_t k)
+{
+	for (int i = 0; i < 4; i++) {
+		if (i)
+			s[k++] = '.';
+		k = gen_octet(s, k);
+	}
+	return k;
+}
+
+static size_t gen_hextet(uint8_t *s, size_t k)
+{
+	static const char hex[] = "0123456789abcdefABCDEF";
+	unsigned len = rndn(16) == 0 ? 5 : 1 + rndn(4);
+	if (rndn(4) == 0) { /* digits only: an IPv4 octet lookalike */
+		for (unsigned i = 0; i < len; i++)
+			s[k++] = (uint8_t)('0' + rndn(10));
+		return k;
+	}
+	for (unsigned i = 0; i < len; i++)
+		s[k++] = (uint8_t)hex[rndn(22)];
+	return k;
+}
+
+static size_t gen_hextets(uint8_t *s, size_t k, unsigned count)
+{
+	for (unsigned i = 0; i < count; i++) {
+		if (i)
+			s[k++] = ':';
+		k = gen_hextet(s, k);
+	}
+	return k;
+}
+
+/* An address text of one of the regex's forms, now and then one hextet
+ * too many or too few, a ':' where the form has none, or an IPv4 part
+ * with a bad octet. Needs 64 bytes. */
+static size_t gen_address(uint8_t *s)
+{
+	size_t k = 0;
+	unsigned lead, trail, wobble = rndn(6) == 0 ? 1 : 0;
+	switch (rndn(6)) {
+	case 0:
+		return gen_v4(s, 0);
+	case 1:
+		return gen_hextets(s, 0, 8 - wobble + 2 * wobble * rndn(2));
+	case 2:
+		k = gen_hextets(s, 0, 6 - wobble + 2 * wobble * rndn(2));
+		s[k++] = ':';
+		return gen_v4(s, k);
+	case 3:
+	case 4:
+		lead = rndn(8 + wobble);
+		trail = rndn(8 - (lead < 8 ? lead : 7) + wobble);
+		k = gen_hextets(s, 0, lead);
+		k = put(s, k, "::");
+		return gen_hextets(s, k, trail);
+	default:
+		lead = rndn(6 + wobble);
+		trail = rndn(6 - (lead < 6 ? lead : 5) + wobble);
+		k = gen_hextets(s, 0, lead);
+		k = put(s, k, "::");
+		k = gen_hextets(s, k, trail);
+		if (rndn(3) == 0 || (trail > 0 && rndn(2) == 0))
+			s[k++] = ':';
+		return gen_v4(s, k);
+	}
+}
+
+/* An address, every prefix and suffix of it, and the address between
+ * random neighbours. */
+static void ip_address_family(void)
+{
+	static const char *around[] = {"",        "[", "]", "(", ")",  " ",  "x",
+				       "1",       "f", ":", ".", "::", "1.", "from x [",
+				       "]) by y", "{", "}", "a", "0",  "B:"};
+	enum { NA = sizeof around / sizeof around[0] };
+	uint8_t a[64], s[256];
+	size_t n = gen_address(a);
+	for (size_t i = 1; i <= n; i++) {
+		ip_compare(a, i);         /* prefix */
+		ip_compare(a + n - i, i); /* suffix */
+	}
+	for (int r = 0; r < 4; r++) {
+		size_t k = put(s, 0, around[rndn(NA)]);
+		memcpy(s + k, a, n);
+		k += n;
+		k = put(s, k, around[rndn(NA)]);
+		if (rndn(2)) {
+			k += gen_address(s + k);
+			k = put(s, k, around[rndn(NA)]);
+		}
+		ip_compare(s, k);
+	}
+}
+
+/* n bytes of `unit` repeated. */
+static void fill_pattern(uint8_t *s, size_t n, const char *unit)
+{
+	size_t l = strlen(unit);
+	for (size_t i = 0; i < n; i++)
+		s[i] = (uint8_t)unit[i % l];
+}
+
+static void test_ip_dfa(long scale)
+{
+	ip_lens = malloc(65536);
+	uint8_t *s = malloc(65536);
+	/* About 2.5 s at scale 1 (-O2), nearly all of it in the reference. */
+	for (long i = 0; i < 12000 * scale; i++)
+		ip_compare(s, ip_random(s, rndn(4) == 0 ? 100 : 24));
+	for (long i = 0; i < 12000 * scale; i++)
+		ip_compare(s, ip_runs(s, 64));
+	for (long i = 0; i < 500 * scale; i++)
+		ip_address_family();
+	/* Hand-picked: the documented oddities and the forms' edges. */
+	static const char *picked[] = {"::ffff:1.2.3.4",
+				       "::ffff:11.2.3.4",
+				       "1:2:3:4:5:6:1.2.3.4",
+				       "1:2:3:4:5::1.2.3.4",
+				       "1:2:3:4:5:1.2.3.4",
+				       "12345::1",
+				       "1::2::3",
+				       "::::",
+				       "1.2.3.4.5.6.7.8",
+				       "255.255.255.2555",
+				       "1:2:3:4:5:6:7:8:9",
+				       "fe80::1%eth0",
+				       "::1.2.3.4",
+				       "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255",
+				       "1:2:3:4:5::6:7:8"};
+	for (size_t i = 0; i < sizeof picked / sizeof picked[0]; i++)
+		ip_compare((const uint8_t *)picked[i], strlen(picked[i]));
+	/* The longest matches at every offset around the end of the split's
+	 * first chunk of starts. */
+	static const char *longest[] = {"ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255",
+					"ffff:ffff:ffff:ffff:ffff::ffff:255.255.255.255",
+					"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"};
+	for (size_t o = SMTP_ADDR_IP_CHUNK - 50; o < SMTP_ADDR_IP_CHUNK + 5; o++) {
+		for (size_t i = 0; i < sizeof longest / sizeof longest[0]; i++) {
+			memset(s, 'x', o);
+			size_t k = put(s, o, longest[i]);
+			ip_compare(s, put(s, k, " x"));
+		}
+	}
+	/* 64 KiB lines: hostile patterns (the first two always, the rest at
+	 * larger scales), then addresses amid random bytes. */
+	static const char *units[] = {"1:1:1:1:1.1.1.",
+				      "1111:1111:1111:1111:1111:1111:1111x",
+				      "f:",
+				      "1.",
+				      "25",
+				      "1:2:3:4:5:6:7:",
+				      "::1.2.3.4",
+				      "[1.2.3.4] "};
+	const size_t big = 65536;
+	for (size_t u = 0; u < sizeof units / sizeof units[0] && (u < 2 || scale > 1); u++) {
+		fill_pattern(s, big, units[u]);
+		ip_compare(s, big);
+	}
+	for (long r = 0; r < scale; r++) {
+		size_t k = 0;
+		while (k + 300 < big) {
+			if (rndn(3) == 0)
+				k += gen_address(s + k);
+			else
+				k += ip_random(s + k, 40);
+		}
+		ip_compare(s, k);
+	}
+	printf("ip DFA: %ld strings, %ld offsets, %ld matches, %ld separators, %ld "
+	       "X-Originating-IP and %ld Received addresses, compared\n",
+	       ips.strings, ips.offsets, ips.matches, ips.separators, ips.xoip, ips.received);
+	CHECK(ips.failures == 0);
+	/* The comparison saw real values: matches and addresses of both kinds. */
+	CHECK(ips.matches > ips.offsets / 50 && ips.separators > ips.strings / 2);
+	CHECK(ips.xoip > ips.strings / 10 && ips.received > ips.strings / 20);
+	free(s);
+	free(ip_lens);
+}
+
+int main(int argc, char **argv)
+{
+	long scale = argc > 1 ? atol(argv[1]) : 1;
 	test_mailfrom();
 	test_rcptto();
 	test_to_cc();
 	test_ip_regex();
 	test_received();
+	test_ip_dfa(scale > 0 ? scale : 1);
 	return check_summary();
 }
