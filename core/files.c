@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,17 +61,10 @@ static const struct log_field extract_fields[] = {
  * hash-all-files adds them, which decides the printed set order. */
 static const char *const hash_names[N_HASHES] = {"MD5", "SHA1", "SHA256"};
 
-static const EVP_MD *hash_md(int i)
-{
-	switch (i) {
-	case 0:
-		return EVP_md5();
-	case 1:
-		return EVP_sha1();
-	default:
-		return EVP_sha256();
-	}
-}
+static const char *const hash_fetch_names[N_HASHES] = {"MD5", "SHA1", "SHA256"};
+
+/* Digest contexts kept for reuse (reset), at most. */
+#define FILES_MD_POOL_MAX 32
 
 /*
  * One file. Owned by the manager; `refs` counts the files_begin() calls
@@ -100,7 +94,6 @@ struct sl_file {
 	unsigned refs;
 
 	/* MIME detection: Zeek's bof_buffer and did_metadata_inference. */
-	uint8_t bof[MAGIC_BOF_SIZE];
 	size_t bof_len;
 	bool bof_full;
 	bool sniffed;
@@ -128,7 +121,13 @@ struct sl_file {
 	bool timer_pending;
 	double timer_at;
 	struct sl_file *prev, *next;
+
+	/* Last, and not cleared for a new file: only bof_len bytes count. */
+	uint8_t bof[MAGIC_BOF_SIZE];
 };
+
+/* Freed files kept for reuse, at most: a file's record is 5 KB. */
+#define FILES_POOL_MAX 64
 
 struct file_list {
 	struct sl_file *head, *tail;
@@ -152,6 +151,13 @@ struct files {
 	struct file_list open;		/* in timer (expiry) order */
 	struct fuid_index by_fuid;	/* the open list's files */
 	struct file_list closed;	/* logged, awaiting files_end() */
+	struct sl_file *pool;		/* freed records, linked by next; owned */
+	size_t pool_n;
+	/* Fetched once: an implicit fetch per EVP_DigestInit costs more than
+	 * hashing a small attachment. Owned. */
+	EVP_MD *md[N_HASHES];
+	EVP_MD_CTX *md_pool[FILES_MD_POOL_MAX];	/* owned */
+	size_t md_pool_n;
 	magic_t magic;			/* owned: --mime-engine libmagic; else NULL */
 	/* The first extraction failure, FILES_EXTRACT_DIR "/" name. */
 	char failed[sizeof FILES_EXTRACT_DIR + FILES_EXTRACT_NAME_MAX];
@@ -173,6 +179,8 @@ struct files *files_new(const struct files_mode *mode, const struct uid_gen *uid
 		}
 	}
 	fm->uids = *uids;
+	for (int i = 0; i < N_HASHES; i++)
+		fm->md[i] = EVP_MD_fetch(NULL, hash_fetch_names[i], NULL);	/* NULL: that hash never runs */
 	size_t n = mode->hash_columns ? N_BASE_FIELDS + N_HASH_FIELDS : N_BASE_FIELDS;
 	memcpy(fm->fields, files_fields, n * sizeof files_fields[0]);
 	if (mode->extract_columns) {
@@ -392,10 +400,27 @@ static bool extract_wanted(const struct files *fm, const struct sl_file *f)
 	return false;
 }
 
+static EVP_MD_CTX *md_ctx_get(struct files *fm)
+{
+	if (fm->md_pool_n)
+		return fm->md_pool[--fm->md_pool_n];
+	return EVP_MD_CTX_new();
+}
+
+static void md_ctx_put(struct files *fm, EVP_MD_CTX *ctx)
+{
+	if (!ctx)
+		return;
+	if (fm->md_pool_n < FILES_MD_POOL_MAX && EVP_MD_CTX_reset(ctx) == 1)
+		fm->md_pool[fm->md_pool_n++] = ctx;
+	else
+		EVP_MD_CTX_free(ctx);
+}
+
 static void hashes_free(struct sl_file *f)
 {
 	for (int i = 0; i < N_HASHES; i++) {
-		EVP_MD_CTX_free(f->md[i]);
+		md_ctx_put(f->fm, f->md[i]);
 		f->md[i] = NULL;
 	}
 	f->hashes_running = 0;
@@ -408,14 +433,34 @@ static void file_free(struct files *fm, struct sl_file *f)
 	hashes_free(f);
 	free(f->filename);
 	free(f->supplied_mime);
-	free(f);
+	if (fm->pool_n < FILES_POOL_MAX) {
+		f->next = fm->pool;
+		fm->pool = f;
+		fm->pool_n++;
+	} else {
+		free(f);
+	}
+}
+
+/* A zeroed record (bof[] aside), from the pool when it has one. */
+static struct sl_file *file_alloc(struct files *fm)
+{
+	struct sl_file *f = fm->pool;
+	if (f) {
+		fm->pool = f->next;
+		fm->pool_n--;
+	} else if (!(f = malloc(sizeof *f))) {
+		return NULL;
+	}
+	memset(f, 0, offsetof(struct sl_file, bof));
+	return f;
 }
 
 /* A hash analyzer quits (a gap, or an error): its name stays in the set,
  * no digest is logged. */
 static void hash_stop(struct sl_file *f, int i)
 {
-	EVP_MD_CTX_free(f->md[i]);
+	md_ctx_put(f->fm, f->md[i]);
 	f->md[i] = NULL;
 	f->hashes_running &= ~(1u << i);
 }
@@ -427,8 +472,8 @@ static void hashes_add(struct sl_file *f, unsigned which)
 		if (!(which & (1u << i)) || (f->hashes_requested & (1u << i)))
 			continue;
 		f->hashes_requested |= 1u << i;
-		f->md[i] = EVP_MD_CTX_new();
-		if (f->md[i] && EVP_DigestInit_ex(f->md[i], hash_md(i), NULL) == 1)
+		f->md[i] = md_ctx_get(f->fm);
+		if (f->md[i] && f->fm->md[i] && EVP_DigestInit_ex(f->md[i], f->fm->md[i], NULL) == 1)
 			f->hashes_running |= 1u << i;
 		else
 			hash_stop(f, i);
@@ -578,7 +623,7 @@ struct sl_file *files_begin(struct files *fm, double now, const void *handle, si
 		return o;
 	}
 
-	struct sl_file *f = calloc(1, sizeof *f);
+	struct sl_file *f = file_alloc(fm);
 	if (!f)
 		return NULL;
 	f->fm = fm;
@@ -593,7 +638,7 @@ struct sl_file *files_begin(struct files *fm, double now, const void *handle, si
 		/* One byte more so that an empty name is still a present value. */
 		f->filename = malloc(filename->n + 1);
 		if (!f->filename) {
-			free(f);
+			file_free(fm, f);
 			return NULL;
 		}
 		if (filename->n)
@@ -1030,6 +1075,15 @@ void files_free(struct files *fm)
 		}
 	}
 	free(fm->by_fuid.slots);
+	while (fm->pool) {
+		struct sl_file *next = fm->pool->next;
+		free(fm->pool);
+		fm->pool = next;
+	}
+	for (size_t i = 0; i < fm->md_pool_n; i++)
+		EVP_MD_CTX_free(fm->md_pool[i]);
+	for (int i = 0; i < N_HASHES; i++)
+		EVP_MD_free(fm->md[i]);
 	if (fm->magic)
 		magic_close(fm->magic);
 	free(fm);

@@ -29,10 +29,15 @@ struct zslot {
 	int distance;	/* from the home bucket, or SLOT_EMPTY */
 };
 
+/* Slots kept inside the table before any allocation: the sets of a log
+ * line rarely hold more than a few elements. */
+#define ZTABLE_INLINE_SLOTS 20
+
 struct ztable {
 	const struct zset_elem *elems;
 	enum zset_elem_type type;
-	struct zslot *slot; /* owned; cap entries */
+	struct zslot *slot; /* cap entries: inline, or owned once grown past it */
+	struct zslot inline_slot[ZTABLE_INLINE_SLOTS];
 	int log2, cap;
 	int remaps;	/* growths whose remapping is unfinished */
 	int remap_end;	/* next slot to remap, -1 when none */
@@ -88,7 +93,16 @@ static int elem_equal(const struct ztable *t, size_t a, size_t b)
 static int grow(struct ztable *t)
 {
 	int prev = t->cap, cap = capacity_for(t->log2 + 1);
-	struct zslot *s = realloc(t->slot, (size_t)cap * sizeof *s);
+	struct zslot *s;
+	if (cap <= ZTABLE_INLINE_SLOTS) {
+		s = t->inline_slot;
+	} else if (t->slot == t->inline_slot) {
+		s = malloc((size_t)cap * sizeof *s);
+		if (s)
+			memcpy(s, t->inline_slot, (size_t)prev * sizeof *s);
+	} else {
+		s = realloc(t->slot, (size_t)cap * sizeof *s);
+	}
 	if (!s)
 		return -ENOMEM;
 	t->slot = s;
@@ -282,9 +296,7 @@ static int insert(struct ztable *t, size_t elem, uint32_t hash)
 	int pos = 0, rc;
 	if (!t->slot) {
 		/* Storage appears at the first insert, with one slot. */
-		t->slot = malloc(sizeof *t->slot);
-		if (!t->slot)
-			return -ENOMEM;
+		t->slot = t->inline_slot;
 		t->cap = capacity_for(t->log2);
 		t->slot[0].distance = SLOT_EMPTY;
 	}
@@ -339,7 +351,8 @@ static int run(const struct siphash_key *key, enum zset_elem_type type,
 		if (!key)
 			qsort(order_out, *n_out, sizeof *order_out, cmp_size);
 	}
-	free(t.slot);
+	if (t.slot != t.inline_slot)
+		free(t.slot);
 	return rc;
 }
 
