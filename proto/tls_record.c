@@ -829,10 +829,27 @@ static size_t next_record(struct tls_parser *p, bool is_orig, const uint8_t *h, 
 	return total;
 }
 
+/* Once parsing is over for the connection (established, or given up),
+ * nothing buffered will be read again: long-lived TLS connections must not
+ * keep a record and a handshake buffer per direction for their lifetime. */
+static void release_if_done(struct tls_parser *p)
+{
+	if (!p->skip && !p->established)
+		return;
+	for (int d = 0; d < 2; d++) {
+		buf_free(&p->dir[d].rec);
+		buf_free(&p->dir[d].hs);
+	}
+}
+
 void tls_parser_deliver(struct tls_parser *p, bool is_orig, const uint8_t *data, size_t len)
 {
 	struct buf *b = &p->dir[is_orig].rec;
 	size_t off = 0;
+	if (p->skip || p->established) {
+		release_if_done(p);
+		return;
+	}
 	while (!p->skip && !p->established && off < len) {
 		size_t want = TLS_RECORD_MAX - b->len;
 		size_t take = len - off < want ? len - off : want;
@@ -848,4 +865,5 @@ void tls_parser_deliver(struct tls_parser *p, bool is_orig, const uint8_t *data,
 		memmove(b->data, b->data + used, b->len - used);
 		b->len -= used;
 	}
+	release_if_done(p);
 }
