@@ -1,8 +1,12 @@
+/* madvise() and MADV_HUGEPAGE. */
+#define _DEFAULT_SOURCE
+
 #include "core/conn.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 void conn_add_history(struct conn *c, char code)
 {
@@ -156,9 +160,15 @@ uint64_t tcp_endpoint_size(const struct tcp_endpoint *e, const struct tcp_endpoi
 
 /* ---- the table: open addressing, linear probing, one probe sequence ---- */
 
+/* Slabs of 2 MiB, the size of a transparent huge page: the connections
+ * of a busy link then cost one page fault per 3,000 instead of one per
+ * six. */
+#define CONN_SLAB_BYTES ((size_t)2 << 20)
+#define CONN_SLAB_ITEMS ((CONN_SLAB_BYTES - sizeof(void *)) / sizeof(struct conn))
+
 struct conn_slab {
 	struct conn_slab *next;
-	struct conn items[256];
+	struct conn items[CONN_SLAB_ITEMS];
 };
 
 /* The hash sits beside the pointer so that a probe past a foreign key
@@ -290,12 +300,13 @@ struct conn *conn_table_insert_probed(struct conn_table *t, const struct conn_pr
 		stale = true;
 	}
 	if (!t->free_list) {
-		struct conn_slab *s = malloc(sizeof *s);
+		struct conn_slab *s = aligned_alloc(CONN_SLAB_BYTES, CONN_SLAB_BYTES);
 		if (!s)
 			return NULL;
+		madvise(s, CONN_SLAB_BYTES, MADV_HUGEPAGE);	/* advice: failure is harmless */
 		s->next = t->slabs;
 		t->slabs = s;
-		for (size_t i = 0; i < 256; i++) {
+		for (size_t i = CONN_SLAB_ITEMS; i-- > 0;) {
 			s->items[i].next_free = t->free_list;
 			t->free_list = &s->items[i];
 		}
