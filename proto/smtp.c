@@ -416,10 +416,18 @@ bool smtp_dpd_server(const uint8_t *p, size_t n)
 /* /(|.*[\n\r])[[:space:]]*([hH][eE][lL][oO]|[eE][hH][lL][oO])/ */
 bool smtp_dpd_client(const uint8_t *p, size_t n)
 {
+	/* A line start inside the whitespace skipped from an earlier one
+	 * reaches the same first non-space byte, which has failed already:
+	 * skipping such starts keeps this linear (DPD calls it again on the
+	 * whole buffer for every delivery, and "\r\n" * 500 made every start
+	 * rescan the rest). */
+	size_t i = 0;
 	for (size_t start = 0; start <= n; start++) {
 		if (start > 0 && p[start - 1] != '\r' && p[start - 1] != '\n')
 			continue;
-		size_t i = start;
+		if (start > 0 && start <= i)
+			continue;
+		i = start;
 		while (i < n && isspace(p[i]))
 			i++;
 		if (n - i >= 4 && (strncasecmp((const char *)p + i, "helo", 4) == 0 ||
