@@ -704,9 +704,11 @@ static void decode_qp(struct mime_parser *mp, unsigned i, const uint8_t *p,
 		/* Zeek notes the problem before writing the byte. */
 		if (q.issue != QP_ISSUE_NONE) {
 			data_octets(mp, i, out, k - 1);
-			qp_issue_format(q.issue, q.issue_byte, detail,
-					sizeof detail);
-			note(mp, MIME_NOTE_ILLEGAL_ENCODING, detail);
+			/* One per bad byte: worth formatting only for a reader. */
+			if (mp->cb.note) {
+				qp_issue_format(q.issue, q.issue_byte, detail, sizeof detail);
+				note(mp, MIME_NOTE_ILLEGAL_ENCODING, detail);
+			}
 			data_octets(mp, i, out + k - 1, 1);
 		} else {
 			data_octets(mp, i, out, k);
