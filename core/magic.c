@@ -69,21 +69,39 @@ static bool byte_at(const uint8_t *d, size_t n, size_t at, int c)
 	return at < n && d[at] == c;
 }
 
-/* The first offset >= from where s (sl >= 1 bytes) starts, or SIZE_MAX:
- * the searches below, by memchr for the first byte rather than a compare
- * at every offset. */
+/* Whether s (sl >= 1 bytes) is at d + i (i + sl <= n checked before). */
+static bool starts_at(const uint8_t *d, size_t i, const char *s, size_t sl)
+{
+	return d[i] == (uint8_t)s[0] && (sl < 2 || d[i + 1] == (uint8_t)s[1]) &&
+	       (sl < 3 || memcmp(d + i + 2, s + 2, sl - 2) == 0);
+}
+
+/*
+ * The first offset >= from where s (sl >= 1 bytes) starts, or SIZE_MAX:
+ * the searches below. A few offsets are tried by hand, then memchr jumps
+ * to the next first byte, so that both a rare first byte (memchr's
+ * stride) and a frequent one (no call per candidate) stay cheap.
+ */
 static size_t find_at(const uint8_t *d, size_t n, size_t from, const char *s,
 		      size_t sl)
 {
-	while (from <= n && sl <= n - from) {
-		const uint8_t *p =
-			memchr(d + from, (uint8_t)s[0], n - from - sl + 1);
+	if (from > n || sl > n - from)
+		return SIZE_MAX;
+	size_t last = n - sl, i = from;
+	while (i <= last) {
+		size_t stop = last - i >= 16 ? i + 16 : last + 1;
+		for (; i < stop; i++)
+			if (starts_at(d, i, s, sl))
+				return i;
+		if (i > last)
+			break;
+		const uint8_t *p = memchr(d + i, (uint8_t)s[0], last - i + 1);
 		if (!p)
-			return SIZE_MAX;
-		size_t i = (size_t)(p - d);
-		if (memcmp(d + i + 1, s + 1, sl - 1) == 0)
+			break;
+		i = (size_t)(p - d);
+		if (starts_at(d, i, s, sl))
 			return i;
-		from = i + 1;
+		i++;
 	}
 	return SIZE_MAX;
 }
@@ -285,10 +303,21 @@ static bool markup_match(const uint8_t *d, size_t n, bool bom, bool xmldecl,
 			furthest = i + 2 > furthest ? i + 2 : furthest;
 		}
 		if (!reach_get(reach, i)) {
-			/* Nothing ahead is reachable and no open comment or
-			 * declaration can make it so: the rule cannot match. */
-			if (i > furthest && comment == SIZE_MAX && decl == SIZE_MAX)
+			if (i <= furthest)
+				continue;
+			/* Nothing ahead is reachable: only a closer of the
+			 * open comment or declaration can make it so, and
+			 * none open means the rule cannot match. */
+			size_t next = SIZE_MAX;
+			if (comment != SIZE_MAX)
+				next = find_at(d, n, i + 1, "-->", 3);
+			if (decl != SIZE_MAX) {
+				size_t q = find_at(d, n, i + 1, "?>", 2);
+				next = q < next ? q : next;
+			}
+			if (next == SIZE_MAX)
 				break;
+			i = next - 1;
 			continue;
 		}
 		if (i < n && (c == '<' || c == 0) && tag(d, n, i))
