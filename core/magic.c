@@ -69,6 +69,43 @@ static bool byte_at(const uint8_t *d, size_t n, size_t at, int c)
 	return at < n && d[at] == c;
 }
 
+/* Whether s (sl >= 1 bytes) is at d + i (i + sl <= n checked before). */
+static bool starts_at(const uint8_t *d, size_t i, const char *s, size_t sl)
+{
+	return d[i] == (uint8_t)s[0] && (sl < 2 || d[i + 1] == (uint8_t)s[1]) &&
+	       (sl < 3 || memcmp(d + i + 2, s + 2, sl - 2) == 0);
+}
+
+/*
+ * The first offset >= from where s (sl >= 1 bytes) starts, or SIZE_MAX:
+ * the searches below. A few offsets are tried by hand, then memchr jumps
+ * to the next first byte, so that both a rare first byte (memchr's
+ * stride) and a frequent one (no call per candidate) stay cheap.
+ */
+static size_t find_at(const uint8_t *d, size_t n, size_t from, const char *s,
+		      size_t sl)
+{
+	if (from > n || sl > n - from)
+		return SIZE_MAX;
+	size_t last = n - sl, i = from;
+	while (i <= last) {
+		size_t stop = last - i >= 16 ? i + 16 : last + 1;
+		for (; i < stop; i++)
+			if (starts_at(d, i, s, sl))
+				return i;
+		if (i > last)
+			break;
+		const uint8_t *p = memchr(d + i, (uint8_t)s[0], last - i + 1);
+		if (!p)
+			break;
+		i = (size_t)(p - d);
+		if (starts_at(d, i, s, sl))
+			return i;
+		i++;
+	}
+	return SIZE_MAX;
+}
+
 /* [\x0d\x0a[:blank:]] in the rules: CR, LF, space, tab. */
 static bool is_ws(uint8_t c)
 {
@@ -249,32 +286,57 @@ static bool markup_match(const uint8_t *d, size_t n, bool bom, bool xmldecl,
 			furthest = b;
 		}
 	}
+	/* The byte tests before each literal test and tag call only skip
+	 * what cannot match there (every tag starts with '<', or with a NUL
+	 * for tag_xml): a buffer of blanks, all of it reachable, would
+	 * otherwise call every tag at every offset. */
 	for (size_t i = 0; i <= n; i++) {
-		if (comment != SIZE_MAX && i >= comment + 4 &&
+		uint8_t c = i < n ? d[i] : 0;
+		if (c == '-' && comment != SIZE_MAX && i >= comment + 4 &&
 		    LIT_AT(d, n, i, "-->")) {
 			reach_set(reach, i + 3);
 			furthest = i + 3 > furthest ? i + 3 : furthest;
 		}
-		if (decl != SIZE_MAX && i >= decl + 6 && LIT_AT(d, n, i, "?>")) {
+		if (c == '?' && decl != SIZE_MAX && i >= decl + 6 &&
+		    LIT_AT(d, n, i, "?>")) {
 			reach_set(reach, i + 2);
 			furthest = i + 2 > furthest ? i + 2 : furthest;
 		}
 		if (!reach_get(reach, i)) {
-			/* Nothing ahead is reachable and no open comment or
-			 * declaration can make it so: the rule cannot match. */
-			if (i > furthest && comment == SIZE_MAX && decl == SIZE_MAX)
+			if (i <= furthest)
+				continue;
+			/* Nothing ahead is reachable: only a closer of the
+			 * open comment or declaration can make it so, and
+			 * none open means the rule cannot match. */
+			size_t next = SIZE_MAX;
+			if (comment != SIZE_MAX)
+				next = find_at(d, n, i + 1, "-->", 3);
+			if (decl != SIZE_MAX) {
+				size_t q = find_at(d, n, i + 1, "?>", 2);
+				next = q < next ? q : next;
+			}
+			if (next == SIZE_MAX)
 				break;
+			i = next - 1;
 			continue;
 		}
-		if (tag(d, n, i))
+		if (i < n && (c == '<' || c == 0) && tag(d, n, i))
 			return true;
-		if (i < n && is_ws(d[i])) {
-			reach_set(reach, i + 1);
-			furthest = i + 1 > furthest ? i + 1 : furthest;
+		if (i < n && is_ws(c)) {
+			/* The rest of the run is reachable and holds nothing
+			 * to test: on to the byte after it. */
+			size_t j = i + 1;
+			while (j < n && is_ws(d[j]))
+				j++;
+			reach_set(reach, j);
+			furthest = j > furthest ? j : furthest;
+			i = j - 1;
+			continue;
 		}
-		if (comment == SIZE_MAX && LIT_AT(d, n, i, "<!--"))
+		if (c == '<' && comment == SIZE_MAX && LIT_AT(d, n, i, "<!--"))
 			comment = i;
-		if (xmldecl && decl == SIZE_MAX && LIT_AT(d, n, i, "<?xml "))
+		if (c == '<' && xmldecl && decl == SIZE_MAX &&
+		    LIT_AT(d, n, i, "<?xml "))
 			decl = i;
 	}
 	return false;
@@ -478,11 +540,7 @@ static bool xml_then_tag(const uint8_t *d, size_t n, bool nonnul15,
 		return false;
 	if (nonnul15 && (n < 16 || d[15] == 0))
 		return false;
-	size_t tl = strlen(tag);
-	for (size_t i = from; i + tl <= n; i++)
-		if (eq_at(d, n, i, tag, tl))
-			return true;
-	return false;
+	return find_at(d, n, from, tag, strlen(tag)) != SIZE_MAX;
 }
 
 static bool m_x3d(const uint8_t *d, size_t n)
@@ -511,11 +569,13 @@ static bool kml(const uint8_t *d, size_t n, const char *url)
 {
 	if (!LIT_AT(d, n, 0, "<?xml"))
 		return false;
-	for (size_t i = 20; i + 8 <= n; i++)
-		if (LIT_AT(d, n, i, " xmlns=") &&
-		    (d[i + 7] == '"' || d[i + 7] == '\'') &&
+	size_t i = 20;
+	while ((i = find_at(d, n, i, " xmlns=", 7)) != SIZE_MAX && i + 8 <= n) {
+		if ((d[i + 7] == '"' || d[i + 7] == '\'') &&
 		    eq_dots_at(d, n, i + 8, url))
 			return true;
+		i++;
+	}
 	return false;
 }
 
@@ -574,11 +634,7 @@ static bool m_ocsp_response(const uint8_t *d, size_t n)
 
 static bool find_from(const uint8_t *d, size_t n, size_t from, const char *s)
 {
-	size_t sl = strlen(s);
-	for (size_t i = from; i + sl <= n; i++)
-		if (eq_at(d, n, i, s, sl))
-			return true;
-	return false;
+	return find_at(d, n, from, s, strlen(s)) != SIZE_MAX;
 }
 
 static bool m_pkcs7(const uint8_t *d, size_t n)
@@ -638,9 +694,13 @@ static bool ooxml(const uint8_t *d, size_t n, const char *dir)
 		e = 30 + dl;
 	else
 		return false;
-	for (size_t k = e; k + 30 + dl <= n; k++)
-		if (LIT_AT(d, n, k, "PK\x03\x04") && eq_at(d, n, k + 30, dir, dl))
+	size_t k = e;
+	while ((k = find_at(d, n, k, "PK\x03\x04", 4)) != SIZE_MAX &&
+	       k + 30 + dl <= n) {
+		if (eq_at(d, n, k + 30, dir, dl))
 			return true;
+		k++;
+	}
 	return false;
 }
 
@@ -677,9 +737,13 @@ static bool ebml(const uint8_t *d, size_t n, const char *doctype)
 	size_t dl = strlen(doctype);
 	if (!LIT_AT(d, n, 0, "\x1a\x45\xdf\xa3"))
 		return false;
-	for (size_t k = 4; k + 3 + dl <= n; k++)
-		if (LIT_AT(d, n, k, "B\x82") && eq_at(d, n, k + 3, doctype, dl))
+	size_t k = 4;
+	while ((k = find_at(d, n, k, "B\x82", 2)) != SIZE_MAX &&
+	       k + 3 + dl <= n) {
+		if (eq_at(d, n, k + 3, doctype, dl))
 			return true;
+		k++;
+	}
 	return false;
 }
 
@@ -836,9 +900,8 @@ static bool m_diff(const uint8_t *d, size_t n)
 	size_t at = 0;
 	for (size_t s = 0; s < 5; s++) {
 		size_t sl = strlen(steps[s]);
-		while (at + sl <= n && !eq_at(d, n, at, steps[s], sl))
-			at++;
-		if (at + sl > n)
+		at = find_at(d, n, at, steps[s], sl);
+		if (at == SIZE_MAX)
 			return false;
 		at += sl;
 	}
@@ -878,8 +941,9 @@ static bool pnm_raw(const uint8_t *d, size_t n, char kind)
 /* Plain netpbm: the magic anywhere, directly followed by the dimensions. */
 static bool pnm_plain(const uint8_t *d, size_t n, char kind)
 {
-	for (size_t k = 0; k + 2 <= n; k++)
-		if (d[k] == 'P' && d[k + 1] == kind && pnm_dims(d, n, k + 2))
+	const char magic[2] = {'P', kind};
+	for (size_t k = 0; (k = find_at(d, n, k, magic, 2)) != SIZE_MAX; k++)
+		if (pnm_dims(d, n, k + 2))
 			return true;
 	return false;
 }

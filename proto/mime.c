@@ -575,8 +575,72 @@ static void header_line(struct mime_parser *mp, unsigned i, const uint8_t *p,
 
 /* ---- bodies ---- */
 
-static enum mime_delim check_delimiter(const struct mime_entity *e,
-				       const uint8_t *p, size_t n)
+/*
+ * The SHA-256 of a body line's first bytes after "--", at each length a
+ * long boundary of an open level needs. Each level compares a line with
+ * its own boundary, so 100 nested long boundaries sharing their kept
+ * prefix would each hash the line from its start: 100 hashes of a long
+ * line. Made once per line instead, in one pass over it (in increasing
+ * length, the context copied at each), when two or more levels need one.
+ */
+struct line_digests {
+	bool tried;
+	size_t n;
+	size_t len[MIME_MAX_DEPTH + 1];
+	uint8_t d[MIME_MAX_DEPTH + 1][32];
+};
+
+/* Whether line p[0..n) gets as far as the digest for entity e. */
+static bool needs_digest(const struct mime_entity *e, const uint8_t *p, size_t n)
+{
+	size_t bn = e->boundary_len, kept = e->boundary.len;
+	return e->type == MIME_TYPE_MULTIPART && e->has_boundary && bn > kept && n >= 2 &&
+	       p[0] == '-' && p[1] == '-' && n - 2 >= bn &&
+	       (kept == 0 || memcmp(p + 2, e->boundary.data, kept) == 0);
+}
+
+static void line_digests_fill(struct mime_parser *mp, struct line_digests *ld, const uint8_t *p,
+			      size_t n)
+{
+	ld->tried = true;
+	ld->n = 0;
+	/* The levels the line can reach: down to the first in its header. */
+	for (unsigned i = 0; i < mp->live && !mp->ent[i].in_header; i++) {
+		if (!needs_digest(&mp->ent[i], p, n))
+			continue;
+		size_t bn = mp->ent[i].boundary_len, k = ld->n;
+		while (k > 0 && ld->len[k - 1] > bn) /* insertion sort, no repeats */
+			k--;
+		if (k > 0 && ld->len[k - 1] == bn)
+			continue;
+		memmove(ld->len + k + 1, ld->len + k, (ld->n - k) * sizeof ld->len[0]);
+		ld->len[k] = bn;
+		ld->n++;
+	}
+	if (ld->n < 2) {
+		ld->n = 0; /* one digest: made where it is needed */
+		return;
+	}
+	if (!mp->digest)
+		mp->digest = EVP_MD_CTX_new();
+	if (!mp->digest_copy)
+		mp->digest_copy = EVP_MD_CTX_new();
+	bool ok =
+	    mp->digest && mp->digest_copy && EVP_DigestInit_ex(mp->digest, EVP_sha256(), NULL) == 1;
+	size_t done = 0;
+	for (size_t k = 0; ok && k < ld->n; k++) {
+		unsigned int dn = 0;
+		ok = EVP_DigestUpdate(mp->digest, p + 2 + done, ld->len[k] - done) == 1 &&
+		     EVP_MD_CTX_copy_ex(mp->digest_copy, mp->digest) == 1 &&
+		     EVP_DigestFinal_ex(mp->digest_copy, ld->d[k], &dn) == 1 && dn == 32;
+		done = ld->len[k];
+	}
+	if (!ok)
+		ld->n = 0; /* each level hashes for itself */
+}
+
+static enum mime_delim check_delimiter(struct mime_parser *mp, const struct mime_entity *e,
+				       const uint8_t *p, size_t n, struct line_digests *ld)
 {
 	const uint8_t *b = e->boundary.data;
 	size_t bn = e->boundary_len, kept = e->boundary.len;
@@ -586,10 +650,21 @@ static enum mime_delim check_delimiter(const struct mime_entity *e,
 	if (n - 2 < bn || (kept > 0 && memcmp(p + 2, b, kept) != 0))
 		return DELIM_NONE;
 	if (bn > kept) {
-		uint8_t d[32];
+		if (!ld->tried)
+			line_digests_fill(mp, ld, p, n);
+		const uint8_t *d = NULL;
+		for (size_t k = 0; k < ld->n && !d; k++)
+			if (ld->len[k] == bn)
+				d = ld->d[k];
+		uint8_t own[32];
 		unsigned int dn = 0;
-		if (EVP_Digest(p + 2, bn, d, &dn, EVP_sha256(), NULL) != 1 || dn != sizeof d ||
-		    memcmp(d, e->boundary_sha256, sizeof d) != 0)
+		if (!d) {
+			if (EVP_Digest(p + 2, bn, own, &dn, EVP_sha256(), NULL) != 1 ||
+			    dn != sizeof own)
+				return DELIM_NONE;
+			d = own;
+		}
+		if (memcmp(d, e->boundary_sha256, 32) != 0)
 			return DELIM_NONE;
 	}
 	if (n - 2 - bn >= 2 && p[2 + bn] == '-' && p[3 + bn] == '-')
@@ -629,9 +704,11 @@ static void decode_qp(struct mime_parser *mp, unsigned i, const uint8_t *p,
 		/* Zeek notes the problem before writing the byte. */
 		if (q.issue != QP_ISSUE_NONE) {
 			data_octets(mp, i, out, k - 1);
-			qp_issue_format(q.issue, q.issue_byte, detail,
-					sizeof detail);
-			note(mp, MIME_NOTE_ILLEGAL_ENCODING, detail);
+			/* One per bad byte: worth formatting only for a reader. */
+			if (mp->cb.note) {
+				qp_issue_format(q.issue, q.issue_byte, detail, sizeof detail);
+				note(mp, MIME_NOTE_ILLEGAL_ENCODING, detail);
+			}
 			data_octets(mp, i, out + k - 1, 1);
 		} else {
 			data_octets(mp, i, out, k);
@@ -703,6 +780,9 @@ void mime_feed_line(struct mime_parser *mp, const uint8_t *line, size_t len,
 
 	/* Each line enters at the top: the outermost multipart gets the
 	 * first look at delimiters (spec §3.5). */
+	struct line_digests ld;
+	ld.tried = false;
+	ld.n = 0;
 	for (unsigned i = 0; i < mp->live; i++) {
 		struct mime_entity *e = &mp->ent[i];
 
@@ -711,7 +791,7 @@ void mime_feed_line(struct mime_parser *mp, const uint8_t *line, size_t len,
 			return;
 		}
 		if (e->type == MIME_TYPE_MULTIPART) {
-			switch (check_delimiter(e, line, len)) {
+			switch (check_delimiter(mp, e, line, len, &ld)) {
 			case DELIM_PART:
 				if (e->has_child)
 					end_child(mp, i);
@@ -752,6 +832,9 @@ void mime_free(struct mime_parser *mp)
 		buf_free(&mp->ent[i].boundary);
 	buf_free(&mp->header);
 	buf_free(&mp->filename);
+	EVP_MD_CTX_free(mp->digest);
+	EVP_MD_CTX_free(mp->digest_copy);
+	mp->digest = mp->digest_copy = NULL;
 	mp->live = 0;
 }
 

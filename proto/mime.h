@@ -140,6 +140,10 @@ struct mime_parser {
 	uint8_t seg[MIME_SEGMENT_LENGTH]; /* data not yet handed out */
 	size_t seg_len;
 	bool done;
+
+	/* OpenSSL digest contexts for lines compared with several long
+	 * boundaries at once; owned, made at the first such line. */
+	struct evp_md_ctx_st *digest, *digest_copy;
 };
 
 void mime_init(struct mime_parser *mp, const struct mime_callbacks *cb,

@@ -283,7 +283,8 @@ bool smtp_addr_parse_ip(struct bytes text, struct sl_addr *out)
  * bytes after it (no match from inside the chunk reaches further), so
  * every byte is read by ip_rev about once and by ip_fwd only from the
  * starts of actual matches: linear, where trying ip_fwd at every offset
- * would read a byte up to 45 times in text like "1:1:1:1:1.1.1.". */
+ * reads a byte up to 45 times ("1111:1111:1111:1111:1111:1111:1111x" over
+ * and over is an address prefix at every offset and an address nowhere). */
 
 void smtp_addr_ip_split_begin(struct smtp_addr_ip_split *sp, struct bytes v)
 {

@@ -1,10 +1,12 @@
 /*
  * Address extraction for smtp.log (spec §2.8-2.10): the regular
  * expressions of Zeek's base/utils/email.zeek and addrs.zeek as
- * hand-written scanners with Zeek's find_all / split_string_all semantics
+ * hand-written scanners (ip_addr_regex: two DFAs that tools/gen_ip_dfa.py
+ * makes from it) with Zeek's find_all / split_string_all semantics
  * (left to right; at each position the longest match starting there;
- * scanning resumes right after a match). Nothing allocates: matches are
- * views into the input, transformed values go to a caller buffer.
+ * scanning resumes right after a match), all in time linear in the text.
+ * Nothing allocates: matches are views into the input, transformed values
+ * go to a caller buffer.
  *
  * mailfrom (request MAIL, argument starts FROM:):
  *	uint8_t tmp[arg.n]-sized buffer (any buffer of >= arg.n bytes);

@@ -862,8 +862,12 @@ void tls_parser_deliver(struct tls_parser *p, bool is_orig, const uint8_t *data,
 		while (!p->skip && !p->established &&
 		       (k = next_record(p, is_orig, b->data + used, b->len - used)) > 0)
 			used += k;
-		memmove(b->data, b->data + used, b->len - used);
-		b->len -= used;
+		/* Only when records were used: a record arriving a byte per
+		 * segment must not move what is buffered at every byte. */
+		if (used > 0) {
+			memmove(b->data, b->data + used, b->len - used);
+			b->len -= used;
+		}
 	}
 	release_if_done(p);
 }

@@ -8,10 +8,46 @@
 # lines, and a peak RSS below a fixed bound. Each check is one line; the
 # last line is "N passed, N failed".
 #
+# Then the scanners of wire bytes, each against its worst case: smtplog
+# runs three times on a hostile capture and three times on a benign twin
+# of the same size and structure (gen_hostile KIND / KIND-benign), and the
+# hostile median CPU time (user + system, runmeasure -c) may be at most a
+# fixed multiple of the benign one (4x unless said). What each guards:
+#   ipscan     Received / X-Originating-IP: split_string_all with
+#              ip_addr_regex on text that is an address prefix at every
+#              offset and an address nowhere (the DFAs, one pass)
+#   rcptset    RCPT TO cycling through 999 recipients: the set lookups
+#              (a linear member search costs ~2x here; bound 1.5x)
+#   toset      To: lists of quoted phrases with commas, the same 560
+#              addresses in every header: the MIME address pattern and the
+#              to set's lookups (bound 1.5x)
+#   mimebound  100 nested 8 KiB boundaries sharing their kept 1 KiB, body
+#              lines every level checks to the end: one hash pass per line
+#   decoders   quoted-printable of control bytes and bad escapes, base64
+#              with a junk byte after every character
+#   lines      one 16 MiB command line growing segment by segment
+#   mimeheader Content-Type / Content-Disposition folding hundreds of
+#              parameters, nested comments, "filename" and "name"
+#   magic      files whose first 4 KiB are blanks (MIME-type detection;
+#              every rule looks at every byte: bound 6x)
+#   escape     smtp.log strings of backslashes, tabs and spoilt UTF-8
+#              (escaped, they are 4x as long: bound 6x)
+#   dpd        DPD on port 2525 with a client buffer of CR LF matched again
+#              at each of 99 segments (a rescan per line start was
+#              quadratic)
+#   tlsext     ClientHellos of 16,377 empty extensions
+#   tlsrec     64 KiB TLS records arriving one byte per TCP segment
+#   x509name   certificates whose subject is 1,900 RDNs
+#   imapxmpp   IMAP capability lines of one-byte words, XMPP tokens padded
+#              with blanks, a whole run of tokens per segment
+#
 #   sh tests/limits.sh          scaled-down captures in a temporary folder
 #   sh tests/limits.sh --full   full size (2,000,000 SYNs, 2 GiB lines, ...),
-#                               streamed through a pipe, never stored; ends
-#                               with a table of input size, time and peak RSS
+#                               streamed through a pipe, never stored (the
+#                               CPU-ratio captures, up to 8x larger, are stored);
+#                               ends with a table of input size, time (the
+#                               hostile CPU median for the ratio cases) and
+#                               peak RSS
 #
 # SMTPLOG overrides the binary (default ./smtplog).
 set -u
@@ -206,6 +242,208 @@ run holes "$n"
 why=""
 [ "$(field "$tmp/out/conn.log" conn_state)" = S1 ] || why="conn_state is not S1"
 verdict "holes($n out-of-order segments)" $((64 * MB)) "$why"
+
+# ---- CPU time of the scanners of wire bytes ------------------------------
+# Each case below runs smtplog three times on a hostile capture and three
+# times on its benign twin of the same size and structure (gen_hostile
+# KIND and KIND-benign), and bounds the median CPU time (user + system) of
+# the hostile runs as a multiple of the benign runs'. Work that grows
+# faster than the input (rescans, quadratic buffers, searches of growing
+# sets) shows as a ratio far above 1; a ratio, not an absolute time, so
+# that a slow or busy machine does not matter.
+
+# cpu3 PCAP: smtplog three times on PCAP (logs of the last run in
+# $tmp/out); sets med (the median CPU seconds), kb, rc.
+cpu3() {
+	: >"$tmp/cpus"
+	for r in 1 2 3; do
+		rm -rf "$tmp/out"
+		echo "0 0 125 0" >"$tmp/rep"
+		"$M" -c "$tmp/rep" $limit "$S" -r "$1" -o "$tmp/out" >/dev/null 2>"$tmp/err"
+		read -r secs kb rc cpu <"$tmp/rep"
+		echo "$cpu" >>"$tmp/cpus"
+		[ "$rc" = 0 ] || break
+	done
+	med=$(sort -n "$tmp/cpus" | sed -n 2p)
+	[ -n "$med" ] || med=$cpu
+}
+
+# twins KIND SIZE: makes both captures and runs them; sets bcpu (the
+# benign median, its logs in $tmp/benign), hcpu (the hostile median, logs
+# in $tmp/out), ratio, and what run sets (secs is hcpu here).
+twins() {
+	rm -rf "$tmp/out" "$tmp/benign"
+	bcpu=0 hcpu=0 ratio=0 secs=0 kb=0
+	if ! "$G" "$1-benign" "$tmp/b.pcap" "$2" 2>"$tmp/gen.err" ||
+		! "$G" "$1" "$tmp/h.pcap" "$2" 2>"$tmp/gen.err"; then
+		rc=125
+		echo "gen_hostile failed: $(head -1 "$tmp/gen.err")" >"$tmp/err"
+	else
+		cpu3 "$tmp/b.pcap"
+		bcpu=$med
+		if [ "$rc" = 0 ]; then
+			mv "$tmp/out" "$tmp/benign"
+			cpu3 "$tmp/h.pcap"
+			hcpu=$med
+		fi
+	fi
+	secs=$hcpu
+	ratio=$(awk -v h="$hcpu" -v b="$bcpu" 'BEGIN { printf "%.2f", (b > 0 ? h / b : 0) }')
+	in_pkts=$(sed -n 's/.*: \([0-9]*\) packets, [0-9]* bytes$/\1/p' "$tmp/gen.err")
+	in_bytes=$(sed -n 's/.*packets, \([0-9]*\) bytes$/\1/p' "$tmp/gen.err")
+	rm -f "$tmp/b.pcap" "$tmp/h.pcap"
+}
+
+# twin_verdict NAME BOUND PROBLEM: verdict with the CPU ratio checked
+# against BOUND (peak RSS bound: 96 MB, these are about time).
+twin_verdict() {
+	w=$3
+	if [ -z "$w" ] && awk -v r="$ratio" -v m="$2" 'BEGIN { exit !(r > m) }'; then
+		w="hostile CPU ${hcpu}s is ${ratio}x the benign ${bcpu}s, above ${2}x"
+	fi
+	verdict "$1" $((96 * MB)) "$w" "cpu=${hcpu}s/${bcpu}s ratio=${ratio} (bound ${2}x)"
+}
+
+# (i) Received / X-Originating-IP values of seven hextets and an 'x' over
+# and over: a prefix of an address at every offset, no address anywhere
+# (split_string_all with ip_addr_regex tried at each offset costs up to
+# 45 steps a byte; the reverse DFA one).
+n=$(size 4194304 33554432)
+twins ipscan "$n"
+why=""
+[ "$(field "$tmp/out/smtp.log" path)" = "192.0.2.25,10.1.2.3,203.0.113.7" ] ||
+	why="smtp.log path is '$(field "$tmp/out/smtp.log" path)'"
+[ -z "$why" ] && [ "$(field "$tmp/out/smtp.log" x_originating_ip)" != 198.51.100.9 ] &&
+	why="x_originating_ip is not 198.51.100.9"
+twin_verdict "ipscan($n header bytes)" 4 "$why"
+
+# (j) RCPT TO cycling through 999 addresses of one length (the recipient
+# set's lookups; a linear search of the members costs ~2x here, so the
+# bound is tight).
+n=$(size 200000 1000000)
+twins rcptset "$n"
+why=""
+[ "$(field "$tmp/out/smtp.log" rcptto | tr ',' '\n' | wc -l | tr -d ' ')" = 100 ] ||
+	why="rcptto does not list 100 addresses"
+[ -z "$why" ] && [ "$(field "$tmp/benign/smtp.log" rcptto)" != \
+	"recipient.with.a.long.shared.prefix.000@example.net" ] && why="benign rcptto is not the one address"
+twin_verdict "rcptset($n RCPT TO)" 1.5 "$why"
+
+# (k) To: lists of quoted phrases with commas, the same 560 addresses in
+# every header (the MIME address pattern, then the to set's lookups).
+n=$(size 4194304 33554432)
+twins toset "$n"
+why=""
+[ "$(field "$tmp/out/smtp.log" to | tr ',' '\n' | wc -l | tr -d ' ')" = 100 ] ||
+	why="to does not list 100 addresses"
+twin_verdict "toset($n To bytes)" 1.5 "$why"
+
+# (l) 100 nested 8 KiB boundaries sharing the 1024 bytes kept of each,
+# then body lines that every level must check to the end (one hashing
+# pass per line, not one per level).
+n=$(size 4194304 33554432)
+twins mimebound "$n"
+why=""
+[ "$(field "$tmp/out/smtp.log" subject)" = "almost boundaries" ] || why="smtp.log subject is not 'almost boundaries'"
+[ -z "$why" ] && [ "$(lines "$tmp/out/files.log")" != 1 ] && why="files.log has $(lines "$tmp/out/files.log") lines, want 1"
+twin_verdict "mimebound($n body bytes)" 4 "$why"
+
+# (m) Quoted-printable full of control bytes and bad escapes, base64 with
+# a junk byte after every character.
+n=$(size 8388608 67108864)
+twins decoders "$n"
+why=""
+[ "$(lines "$tmp/out/files.log")" = 2 ] || why="files.log has $(lines "$tmp/out/files.log") lines, want 2"
+twin_verdict "decoders($n QP and base64 bytes)" 4 "$why"
+
+# (n) One command line of SIZE bytes, growing in the line buffer segment
+# by segment (benign: the same bytes as 1000-byte NOOPs).
+n=$(size 16777216 16777216)
+twins lines "$n"
+why=""
+[ "$(field "$tmp/out/conn.log" service)" = smtp ] || why="conn.log service is not smtp"
+twin_verdict "lines($n bytes in one line)" 4 "$why"
+
+# (o) MIME parts whose Content-Type and Content-Disposition fold hundreds
+# of parameters, nested comments, "filename" and "name" over 8 KiB
+# (benign: the same bytes under X- names, which nothing parses).
+n=$(size 8388608 67108864)
+twins mimeheader "$n"
+why=""
+want=$(((n + 8255) / 8256))
+[ "$(lines "$tmp/out/files.log")" = "$want" ] || why="files.log has $(lines "$tmp/out/files.log") lines, want $want"
+twin_verdict "mimeheader($n header bytes)" 4 "$why"
+
+# (p) Files whose first 4 KiB are blanks and line ends: every offset is
+# one the markup rules' prologue reaches (MIME-type detection). Each of
+# the ~200 rules looks at the buffer, blanks are the slowest bytes for
+# several: 6x.
+n=$(size 4194304 33554432)
+twins magic "$n"
+why=""
+[ "$(lines "$tmp/out/files.log")" = $((n / 4096)) ] || why="files.log has $(lines "$tmp/out/files.log") lines, want $((n / 4096))"
+[ -z "$why" ] && [ "$(field "$tmp/out/files.log" mime_type | sort -u)" != text/plain ] && why="mime_type is not text/plain"
+twin_verdict "magic($n file bytes)" 6 "$why"
+
+# (q) smtp.log strings that need escaping: seven 4,000-byte header values
+# a mail of backslashes, tabs and UTF-8 spoilt by a bad byte (their
+# escaped form is 4x as long, hence 6x).
+n=$(size 4194304 33554432)
+twins escape "$n"
+why=""
+want=$(((n + 27999) / 28000))
+[ "$(lines "$tmp/out/smtp.log")" = "$want" ] || why="smtp.log has $(lines "$tmp/out/smtp.log") lines, want $want"
+[ -z "$why" ] && ! field "$tmp/out/smtp.log" subject | head -1 | grep -q '^\\xc3\\xa9' && why="subject is not escaped"
+twin_verdict "escape($n header bytes)" 6 "$why"
+
+# (r) Dynamic protocol detection on port 2525: the server greets like
+# SMTP, the client sends 99 segments of CR LF (the buffer is matched
+# again at each; a whitespace rescan from every line start was
+# quadratic).
+n=$(size 1048576 8388608)
+twins dpd "$n"
+why=""
+[ "$(lines "$tmp/out/conn.log")" = $((n / 990)) ] || why="conn.log has $(lines "$tmp/out/conn.log") lines, want $((n / 990))"
+[ -z "$why" ] && [ "$(field "$tmp/out/conn.log" service | sort -u)" != - ] && why="a service was detected"
+twin_verdict "dpd($((n / 990)) connections)" 4 "$why"
+
+# (s) ClientHellos with 16,377 empty extensions each (benign: one padding
+# extension of the same size).
+n=$(size 8388608 67108864)
+twins tlsext "$n"
+why=""
+[ "$(lines "$tmp/out/ssl.log")" = $((n / 65536)) ] || why="ssl.log has $(lines "$tmp/out/ssl.log") lines, want $((n / 65536))"
+[ -z "$why" ] && [ "$(field "$tmp/out/ssl.log" server_name | sort -u)" != mail.example.net ] && why="server_name is not mail.example.net"
+twin_verdict "tlsext($n handshake bytes)" 4 "$why"
+
+# (t) 64 KiB records of certificates sent one byte per TCP segment (the
+# record buffer; benign: the parser gave up on the first bytes).
+n=$(size 65536 65536)
+twins tlsrec "$n"
+why=""
+[ "$(field "$tmp/out/ssl.log" established)" = T ] || why="ssl.log not established"
+[ -z "$why" ] && [ "$(lines "$tmp/out/x509.log")" -lt 10 ] && why="x509.log has $(lines "$tmp/out/x509.log") lines"
+twin_verdict "tlsrec($n bytes in 1-byte segments)" 4 "$why"
+
+# (u) Certificates whose subject is 1,900 RDNs (OpenSSL's name parsing
+# and printing; benign: one common name as long).
+n=$(size 4194304 33554432)
+twins x509name "$n"
+why=""
+[ "$(lines "$tmp/out/x509.log")" -gt 10 ] || why="x509.log has $(lines "$tmp/out/x509.log") lines"
+[ -z "$why" ] && ! field "$tmp/out/x509.log" certificate.subject | head -1 | grep -q '^CN=x01899,CN=x01898,' &&
+	why="certificate.subject is not the RDN list"
+twin_verdict "x509name($n certificate bytes)" 4 "$why"
+
+# (v) IMAP capability lines of one-byte words and XMPP tokens padded with
+# blanks, a whole run of tokens per segment (benign: one long word or
+# token per segment).
+n=$(size 8388608 67108864)
+twins imapxmpp "$n"
+why=""
+[ "$(field "$tmp/out/conn.log" service | sort | tr '\n' ' ')" = "imap xmpp " ] ||
+	why="conn.log services are '$(field "$tmp/out/conn.log" service | tr '\n' ' ')'"
+twin_verdict "imapxmpp($n bytes)" 4 "$why"
 
 if [ $full = 1 ]; then
 	echo

@@ -4,7 +4,7 @@
  * the multi-gigabyte ones take no memory here and can be piped straight
  * into smtplog instead of being stored:
  *
- *   gen_hostile KIND OUT.pcap|- [SIZE] [CERTDIR]
+ *   gen_hostile KIND[-benign] OUT.pcap|- [SIZE] [CERTDIR]
  *
  *   synflood   SIZE SYNs to 192.0.2.25:25 from distinct addresses and
  *              ports, one a microsecond, never answered (default 2000000)
@@ -34,6 +34,25 @@
  *              shuffled order, each one byte past a hole that is never
  *              filled, while the server keeps acknowledging up to the
  *              first hole (default 1000000)
+ *
+ * Worst cases for the scanners of wire bytes, each with a KIND-benign twin
+ * of the same size and structure whose bytes the scanner passes over at
+ * once (tests/limits.sh compares their CPU times; details at each gen_*):
+ *   ipscan     Received / X-Originating-IP values that are an IP address
+ *              prefix at every offset (default 4 MiB)
+ *   rcptset    SIZE RCPT TO cycling through 999 recipients (200000)
+ *   toset      To: headers repeating 560 quoted, commaed addresses (4 MiB)
+ *   mimebound  100 nested 8 KiB boundaries, near-miss body lines (4 MiB)
+ *   decoders   quoted-printable and base64 full of errors (4 MiB)
+ *   lines      one SIZE-byte command line (4 MiB)
+ *   mimeheader parameter-heavy folded MIME headers (4 MiB)
+ *   magic      files of 4 KiB of blanks (4 MiB)
+ *   escape     smtp.log values that need escaping (4 MiB)
+ *   dpd        SIZE/990 DPD connections with CR LF buffers (2 MiB)
+ *   tlsext     ClientHellos of 16,377 extensions (4 MiB)
+ *   tlsrec     TLS records sent one byte per segment (64 KiB)
+ *   x509name   certificates with 1,900-RDN subjects (4 MiB)
+ *   imapxmpp   IMAP and XMPP token runs (4 MiB)
  *
  * SIZE takes a K, M or G suffix (powers of 1024). CERTDIR (default
  * testdata/certs) holds the DER certificates the TLS kinds send; copies
@@ -145,6 +164,7 @@ struct tcp {
 	uint32_t seq[2];
 	uint32_t unacked[2];	/* bytes sent since the peer last acknowledged */
 	uint32_t pend_n[2];
+	uint32_t seg_max;	/* payload bytes per segment: MSS unless changed */
 	uint8_t pend[2][MSS];
 };
 
@@ -156,6 +176,7 @@ static void tcp_init(struct gen *g, struct tcp *t, uint32_t client, uint16_t cpo
 	t->port[ORIG] = cport, t->port[RESP] = sport;
 	t->seq[ORIG] = (uint32_t)rng_next(&g->rng);
 	t->seq[RESP] = (uint32_t)rng_next(&g->rng);
+	t->seg_max = MSS;
 }
 
 /* One segment from `dir` at its next sequence number, acknowledging
@@ -235,13 +256,13 @@ static void tcp_write(struct gen *g, struct tcp *t, int dir, const void *data, s
 	const uint8_t *p = data;
 	tcp_flush(g, t, !dir);
 	while (len) {
-		size_t k = MSS - t->pend_n[dir];
+		size_t k = t->seg_max - t->pend_n[dir];
 		if (k > len)
 			k = len;
 		memcpy(t->pend[dir] + t->pend_n[dir], p, k);
 		t->pend_n[dir] += (uint32_t)k;
 		p += k, len -= k;
-		if (t->pend_n[dir] == MSS)
+		if (t->pend_n[dir] == t->seg_max)
 			tcp_flush(g, t, dir);
 	}
 }
@@ -777,17 +798,645 @@ static int gen_tlsconns(struct gen *g, uint64_t n, const struct certs *c)
 	return 0;
 }
 
+/* ---- scanner worst cases ----------------------------------------------
+ * Each kind comes in two flavours of the same size and structure: the
+ * hostile one feeds a scanner of wire bytes the input that would cost it
+ * most (rescans from every offset, near-misses, lists of duplicates), the
+ * benign one ("KIND-benign") bytes it passes over at once. tests/limits.sh
+ * bounds the hostile run's CPU time as a multiple of the benign run's. */
+
+/* len bytes of unit repeated, from its first byte. */
+static void tcp_repeat(struct gen *g, struct tcp *t, int dir, const char *unit, uint64_t len)
+{
+	static uint8_t block[64 * 1024];
+	size_t ul = strlen(unit), bl = sizeof block / ul * ul;
+	for (size_t i = 0; i < bl; i++)
+		block[i] = (uint8_t)unit[i % ul];
+	while (len) {
+		size_t k = len < bl ? (size_t)len : bl;
+		tcp_write(g, t, dir, block, k);
+		len -= k;
+	}
+}
+
+static void smtp_mail_begin(struct gen *g, struct tcp *t, const char *subject)
+{
+	char line[160];
+	smtp_open(g, t);
+	smtp_envelope(g, t);
+	snprintf(line, sizeof line,
+		 "From: alice@example.com\r\nTo: bob@example.net\r\nSubject: %s\r\n", subject);
+	tcp_puts(g, t, ORIG, line);
+}
+
+/* Received and X-Originating-IP values of SIZE bytes in all, each ending
+ * in a bracketed address: hostile, seven hextets and an 'x' over and over
+ * (no match anywhere, but a prefix of one at every offset). */
+static int gen_ipscan(struct gen *g, uint64_t n, bool benign)
+{
+	const char *unit = benign ? "zzzz zzzz zzzz zzzz zzzz zzzz zzzzx"
+				  : "1111:1111:1111:1111:1111:1111:1111x";
+	struct tcp t;
+	smtp_mail_begin(g, &t, "ip scan");
+	uint64_t xo = n / 8, left = n - xo;
+	while (left) {
+		uint64_t k = left < (1u << 20) ? left : (1u << 20);
+		tcp_puts(g, &t, ORIG, "Received: from relay (");
+		tcp_repeat(g, &t, ORIG, unit, k);
+		tcp_puts(g, &t, ORIG, " [203.0.113.7]) by mx.example.net\r\n");
+		left -= k;
+	}
+	tcp_puts(g, &t, ORIG, "X-Originating-IP: ");
+	tcp_repeat(g, &t, ORIG, unit, xo);
+	tcp_puts(g, &t, ORIG, " [198.51.100.9]\r\n\r\nbody\r\n");
+	smtp_finish(g, &t);
+	return 0;
+}
+
+/* SIZE RCPT TO commands: hostile, 999 addresses of one length that
+ * differ only near the end, in turn (the set holds 999; an add that
+ * searched it would compare with all of them); benign, one address SIZE
+ * times. */
+static int gen_rcptset(struct gen *g, uint64_t n, bool benign)
+{
+	struct tcp t;
+	enum { BATCH = 50 };
+	char line[100];
+	smtp_open(g, &t);
+	smtp_say(g, &t, "MAIL FROM:<alice@example.com>\r\n", "250 2.1.0 Ok\r\n");
+	for (uint64_t i = 0; i < n; i += BATCH) {
+		uint64_t k = n - i < BATCH ? n - i : BATCH;
+		for (uint64_t j = 0; j < k; j++) {
+			snprintf(line, sizeof line,
+				 "RCPT TO:<recipient.with.a.long.shared.prefix.%03u@example.net>\r\n",
+				 benign ? 0 : (unsigned)((i + j) % 999));
+			tcp_puts(g, &t, ORIG, line);
+		}
+		for (uint64_t j = 0; j < k; j++)
+			tcp_puts(g, &t, RESP, "250 2.1.5 Ok\r\n");
+	}
+	smtp_say(g, &t, "DATA\r\n", "354 End data with <CR><LF>.<CR><LF>\r\n");
+	tcp_puts(g, &t, ORIG, "From: alice@example.com\r\nSubject: recipient set\r\n\r\nhi\r\n");
+	smtp_finish(g, &t);
+	return 0;
+}
+
+/* To: headers of SIZE bytes in all, each 560 quoted phrases with commas
+ * and distinct addresses (9,520 bytes, under max_find_all_string_length):
+ * hostile, the same 560 in every header (each add finds its address among
+ * the 560 members); benign, new ones in every header (the set is full at
+ * 1,000 in the second header, and adds stop there). */
+static int gen_toset(struct gen *g, uint64_t n, bool benign)
+{
+	struct tcp t;
+	char entry[40];
+	smtp_open(g, &t);
+	smtp_envelope(g, &t);
+	tcp_puts(g, &t, ORIG, "From: alice@example.com\r\nSubject: address lists\r\n");
+	for (uint64_t done = 0; done < n;) {
+		tcp_puts(g, &t, ORIG, "To: ");
+		for (unsigned j = 0; j < 560; j++) {
+			int k = snprintf(entry, sizeof entry, "%s\"p,q\" a%06u@b", j ? ", " : "",
+					 (unsigned)((benign ? done / 9520 * 560 : 0) + j) % 1000000);
+			tcp_write(g, &t, ORIG, entry, (size_t)k);
+			done += (uint64_t)k;
+		}
+		tcp_puts(g, &t, ORIG, "\r\n");
+	}
+	tcp_puts(g, &t, ORIG, "\r\nbody\r\n");
+	smtp_finish(g, &t);
+	return 0;
+}
+
+/* MIME::max_depth multipart levels whose 8 KiB boundaries share their
+ * first 1024 bytes (what the parser keeps of a long one) and differ in
+ * length, then SIZE bytes of body lines: hostile, "--" and those bytes
+ * and more, so that every level has to check the whole of its boundary
+ * (by digest) and finds it different near the end; benign, the same lines
+ * starting "-x". */
+static int gen_mimebound(struct gen *g, uint64_t n, bool benign)
+{
+	enum { KEEP = 1024, BOUND = 8192, LINE = BOUND + 300 };
+	struct tcp t;
+	char head[160];
+	smtp_mail_begin(g, &t, "almost boundaries");
+	tcp_puts(g, &t, ORIG, "MIME-Version: 1.0\r\n");
+	/* q{1024} r{...} z: no boundary is a prefix of another */
+	for (int i = 0; i < 100; i++) {
+		uint64_t r = BOUND - KEEP - 100 + (uint64_t)i;
+		tcp_puts(g, &t, ORIG, "Content-Type: multipart/mixed; boundary=\"");
+		tcp_fill(g, &t, ORIG, 'q', KEEP);
+		tcp_fill(g, &t, ORIG, 'r', r);
+		snprintf(head, sizeof head, "z\"\r\n\r\npreamble %d\r\n--", i);
+		tcp_puts(g, &t, ORIG, head);
+		tcp_fill(g, &t, ORIG, 'q', KEEP);
+		tcp_fill(g, &t, ORIG, 'r', r);
+		tcp_puts(g, &t, ORIG, "z\r\n");
+	}
+	tcp_puts(g, &t, ORIG, "Content-Type: text/plain\r\n\r\n");
+	static char line[LINE + 2];
+	memcpy(line, benign ? "-x" : "--", 2);
+	memset(line + 2, 'q', KEEP);
+	memset(line + 2 + KEEP, 's', LINE - 2 - KEEP);
+	memcpy(line + LINE, "\r\n", 2);
+	for (uint64_t done = 0; done < n; done += sizeof line)
+		tcp_write(g, &t, ORIG, line, sizeof line);
+	smtp_finish(g, &t);
+	return 0;
+}
+
+/* A quoted-printable part and a base64 part of SIZE/2 bytes each:
+ * hostile, control bytes and '=' without hex digits (QP) and a junk byte
+ * after every character (base64); benign, plain text and clean base64. */
+static int gen_decoders(struct gen *g, uint64_t n, bool benign)
+{
+	struct tcp t;
+	smtp_mail_begin(g, &t, "decoders");
+	tcp_puts(g, &t, ORIG,
+		 "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n"
+		 "--b\r\nContent-Type: text/plain\r\n"
+		 "Content-Transfer-Encoding: quoted-printable\r\n\r\n");
+	const char *qp = benign ? "Some plain text" : "\x01=zq\x7f=G=1=";
+	const char *b64 = benign ? "QUJDREVG" : "Q*U*J*D*";
+	char line[80];
+	for (int part = 0; part < 2; part++) {
+		const char *unit = part ? b64 : qp;
+		size_t ul = strlen(unit), k = 0;
+		while (k + ul <= 72) {
+			memcpy(line + k, unit, ul);
+			k += ul;
+		}
+		if (part == 0 && !benign)
+			line[k++] = 'x'; /* no soft line break */
+		memcpy(line + k, "\r\n", 2);
+		for (uint64_t done = 0; done < n / 2; done += k + 2)
+			tcp_write(g, &t, ORIG, line, k + 2);
+		if (part == 0)
+			tcp_puts(g, &t, ORIG,
+				 "--b\r\nContent-Type: application/octet-stream\r\n"
+				 "Content-Transfer-Encoding: base64\r\n\r\n");
+	}
+	tcp_puts(g, &t, ORIG, "--b--\r\n");
+	smtp_finish(g, &t);
+	return 0;
+}
+
+/* One SIZE-byte command line in full segments (hostile: it grows in the
+ * line buffer segment by segment) or the same bytes as 1000-byte NOOP
+ * lines (benign). */
+static int gen_lines(struct gen *g, uint64_t n, bool benign)
+{
+	struct tcp t;
+	smtp_open(g, &t);
+	if (benign) {
+		static char line[1000];
+		memcpy(line, "NOOP ", 5);
+		memset(line + 5, 'A', sizeof line - 7);
+		memcpy(line + sizeof line - 2, "\r\n", 2);
+		uint64_t k = 0;
+		for (uint64_t done = 0; done < n; done += sizeof line, k++)
+			tcp_write(g, &t, ORIG, line, sizeof line);
+		while (k--)
+			tcp_puts(g, &t, RESP, "250 2.0.0 Ok\r\n");
+	} else {
+		tcp_puts(g, &t, ORIG, "NOOP ");
+		tcp_fill(g, &t, ORIG, 'A', n - 7);
+		tcp_puts(g, &t, ORIG, "\r\n");
+		tcp_puts(g, &t, RESP, "500 5.5.2 Error: line too long\r\n");
+	}
+	smtp_say(g, &t, "QUIT\r\n", "221 2.0.0 Bye\r\n");
+	tcp_close(g, &t);
+	return 0;
+}
+
+/* SIZE bytes of MIME parts with an 8 KiB header block each, folded over
+ * 76-byte lines: hostile, Content-Type with hundreds of parameters and
+ * nested comments and a Content-Disposition full of "filename" and
+ * "name" (parsed); benign, the same bytes under X- names (not parsed). */
+static int gen_mimeheader(struct gen *g, uint64_t n, bool benign)
+{
+	struct tcp t;
+	smtp_mail_begin(g, &t, "parsed headers");
+	tcp_puts(g, &t, ORIG,
+		 "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n");
+	const char *x = benign ? "X-" : "";
+	char line[128];
+	for (uint64_t done = 0; done < n; done += 2 * 4096 + 64) {
+		snprintf(line, sizeof line, "--b\r\n%sContent-Type: text/plain; charset=us-ascii", x);
+		tcp_puts(g, &t, ORIG, line);
+		for (int k = 0; k < 4096 / 64; k++)
+			tcp_puts(g, &t, ORIG,
+				 ";\r\n\ta=b; c=\"d\\\"e\" (((x) y) z); f=(g)h; i=j; k=l; m=n;pq=r");
+		snprintf(line, sizeof line, "\r\n%sContent-Disposition: attachment", x);
+		tcp_puts(g, &t, ORIG, line);
+		for (int k = 0; k < 4096 / 64; k++)
+			tcp_puts(g, &t, ORIG,
+				 ";\r\n\tfilename name= filename*=name %41%%4 name*  =\"q'r's\"x");
+		tcp_puts(g, &t, ORIG, "\r\n\r\npart\r\n");
+	}
+	tcp_puts(g, &t, ORIG, "--b--\r\n");
+	smtp_finish(g, &t);
+	return 0;
+}
+
+/* SIZE/4096 parts of 4096 bytes each, one file apiece, for MIME-type
+ * detection: hostile, blanks and line ends (every offset is one the
+ * markup rules' prologue reaches, and each rule tries it); benign,
+ * control bytes every rule rejects at once. */
+static int gen_magic(struct gen *g, uint64_t n, bool benign)
+{
+	struct tcp t;
+	smtp_mail_begin(g, &t, "mime types");
+	tcp_puts(g, &t, ORIG,
+		 "MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n");
+	char line[80];
+	for (uint64_t done = 0; done < n; done += 4096) {
+		tcp_puts(g, &t, ORIG, "--b\r\nContent-Type: application/octet-stream\r\n\r\n");
+		for (unsigned k = 0, sent = 0; sent < 4096; k++) {
+			size_t len = 70;
+			for (size_t i = 0; i < len; i++)
+				line[i] = benign ? 1 : (k + i) % 3 ? ' ' : '\t';
+			memcpy(line + len, "\r\n", 2);
+			tcp_write(g, &t, ORIG, line, len + 2);
+			sent += (unsigned)len + 2;
+		}
+	}
+	tcp_puts(g, &t, ORIG, "--b--\r\n");
+	smtp_finish(g, &t);
+	return 0;
+}
+
+/* Mails with seven header values that smtp.log shows (Subject, From,
+ * Reply-To, Message-ID, In-Reply-To, Date, X-Mailer), each 4,000 bytes
+ * (under Log::default_max_field_string_bytes), SIZE bytes in all:
+ * hostile, backslashes, tabs and valid UTF-8 that a bad byte at the end
+ * of each run makes escaped after all; benign, printable ASCII. */
+static int gen_escape(struct gen *g, uint64_t n, bool benign)
+{
+	static const char *const names[] = {"Subject", "From", "Reply-To", "Message-ID",
+					    "In-Reply-To", "Date", "X-Mailer"};
+	enum { VALUE = 4000 };
+	struct tcp t;
+	smtp_open(g, &t);
+	static char v[VALUE];
+	static const char unit[] = "\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xff\\\t";
+	for (size_t i = 0; i < VALUE; i++)
+		v[i] = benign ? (char)('a' + i % 26) : unit[i % (sizeof unit - 1)];
+	char line[32];
+	for (uint64_t done = 0; done < n;) {
+		smtp_envelope(g, &t);
+		tcp_puts(g, &t, ORIG, "To: bob@example.net\r\n");
+		for (size_t k = 0; k < sizeof names / sizeof names[0]; k++, done += VALUE) {
+			snprintf(line, sizeof line, "%s: ", names[k]);
+			tcp_puts(g, &t, ORIG, line);
+			tcp_write(g, &t, ORIG, v, VALUE);
+			tcp_puts(g, &t, ORIG, "\r\n");
+		}
+		tcp_puts(g, &t, ORIG, "\r\nbody\r\n.\r\n");
+		tcp_puts(g, &t, RESP, "250 2.0.0 Ok: queued\r\n");
+	}
+	smtp_say(g, &t, "QUIT\r\n", "221 2.0.0 Bye\r\n");
+	tcp_close(g, &t);
+	return 0;
+}
+
+/* SIZE/990 connections to port 2525 (no SMTP port: dynamic protocol
+ * detection decides), the server greeting like SMTP and the client
+ * sending 99 segments of 10 bytes, all of them buffered and looked at
+ * again for each: hostile, CR LF only (every line start begins a run of
+ * whitespace); benign, letters. */
+static int gen_dpd(struct gen *g, uint64_t n, bool benign)
+{
+	struct tcp t;
+	const char *seg = benign ? "xxxxxxxxxx" : "\r\n\r\n\r\n\r\n\r\n";
+	uint64_t conns = n / 990 ? n / 990 : 1;
+	for (uint64_t i = 0; i < conns; i++) {
+		tcp_init(g, &t, CLIENT_NET + 1 + (uint32_t)i, (uint16_t)(1024 + i % 64000),
+			 SERVER_ADDR, 2525);
+		tcp_handshake(g, &t);
+		tcp_puts(g, &t, RESP, "220 mx.example.net ESMTP\r\n");
+		tcp_flush(g, &t, RESP);
+		for (int k = 0; k < 99; k++) {
+			tcp_puts(g, &t, ORIG, seg);
+			tcp_flush(g, &t, ORIG);
+		}
+		tcp_close(g, &t);
+		tick(g, 1000);
+	}
+	return 0;
+}
+
+/* A ClientHello whose extensions fill the 64 KiB they can: hostile,
+ * server_name and 16,377 empty extensions; benign, server_name and one
+ * padding extension of the same size. SIZE/64K connections. */
+static void tls_client_hello_ext(struct gen *g, struct tcp *t, bool benign)
+{
+	static const char sni[] = "mail.example.net";
+	static uint8_t b[70000];
+	size_t n = 0;
+	be16(b, 0x0303), n = 2;
+	for (int i = 0; i < 32; i++)
+		b[n++] = (uint8_t)(0x40 + i);
+	b[n++] = 0;
+	be16(b + n, 4), n += 2;
+	be16(b + n, 0xc02f), be16(b + n + 2, 0x009c), n += 4;
+	b[n++] = 1, b[n++] = 0;
+	size_t ext_at = n;
+	n += 2;
+	be16(b + n, 0), n += 2;
+	be16(b + n, (uint16_t)(sizeof sni - 1 + 5)), n += 2;
+	be16(b + n, (uint16_t)(sizeof sni - 1 + 3)), n += 2;
+	b[n++] = 0;
+	be16(b + n, (uint16_t)(sizeof sni - 1)), n += 2;
+	memcpy(b + n, sni, sizeof sni - 1), n += sizeof sni - 1;
+	size_t room = 65535 - (n - ext_at - 2);
+	room -= room % 4;
+	if (benign) {
+		be16(b + n, 21), be16(b + n + 2, (uint16_t)(room - 4)), n += 4;
+		memset(b + n, 0, room - 4), n += room - 4;
+	} else {
+		for (size_t k = 0; k < room / 4; k++) {
+			be16(b + n, (uint16_t)(0x4000 + k % 0x1000)), be16(b + n + 2, 0);
+			n += 4;
+		}
+	}
+	be16(b + ext_at, (uint16_t)(n - ext_at - 2));
+	struct tls_out o;
+	tls_out_init(&o, t, ORIG, 22, 16384);
+	hs_header(g, &o, 1, (uint32_t)n);
+	tls_out_write(g, &o, b, n);
+	tls_rec_flush(g, &o);
+}
+
+static int gen_tlsext(struct gen *g, uint64_t n, bool benign)
+{
+	struct tcp t;
+	struct tls_out o;
+	uint64_t conns = n >> 16 ? n >> 16 : 1;
+	for (uint64_t i = 0; i < conns; i++) {
+		tcp_init(g, &t, CLIENT_NET + 1 + (uint32_t)i, (uint16_t)(1024 + i % 64000),
+			 SERVER_ADDR, 443);
+		tcp_handshake(g, &t);
+		tls_client_hello_ext(g, &t, benign);
+		tls_out_init(&o, &t, RESP, 22, 16384);
+		tls_server_hello(g, &o);
+		hs_header(g, &o, 14, 0);
+		tls_rec_flush(g, &o);
+		tcp_close(g, &t);
+		tick(g, 10000);
+	}
+	return 0;
+}
+
+/* The server's ServerHello, Certificate (distinct certificates, SIZE
+ * bytes in all) and ServerHelloDone in records of 65535 bytes, sent one
+ * byte per TCP segment: hostile, to a TLS parser that buffers them;
+ * benign, after five bytes that make the parser give up. */
+static int gen_tlsrec(struct gen *g, uint64_t n, const struct certs *c, bool benign)
+{
+	struct tcp t;
+	struct tls_out o;
+	tcp_init(g, &t, CLIENT_NET + 0x010206, 40003, SERVER_ADDR, 443);
+	tcp_handshake(g, &t);
+	tls_client_hello(g, &t);
+	tcp_flush(g, &t, ORIG);
+	t.seg_max = 1;
+	if (benign)
+		tcp_write(g, &t, RESP, "\0\0\0\0\0", 5);
+	tls_out_init(&o, &t, RESP, 22, 65535);
+	tls_server_hello(g, &o);
+	uint64_t k = 0, total = 0;
+	while (k < 1000) {
+		size_t len;
+		cert_get(c, k, &len);
+		if (total + len + 3 > n)
+			break;
+		total += len + 3;
+		k++;
+	}
+	tls_certificate(g, &o, c, 0, k ? k : 1);
+	tls_rec_flush(g, &o);
+	t.seg_max = MSS;
+	tls_finish_handshake(g, &t, &o);
+	tcp_close(g, &t);
+	return 0;
+}
+
+/* A DER length at p; returns its size. */
+static size_t der_len(uint8_t *p, size_t len)
+{
+	if (len < 0x80) {
+		p[0] = (uint8_t)len;
+		return 1;
+	}
+	if (len < 0x100) {
+		p[0] = 0x81, p[1] = (uint8_t)len;
+		return 2;
+	}
+	if (len < 0x10000) {
+		p[0] = 0x82, be16(p + 1, (uint16_t)len);
+		return 3;
+	}
+	p[0] = 0x83, be24(p + 1, (uint32_t)len);
+	return 4;
+}
+
+/* Tag, length and contents of the DER element at d[i..n): sets *hl to the
+ * header size and returns the contents' size, or SIZE_MAX. */
+static size_t der_elem(const uint8_t *d, size_t n, size_t i, size_t *hl)
+{
+	if (i + 2 > n)
+		return SIZE_MAX;
+	size_t len = d[i + 1], h = 2;
+	if (len & 0x80) {
+		size_t k = len & 0x7f;
+		if (k == 0 || k > 3 || i + 2 + k > n)
+			return SIZE_MAX;
+		len = 0;
+		for (size_t j = 0; j < k; j++)
+			len = len << 8 | d[i + 2 + j];
+		h += k;
+	}
+	if (i + h + len > n)
+		return SIZE_MAX;
+	*hl = h;
+	return len;
+}
+
+/* Appends tag + length + contents. */
+static size_t der_put(uint8_t *out, uint8_t tag, const uint8_t *p, size_t len)
+{
+	size_t k = 0;
+	out[k++] = tag;
+	k += der_len(out + k, len);
+	memmove(out + k, p, len);
+	return k + len;
+}
+
+/* The first certificate of c with its subject replaced (signature left
+ * as it was: nobody checks it): hostile, 1,900 RDNs of one common name
+ * each; benign, one common name as long as all of them. */
+static int cert_big_name(const struct certs *c, bool benign, struct certs *out)
+{
+	static uint8_t name[40000], tbs[60000], cert[64000];
+	const uint8_t *d = c->der[0];
+	size_t n = c->len[0], hl, i = 0;
+	/* Certificate SEQUENCE, TBSCertificate SEQUENCE */
+	if (der_elem(d, n, 0, &hl) == SIZE_MAX)
+		return -1;
+	size_t tbs_at = hl, tbs_hl, tbs_len = der_elem(d, n, tbs_at, &tbs_hl);
+	if (tbs_len == SIZE_MAX)
+		return -1;
+	size_t body = tbs_at + tbs_hl, end = body + tbs_len;
+	enum { RDNS = 1900, RDN = 17 };
+	size_t nn = 0;
+	if (benign) {
+		static uint8_t v[RDNS * RDN];
+		memset(v, 'x', sizeof v);
+		size_t vl = RDNS * RDN - 17; /* the same DER size as the hostile name */
+		static uint8_t atv[RDNS * RDN], set[RDNS * RDN];
+		size_t k = 0;
+		k += der_put(atv, 0x06, (const uint8_t *)"\x55\x04\x03", 3);
+		k += der_put(atv + k, 0x0c, v, vl);
+		size_t s = der_put(set, 0x30, atv, k);
+		nn = der_put(name, 0x31, set, s);
+	} else {
+		for (unsigned r = 0; r < RDNS; r++) {
+			uint8_t atv[32], seq[32];
+			char val[8];
+			snprintf(val, sizeof val, "x%05u", r);
+			size_t k = der_put(atv, 0x06, (const uint8_t *)"\x55\x04\x03", 3);
+			k += der_put(atv + k, 0x0c, (const uint8_t *)val, 6);
+			size_t s = der_put(seq, 0x30, atv, k);
+			nn += der_put(name + nn, 0x31, seq, s);
+		}
+	}
+	/* TBSCertificate: [0] version, serial, signature, issuer, validity,
+	 * subject, ...: copy all but the subject. */
+	size_t tn = 0, field = 0;
+	bool versioned = d[body] == 0xa0;
+	for (i = body; i < end;) {
+		size_t len = der_elem(d, end, i, &hl);
+		if (len == SIZE_MAX)
+			return -1;
+		if (field == (versioned ? 5u : 4u)) {
+			uint8_t hdr[8];
+			hdr[0] = 0x30;
+			size_t h = 1 + der_len(hdr + 1, nn);
+			memcpy(tbs + tn, hdr, h);
+			memcpy(tbs + tn + h, name, nn);
+			tn += h + nn;
+		} else {
+			memcpy(tbs + tn, d + i, hl + len);
+			tn += hl + len;
+		}
+		i += hl + len;
+		field++;
+	}
+	size_t cn = der_put(cert, 0x30, tbs, tn);
+	memcpy(cert + cn, d + end, n - end); /* signature algorithm and value */
+	cn += n - end;
+	static uint8_t whole[65000];
+	size_t wn = der_put(whole, 0x30, cert, cn);
+	memset(out, 0, sizeof *out);
+	out->der[0] = malloc(wn);
+	if (!out->der[0])
+		return -1;
+	memcpy(out->der[0], whole, wn);
+	out->len[0] = wn;
+	out->mut[0] = cert_mut_offset(whole, wn);
+	out->n = 1;
+	return 0;
+}
+
+/* SIZE bytes of distinct certificates with huge subjects in one
+ * Certificate message (see cert_big_name). */
+static int gen_x509name(struct gen *g, uint64_t n, const struct certs *c, bool benign)
+{
+	struct certs big;
+	if (cert_big_name(c, benign, &big) < 0) {
+		fprintf(stderr, "gen_hostile: cannot rewrite %zu-byte certificate\n", c->len[0]);
+		return -1;
+	}
+	uint64_t k = n / big.len[0] ? n / big.len[0] : 1;
+	int r = gen_tlscerts(g, k, &big);
+	free(big.der[0]);
+	return r;
+}
+
+/* An IMAP (143) and an XMPP (5222) connection, SIZE/2 bytes each, every
+ * segment a whole run of tokens as both parsers want: hostile, one-byte
+ * capability words and tokens padded with blanks (the slowest bytes to
+ * skip); benign, one long word and one long token per segment. */
+static int gen_imapxmpp(struct gen *g, uint64_t n, bool benign)
+{
+	struct tcp t;
+	static char seg[MSS];
+	tcp_init(g, &t, CLIENT_NET + 0x010207, 40004, SERVER_ADDR, 143);
+	tcp_handshake(g, &t);
+	tcp_puts(g, &t, RESP, "* OK IMAP4rev1 ready\r\n");
+	tcp_puts(g, &t, ORIG, "a1 CAPABILITY\r\n");
+	size_t k = 0;
+	k += (size_t)snprintf(seg, sizeof seg, "* CAPABILITY ");
+	while (k < 1400) {
+		if (benign)
+			seg[k++] = 'W';
+		else
+			seg[k++] = 'w', seg[k++] = ' ';
+	}
+	memcpy(seg + k, "\r\n", 2);
+	for (uint64_t done = 0; done < n / 2; done += k + 2) {
+		tcp_write(g, &t, RESP, seg, k + 2);
+		tcp_flush(g, &t, RESP);
+	}
+	tcp_puts(g, &t, RESP, "a1 OK done\r\n");
+	tcp_close(g, &t);
+
+	tcp_init(g, &t, CLIENT_NET + 0x010208, 40005, SERVER_ADDR, 5222);
+	tcp_handshake(g, &t);
+	tcp_puts(g, &t, ORIG,
+		 "<?xml version='1.0'?><stream:stream xmlns='jabber:client' to='example.net' "
+		 "version='1.0'>");
+	tcp_flush(g, &t, ORIG);
+	tcp_puts(g, &t, RESP,
+		 "<?xml version='1.0'?><stream:stream xmlns='jabber:client' from='example.net' "
+		 "id='x' version='1.0'>");
+	k = 0;
+	if (benign) {
+		k += (size_t)snprintf(seg, sizeof seg, "<iq ");
+		memset(seg + k, 'x', 1400 - k - 1);
+		k = 1400;
+		seg[k - 1] = '>';
+	} else {
+		while (k + 40 <= 1400) {
+			memcpy(seg + k, "<iq>", 4);
+			memset(seg + k + 4, ' ', 36);
+			k += 40;
+		}
+	}
+	for (uint64_t done = 0; done < n / 2; done += k) {
+		tcp_write(g, &t, ORIG, seg, k);
+		tcp_flush(g, &t, ORIG);
+	}
+	tcp_close(g, &t);
+	return 0;
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: gen_hostile KIND OUT.pcap|- [SIZE[K|M|G]] [CERTDIR]\n"
+		"usage: gen_hostile KIND[-benign] OUT.pcap|- [SIZE[K|M|G]] [CERTDIR]\n"
 		"kinds (default SIZE): synflood (2000000 SYNs), longline (2G bytes),\n"
 		"  longbody (2G bytes), mimedepth (5000 levels), rcpt (1000000),\n"
 		"  rcptdup (200000), bigheader (8M bytes), tlsbig (1G bytes),\n"
 		"  tlscerts (20000 certs), tlsconns (100000 connections),\n"
-		"  holes (1000000 segments), bigboundary (8M bytes)\n");
+		"  holes (1000000 segments), bigboundary (8M bytes);\n"
+		"with a -benign twin: ipscan (4M bytes), rcptset (200000), toset (4M),\n"
+		"  mimebound (4M), decoders (4M), lines (4M), mimeheader (4M),\n"
+		"  magic (4M), escape (4M), dpd (2M), tlsext (4M), tlsrec (64K),\n"
+		"  x509name (4M), imapxmpp (4M)\n");
 	return 1;
 }
 
@@ -811,23 +1460,63 @@ static bool parse_size(const char *s, uint64_t *out)
 	return true;
 }
 
+enum kind {
+	K_SYNFLOOD, K_LONGLINE, K_LONGBODY, K_MIMEDEPTH, K_RCPT, K_RCPTDUP, K_BIGHEADER,
+	K_TLSBIG, K_TLSCERTS, K_TLSCONNS, K_HOLES, K_BIGBOUNDARY,
+	/* the scanner worst cases, each with a -benign twin */
+	K_IPSCAN, K_RCPTSET, K_TOSET, K_MIMEBOUND, K_DECODERS, K_LINES, K_MIMEHEADER,
+	K_MAGIC, K_ESCAPE, K_DPD, K_TLSEXT, K_TLSREC, K_X509NAME, K_IMAPXMPP,
+};
+
 int main(int argc, char **argv)
 {
 	static const struct {
 		const char *name;
 		uint64_t size;
+		bool certs; /* sends the certificates of CERTDIR */
 	} kinds[] = {
-	    {"synflood", 2000000},	{"longline", 2ull << 30}, {"longbody", 2ull << 30},
-	    {"mimedepth", 5000},	{"rcpt", 1000000},	  {"rcptdup", 200000},
-	    {"bigheader", 8u << 20},	{"tlsbig", 1u << 30},	  {"tlscerts", 20000},
-	    {"tlsconns", 100000},	{"holes", 1000000},	  {"bigboundary", 8u << 20},
+	    [K_SYNFLOOD] = {"synflood", 2000000, false},
+	    [K_LONGLINE] = {"longline", 2ull << 30, false},
+	    [K_LONGBODY] = {"longbody", 2ull << 30, false},
+	    [K_MIMEDEPTH] = {"mimedepth", 5000, false},
+	    [K_RCPT] = {"rcpt", 1000000, false},
+	    [K_RCPTDUP] = {"rcptdup", 200000, false},
+	    [K_BIGHEADER] = {"bigheader", 8u << 20, false},
+	    [K_TLSBIG] = {"tlsbig", 1u << 30, false},
+	    [K_TLSCERTS] = {"tlscerts", 20000, true},
+	    [K_TLSCONNS] = {"tlsconns", 100000, true},
+	    [K_HOLES] = {"holes", 1000000, false},
+	    [K_BIGBOUNDARY] = {"bigboundary", 8u << 20, false},
+	    [K_IPSCAN] = {"ipscan", 4u << 20, false},
+	    [K_RCPTSET] = {"rcptset", 200000, false},
+	    [K_TOSET] = {"toset", 4u << 20, false},
+	    [K_MIMEBOUND] = {"mimebound", 4u << 20, false},
+	    [K_DECODERS] = {"decoders", 4u << 20, false},
+	    [K_LINES] = {"lines", 4u << 20, false},
+	    [K_MIMEHEADER] = {"mimeheader", 4u << 20, false},
+	    [K_MAGIC] = {"magic", 4u << 20, false},
+	    [K_ESCAPE] = {"escape", 4u << 20, false},
+	    [K_DPD] = {"dpd", 2u << 20, false},
+	    [K_TLSEXT] = {"tlsext", 4u << 20, false},
+	    [K_TLSREC] = {"tlsrec", 64u << 10, true},
+	    [K_X509NAME] = {"x509name", 4u << 20, true},
+	    [K_IMAPXMPP] = {"imapxmpp", 4u << 20, false},
 	};
 	if (argc < 3 || argc > 5)
 		return usage();
 	int kind = -1;
-	for (int k = 0; k < (int)(sizeof kinds / sizeof kinds[0]); k++)
-		if (strcmp(argv[1], kinds[k].name) == 0)
+	bool benign = false;
+	for (int k = 0; k < (int)(sizeof kinds / sizeof kinds[0]); k++) {
+		size_t l = strlen(kinds[k].name);
+		if (strncmp(argv[1], kinds[k].name, l) != 0)
+			continue;
+		if (argv[1][l] == '\0') {
 			kind = k;
+		} else if (k >= K_IPSCAN && strcmp(argv[1] + l, "-benign") == 0) {
+			kind = k;
+			benign = true;
+		}
+	}
 	if (kind < 0)
 		return usage();
 	uint64_t size = kinds[kind].size;
@@ -839,25 +1528,38 @@ int main(int argc, char **argv)
 	static struct certs c;
 	g.now = BASE_TIME_US;
 	g.rng = 0x686f7374696c65ull;	/* "hostile" */
-	bool tls = strncmp(argv[1], "tls", 3) == 0 && strcmp(argv[1], "tlsbig") != 0;
-	if (tls && certs_load(&c, certdir) < 0)
+	if (kinds[kind].certs && certs_load(&c, certdir) < 0)
 		return 1;
 	if (pcap_begin(&g, argv[2]) < 0)
 		return 1;
 	int r;
-	switch (kind) {
-	case 0: r = gen_synflood(&g, size); break;
-	case 1: r = gen_longline(&g, size); break;
-	case 2: r = gen_longbody(&g, size); break;
-	case 3: r = gen_mimedepth(&g, size); break;
-	case 4: r = gen_rcpt(&g, size, false); break;
-	case 5: r = gen_rcpt(&g, size, true); break;
-	case 6: r = gen_bigheader(&g, size); break;
-	case 7: r = gen_tlsbig(&g, size); break;
-	case 8: r = gen_tlscerts(&g, size, &c); break;
-	case 9: r = gen_tlsconns(&g, size, &c); break;
-	case 10: r = gen_holes(&g, size); break;
-	default: r = gen_bigboundary(&g, size); break;
+	switch ((enum kind)kind) {
+	case K_SYNFLOOD: r = gen_synflood(&g, size); break;
+	case K_LONGLINE: r = gen_longline(&g, size); break;
+	case K_LONGBODY: r = gen_longbody(&g, size); break;
+	case K_MIMEDEPTH: r = gen_mimedepth(&g, size); break;
+	case K_RCPT: r = gen_rcpt(&g, size, false); break;
+	case K_RCPTDUP: r = gen_rcpt(&g, size, true); break;
+	case K_BIGHEADER: r = gen_bigheader(&g, size); break;
+	case K_TLSBIG: r = gen_tlsbig(&g, size); break;
+	case K_TLSCERTS: r = gen_tlscerts(&g, size, &c); break;
+	case K_TLSCONNS: r = gen_tlsconns(&g, size, &c); break;
+	case K_HOLES: r = gen_holes(&g, size); break;
+	case K_BIGBOUNDARY: r = gen_bigboundary(&g, size); break;
+	case K_IPSCAN: r = gen_ipscan(&g, size, benign); break;
+	case K_RCPTSET: r = gen_rcptset(&g, size, benign); break;
+	case K_TOSET: r = gen_toset(&g, size, benign); break;
+	case K_MIMEBOUND: r = gen_mimebound(&g, size, benign); break;
+	case K_DECODERS: r = gen_decoders(&g, size, benign); break;
+	case K_LINES: r = gen_lines(&g, size, benign); break;
+	case K_MIMEHEADER: r = gen_mimeheader(&g, size, benign); break;
+	case K_MAGIC: r = gen_magic(&g, size, benign); break;
+	case K_ESCAPE: r = gen_escape(&g, size, benign); break;
+	case K_DPD: r = gen_dpd(&g, size, benign); break;
+	case K_TLSEXT: r = gen_tlsext(&g, size, benign); break;
+	case K_TLSREC: r = gen_tlsrec(&g, size, &c, benign); break;
+	case K_X509NAME: r = gen_x509name(&g, size, &c, benign); break;
+	default: r = gen_imapxmpp(&g, size, benign); break;
 	}
 	if (pcap_end(&g) < 0 || r < 0)
 		return 1;

@@ -333,6 +333,52 @@ static void test_edges(void)
 	CHECK_MIME(mime_buf(big, sizeof(big)), "text/html");
 }
 
+/* Searching rules find their text at the last offset it fits, and the
+ * markup prologue crosses a buffer of blanks (both are skipped over in
+ * bulk rather than tried at every offset). */
+static void test_search_edges(void)
+{
+	static uint8_t b[MAGIC_BOF_SIZE];
+	const size_t n = sizeof b;
+	memset(b, ' ', n);
+	memcpy(b + n - 5, "<?php", 5);
+	CHECK_MIME(mime_buf(b, n), "text/x-php");
+	CHECK_MIME(mime_buf(b, n - 1), "text/plain");
+	memset(b, 'x', n);
+	memcpy(b + n - 14, "--- a\n+++ b\n@@", 14);
+	CHECK_MIME(mime_buf(b, n), "text/x-diff");
+	memset(b, 'x', n);
+	memcpy(b + n - 7, "P13  45", 7);
+	CHECK_MIME(mime_buf(b, n), "image/x-portable-bitmap");
+	memset(b, 'x', n);
+	memcpy(b, "<?xml version=\"1.0\"?>", 21);
+	memcpy(b + n - 35, " xmlns=\"http://earth.google.com/kml", 35);
+	CHECK_MIME(mime_buf(b, n), "application/vnd.google-earth.kml+xml");
+	memset(b + 21, ' ', n - 21);
+	memcpy(b + n - 4, "<svg", 4);
+	CHECK_MIME(mime_buf(b, n), "image/svg+xml");
+	memset(b, 0, n);
+	memcpy(b, "PK\x03\x04", 4);
+	memcpy(b + 30, "[Content_Types].xml", 19);
+	memcpy(b + n - 35, "PK\x03\x04", 4);
+	memcpy(b + n - 5, "word/", 5);
+	CHECK_MIME(mime_buf(b, n),
+		   "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+	memset(b, 0, n);
+	memcpy(b, "\x1a\x45\xdf\xa3", 4);
+	memcpy(b + n - 7, "B\x82\x84webm", 7);
+	CHECK_MIME(mime_buf(b, n), "video/webm");
+	/* Blanks and line ends, a comment, more blanks, then the tag. */
+	memset(b, ' ', n);
+	for (size_t i = 0; i < n; i += 7)
+		b[i] = i % 2 ? '\n' : '\t';
+	memcpy(b + 1000, "<!-- x -->", 10);
+	memcpy(b + n - 6, "<html>", 6);
+	CHECK_MIME(mime_buf(b, n), "text/html");
+	memcpy(b + 1000, "<!-- x --x", 10); /* unclosed: nothing reaches the tag */
+	CHECK_MIME(mime_buf(b, n), "text/plain");
+}
+
 /* Random buffers must not crash; results must be stable. */
 static void test_random(void)
 {
@@ -372,6 +418,7 @@ int main(void)
 	test_executables();
 	test_misc();
 	test_edges();
+	test_search_edges();
 	test_random();
 	return check_summary();
 }

@@ -467,6 +467,62 @@ static void test_long_boundary(void)
 	rec_close(&r);
 }
 
+/* Six nested long boundaries sharing their kept prefix, none a prefix of
+ * another: a line that several levels compare by digest gets the digests
+ * made in one pass; near misses stay data, real delimiters still match. */
+static void test_nested_long_boundaries(void)
+{
+	enum { LEVELS = 6, MAXB = MIME_BOUNDARY_KEEP + 700 };
+	static char bnd[LEVELS][MAXB], line[MAXB + 64];
+	size_t bl[LEVELS];
+	for (int i = 0; i < LEVELS; i++) {
+		size_t r = 600 - 50 * (size_t)i; /* shorter with depth */
+		memset(bnd[i], 'q', MIME_BOUNDARY_KEEP);
+		memset(bnd[i] + MIME_BOUNDARY_KEEP, 'r', r);
+		bnd[i][MIME_BOUNDARY_KEEP + r] = 'z';
+		bnd[i][MIME_BOUNDARY_KEEP + r + 1] = (char)('A' + i);
+		bl[i] = MIME_BOUNDARY_KEEP + r + 2;
+	}
+	struct mime_parser mp;
+	struct rec r;
+	rec_open(&r, &mp);
+	for (int i = 0; i < LEVELS; i++) {
+		snprintf(line, sizeof line, "Content-Type: multipart/mixed; boundary=\"%.*s\"",
+			 (int)bl[i], bnd[i]);
+		feed_str(&mp, line);
+		feed_str(&mp, "");
+		snprintf(line, sizeof line, "--%.*s", (int)bl[i], bnd[i]);
+		feed_str(&mp, line);
+	}
+	feed(&mp, "Content-Type: text/plain\n\nleaf one\n");
+	/* Near misses: longer than every boundary; the length of the third
+	 * with its last byte changed. */
+	memset(line, 'q', sizeof line);
+	line[0] = line[1] = '-';
+	memset(line + 2 + MIME_BOUNDARY_KEEP, 'r', 700);
+	mime_feed_line(&mp, (const uint8_t *)line, 2 + MIME_BOUNDARY_KEEP + 700, true);
+	snprintf(line, sizeof line, "--%.*s", (int)bl[2], bnd[2]);
+	line[2 + bl[2] - 1] ^= 1;
+	mime_feed_line(&mp, (const uint8_t *)line, 2 + bl[2], true);
+	CHECK(r.begins == LEVELS + 1 && r.ends == 0);
+	/* The fourth level's delimiter (three levels compare it by digest):
+	 * a new part there; then the second level's closing delimiter. */
+	snprintf(line, sizeof line, "--%.*s", (int)bl[3], bnd[3]);
+	feed_str(&mp, line);
+	feed(&mp, "\nleaf two\n");
+	CHECK(r.begins == LEVELS + 2 && r.ends == 3);
+	snprintf(line, sizeof line, "--%.*s--", (int)bl[1], bnd[1]);
+	feed_str(&mp, line);
+	CHECK(r.ends == 7);
+	feed(&mp, "epilogue\n");
+	mime_end(&mp);
+	CHECK(r.begins == LEVELS + 2 && r.ends == LEVELS + 2 && r.max_level == LEVELS);
+	CHECK(r.data[7].len == 8 + 2 + (2 + MIME_BOUNDARY_KEEP + 700) + 2 + (2 + bl[2]));
+	CHECK(r.data[7].len > 8 && memcmp(r.data[7].data, "leaf one\r\n--qq", 14) == 0);
+	CHECK_BYTES(r.data[8].data, r.data[8].len, "leaf two");
+	rec_close(&r);
+}
+
 static void test_content_type_params(void)
 {
 	struct mime_parser mp;
@@ -846,6 +902,7 @@ int main(void)
 	test_missing_final_boundary();
 	test_boundary_lookalikes();
 	test_long_boundary();
+	test_nested_long_boundaries();
 	test_content_type_params();
 	test_message_rfc822();
 	test_deep_nesting();

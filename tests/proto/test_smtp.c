@@ -1,4 +1,8 @@
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/files.h"
 #include "core/uid.h"
@@ -66,6 +70,53 @@ static bool srv(const char *s)
 static bool cli(const char *s)
 {
 	return smtp_dpd_client((const uint8_t *)s, strlen(s));
+}
+
+/* The client pattern as first written: every line start skips its
+ * whitespace afresh (quadratic on "\r\n\r\n..."). */
+static bool cli_ref(const uint8_t *p, size_t n)
+{
+	for (size_t start = 0; start <= n; start++) {
+		if (start > 0 && p[start - 1] != '\r' && p[start - 1] != '\n')
+			continue;
+		size_t i = start;
+		while (i < n && isspace(p[i]))
+			i++;
+		if (n - i >= 4 && (strncasecmp((const char *)p + i, "helo", 4) == 0 ||
+				   strncasecmp((const char *)p + i, "ehlo", 4) == 0))
+			return true;
+	}
+	return false;
+}
+
+static void test_dpd_client_same(void)
+{
+	static const char *const tok[] = {"\r", "\n",   " ",    "\t",  "\v",
+					  "x",  "helo", "EhLo", "ehl", "\r\n"};
+	uint64_t r = 0x647064;
+	uint8_t s[64];
+	int same = 0, hits = 0;
+	for (int k = 0; k < 200000; k++) {
+		size_t n = 0, len = (size_t)(k % 48);
+		while (n < len) {
+			r = r * 6364136223846793005ull + 1442695040888963407ull;
+			const char *t = tok[(r >> 33) % 10];
+			memcpy(s + n, t, strlen(t));
+			n += strlen(t);
+		}
+		bool want = cli_ref(s, n);
+		same += smtp_dpd_client(s, n) == want;
+		hits += want;
+	}
+	CHECK(same == 200000);
+	CHECK(hits > 1000);
+	/* A full DPD buffer of line ends, then the word. */
+	uint8_t big[1024];
+	for (size_t i = 0; i < sizeof big; i++)
+		big[i] = i % 2 ? '\n' : '\r';
+	CHECK(!smtp_dpd_client(big, sizeof big));
+	memcpy(big + sizeof big - 4, "EHLO", 4);
+	CHECK(smtp_dpd_client(big, sizeof big));
 }
 
 static void test_dpd(void)
@@ -150,6 +201,7 @@ int main(void)
 	test_file_handle();
 	test_file_ids();
 	test_dpd();
+	test_dpd_client_same();
 	test_registration();
 	return check_summary();
 }
