@@ -1,6 +1,7 @@
 #include "proto/mime.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -267,6 +268,11 @@ static void entity_begin(struct mime_parser *mp, unsigned i, unsigned level,
 			 enum mime_encoding enc)
 {
 	struct mime_entity *e = &mp->ent[i];
+	/* Entities begin in order, one level deeper at a time. */
+	if (i == mp->ent_ready) {
+		buf_init(&e->boundary, MIME_MAX_FIELD_BYTES);
+		mp->ent_ready++;
+	}
 	struct buf keep = e->boundary; /* storage reused across slots */
 
 	memset(e, 0, sizeof *e);
@@ -759,12 +765,10 @@ static void decode_line(struct mime_parser *mp, unsigned i, const uint8_t *p,
 void mime_init(struct mime_parser *mp, const struct mime_callbacks *cb,
 	       void *ud)
 {
-	memset(mp, 0, sizeof *mp);
+	memset(mp, 0, offsetof(struct mime_parser, ent));
 	if (cb)
 		mp->cb = *cb;
 	mp->ud = ud;
-	for (size_t i = 0; i <= MIME_MAX_DEPTH; i++)
-		buf_init(&mp->ent[i].boundary, MIME_MAX_FIELD_BYTES);
 	buf_init(&mp->header, MIME_MAX_FIELD_BYTES);
 	buf_init(&mp->filename, MIME_MAX_FIELD_BYTES);
 	entity_begin(mp, 0, 0, MIME_ENC_OTHER);
@@ -828,8 +832,9 @@ void mime_end(struct mime_parser *mp)
 
 void mime_free(struct mime_parser *mp)
 {
-	for (size_t i = 0; i <= MIME_MAX_DEPTH; i++)
+	for (size_t i = 0; i < mp->ent_ready; i++)
 		buf_free(&mp->ent[i].boundary);
+	mp->ent_ready = 0;
 	buf_free(&mp->header);
 	buf_free(&mp->filename);
 	EVP_MD_CTX_free(mp->digest);

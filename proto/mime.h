@@ -123,9 +123,6 @@ struct mime_parser {
 	struct mime_callbacks cb;
 	void *ud; /* borrowed: handed back to every callback */
 
-	/* ent[0..live) is the chain from the top-level entity to the
-	 * deepest open one; ent[i].has_child <=> live > i + 1. */
-	struct mime_entity ent[MIME_MAX_DEPTH + 1];
 	unsigned live;
 	uint64_t entities; /* entity_begin events so far */
 
@@ -137,13 +134,20 @@ struct mime_parser {
 	struct buf filename; /* owned */
 	bool has_filename;
 
-	uint8_t seg[MIME_SEGMENT_LENGTH]; /* data not yet handed out */
 	size_t seg_len;
 	bool done;
 
 	/* OpenSSL digest contexts for lines compared with several long
 	 * boundaries at once; owned, made at the first such line. */
 	struct evp_md_ctx_st *digest, *digest_copy;
+
+	/* The large arrays last: mime_init() leaves them uninitialised (a
+	 * message would otherwise cost clearing 19 KB). */
+	unsigned ent_ready; /* ent[0..ent_ready) have their boundary buffer */
+	/* ent[0..live) is the chain from the top-level entity to the
+	 * deepest open one; ent[i].has_child <=> live > i + 1. */
+	struct mime_entity ent[MIME_MAX_DEPTH + 1];
+	uint8_t seg[MIME_SEGMENT_LENGTH]; /* data not yet handed out: seg_len bytes */
 };
 
 void mime_init(struct mime_parser *mp, const struct mime_callbacks *cb,

@@ -282,26 +282,96 @@ static void strset_add(struct strset *s, const uint8_t *p, size_t n)
 		s->index[slot] = (uint32_t)m->n; /* member m->n - 1, plus one */
 }
 
+/* ---- working storage ---- */
+
+/*
+ * Grow-only arrays the script's steps reuse, so that once they have grown
+ * its messages allocate nothing for address lists, set orders or log
+ * lines. One per run (the analyzer's run state, freed by run_free): steps
+ * never overlap, and a connection must not keep them while it idles.
+ */
+struct smtp_scratch {
+	struct strlist a, b;		/* find_all() results, their cleaned forms */
+	size_t *order;			/* a set's print order */
+	size_t order_cap;
+	struct zset_elem *elems;	/* a set's elements for zset_order */
+	size_t elems_cap;
+	uint8_t *bytes;			/* one transformed address */
+	size_t bytes_cap;
+	struct log_value *values;	/* a log line's list items */
+	size_t values_cap;
+	size_t *line_order;		/* set orders while a line is built */
+	size_t line_order_cap;
+};
+
+/* Room for n elements of `size` bytes in *p; false when memory is out. */
+static bool scratch_reserve(void **p, size_t *cap, size_t n, size_t size)
+{
+	if (n <= *cap)
+		return true;
+	size_t c = *cap ? *cap : 16;
+	while (c < n)
+		c *= 2;
+	void *q = realloc(*p, c * size);
+	if (!q)
+		return false;
+	*p = q;
+	*cap = c;
+	return true;
+}
+
+#define SCRATCH(sc, field, n) \
+	scratch_reserve((void **)&(sc)->field, &(sc)->field##_cap, (n), sizeof *(sc)->field)
+
+/* The run's scratch, made by the first SMTP connection; NULL on OOM. */
+static struct smtp_scratch *scratch_of_run(struct analyzer_ctx *ctx)
+{
+	void **slot = analyzer_run_state(ctx);
+	if (!slot)
+		return NULL;
+	if (!*slot) {
+		struct smtp_scratch *sc = calloc(1, sizeof *sc);
+		if (!sc)
+			return NULL;
+		strlist_init(&sc->a, SMTP_SET_HISTORY_MAX);
+		strlist_init(&sc->b, SMTP_SET_HISTORY_MAX);
+		*slot = sc;
+	}
+	return *slot;
+}
+
+static void smtp_run_free(void *run_state)
+{
+	struct smtp_scratch *sc = run_state;
+	strlist_free(&sc->a);
+	strlist_free(&sc->b);
+	free(sc->order);
+	free(sc->elems);
+	free(sc->bytes);
+	free(sc->values);
+	free(sc->line_order);
+	free(sc);
+}
+
 /*
  * Print order of a list of insertions: fills order[] (room for l->n) with
  * indexes into l of the distinct elements. Without a table key (no seed)
  * or on allocation failure, insertion order.
  */
-static size_t strlist_order(const struct strlist *l, const struct siphash_key *key, size_t *order)
+static size_t strlist_order(const struct strlist *l, const struct siphash_key *key, size_t *order,
+			    struct smtp_scratch *sc)
 {
 	size_t n_out = 0;
-	struct zset_elem *el = l->n ? calloc(l->n, sizeof *el) : NULL;
-	if (el) {
+	if (l->n && SCRATCH(sc, elems, l->n)) {
+		struct zset_elem *el = sc->elems;
 		for (size_t i = 0; i < l->n; i++) {
 			struct bytes b = strlist_get(l, i);
 			el[i].str = (const char *)b.p;
 			el[i].len = b.n;
+			el[i].num = 0;
 		}
-		if (zset_order(key, ZSET_STRING, el, l->n, order, &n_out) == 0) {
-			free(el);
+		if (zset_order(key, ZSET_STRING, el, l->n, order, &n_out) == 0)
 			return n_out;
-		}
-		free(el);
 	}
 	/* Fallback: first occurrences in insertion order. */
 	n_out = 0;
@@ -455,6 +525,8 @@ struct smtp {
 	/* c$smtp */
 	bool has_rec;
 	struct smtp_rec rec;
+
+	struct smtp_scratch *scratch; /* the run's (borrowed) */
 };
 
 static const struct siphash_key *table_key(struct smtp *s)
@@ -573,7 +645,7 @@ static struct log_value set_value(struct smtp *s, const struct strset *set, stru
 	struct log_value v = {.present = set->present};
 	if (!set->present)
 		return v;
-	size_t n = strlist_order(&set->hist, table_key(s), order);
+	size_t n = strlist_order(&set->hist, table_key(s), order, s->scratch);
 	for (size_t i = 0; i < n; i++) {
 		struct bytes b = strlist_get(&set->hist, order[i]);
 		items[i].present = true;
@@ -598,22 +670,26 @@ static void rec_write(struct smtp *s)
 	struct log_value v[SMTP_N_FIELDS];
 	memset(v, 0, sizeof v);
 
+	/* The list items of path, fuids and the three sets, back to back in
+	 * the scratch array; one order array serves the sets in turn. */
 	const struct strset *sets[3] = {&r->rcptto, &r->to, &r->cc};
-	struct log_value *items[3] = {NULL, NULL, NULL};
-	size_t *order[3] = {NULL, NULL, NULL};
-	struct log_value *path = calloc(r->n_path ? r->n_path : 1, sizeof *path);
-	struct log_value *fuids = calloc(r->fuids.n ? r->fuids.n : 1, sizeof *fuids);
-	bool ok = path && fuids;
-	for (int k = 0; k < 3 && ok; k++) {
-		size_t n = sets[k]->hist.n ? sets[k]->hist.n : 1;
-		items[k] = calloc(n, sizeof *items[k]);
-		order[k] = calloc(n, sizeof *order[k]);
-		ok = items[k] && order[k];
+	struct smtp_scratch *sc = s->scratch;
+	size_t total = r->n_path + r->fuids.n, most = 1;
+	for (int k = 0; k < 3; k++) {
+		total += sets[k]->hist.n;
+		if (sets[k]->hist.n > most)
+			most = sets[k]->hist.n;
 	}
-	if (!ok) {
+	if (!SCRATCH(sc, values, total ? total : 1) || !SCRATCH(sc, line_order, most)) {
 		analyzer_log_failed(s->ctx, -ENOMEM, "smtp.log");
-		goto out;
+		return;
 	}
+	memset(sc->values, 0, (total ? total : 1) * sizeof *sc->values);
+	struct log_value *path = sc->values, *fuids = path + r->n_path, *items[3];
+	items[0] = fuids + r->fuids.n;
+	items[1] = items[0] + sets[0]->hist.n;
+	items[2] = items[1] + sets[1]->hist.n;
+	size_t *order = sc->line_order;
 
 	size_t i = 0;
 	i += log_put_ts_uid_id(v, r->ts, uid, &c->orig_h, c->orig_p, &c->resp_h, c->resp_p);
@@ -621,11 +697,11 @@ static void rec_write(struct smtp *s)
 	v[i++].u.count = r->trans_depth;
 	v[i++] = opt_value(&r->helo);
 	v[i++] = opt_value(&r->mailfrom);
-	v[i++] = set_value(s, &r->rcptto, items[0], order[0]);
+	v[i++] = set_value(s, &r->rcptto, items[0], order);
 	v[i++] = opt_value(&r->date);
 	v[i++] = opt_value(&r->from);
-	v[i++] = set_value(s, &r->to, items[1], order[1]);
-	v[i++] = set_value(s, &r->cc, items[2], order[2]);
+	v[i++] = set_value(s, &r->to, items[1], order);
+	v[i++] = set_value(s, &r->cc, items[2], order);
 	v[i++] = opt_value(&r->reply_to);
 	v[i++] = opt_value(&r->msg_id);
 	v[i++] = opt_value(&r->in_reply_to);
@@ -658,13 +734,6 @@ static void rec_write(struct smtp *s)
 	int err = log_stream_write(ls, v);
 	if (err < 0)
 		analyzer_log_failed(s->ctx, err, "smtp.log");
-out:
-	for (int k = 0; k < 3; k++) {
-		free(items[k]);
-		free(order[k]);
-	}
-	free(path);
-	free(fuids);
 }
 
 /* ---- the script: base/protocols/smtp ---- */
@@ -724,84 +793,67 @@ static bool bytes_ieq(struct bytes b, const char *s)
 static void script_rcpt(struct smtp *s, struct bytes arg)
 {
 	struct smtp_rec *r = &s->rec;
+	struct smtp_scratch *sc = s->scratch;
 	r->rcptto.present = true;
-	struct strlist a, b;
-	strlist_init(&a, SMTP_SET_HISTORY_MAX);
-	strlist_init(&b, SMTP_SET_HISTORY_MAX);
-	size_t *order = NULL;
-	struct smtp_addr_scan sc;
+	struct strlist *a = &sc->a, *b = &sc->b;
+	strlist_clear(a);
+	strlist_clear(b);
+	struct smtp_addr_scan scan;
 	struct bytes m;
-	if (!smtp_addr_scan_email(&sc, arg))
+	if (!smtp_addr_scan_email(&scan, arg))
 		analyzer_weird(s->ctx, SMTP_ADDR_WEIRD_FIND_ALL, false);
-	while (smtp_addr_next(&sc, &m))
-		strlist_add(&a, m.p, m.n);
-	order = calloc(a.n ? a.n : 1, sizeof *order);
-	if (!order)
-		goto out;
-	size_t n = strlist_order(&a, table_key(s), order);
+	while (smtp_addr_next(&scan, &m))
+		strlist_add(a, m.p, m.n);
+	/* Cleaning and stripping only shorten: arg.n bytes hold any of them. */
+	if (!SCRATCH(sc, order, a->n ? a->n : 1) || !SCRATCH(sc, bytes, arg.n ? arg.n : 1))
+		return;
+	size_t n = strlist_order(a, table_key(s), sc->order, sc);
 	for (size_t i = 0; i < n; i++) {
-		struct bytes x = strlist_get(&a, order[i]);
-		uint8_t *t = malloc(x.n ? x.n : 1);
-		if (!t)
-			goto out;
-		size_t tn = smtp_addr_clean(x, t);
-		strlist_add(&b, t, tn);
-		free(t);
+		size_t tn = smtp_addr_clean(strlist_get(a, sc->order[i]), sc->bytes);
+		strlist_add(b, sc->bytes, tn);
 	}
-	n = strlist_order(&b, table_key(s), order);
+	n = strlist_order(b, table_key(s), sc->order, sc);
 	for (size_t i = 0; i < n; i++) {
 		if (r->rcptto.members.n >= SMTP_ADDR_MAX_RCPTTO) {
 			analyzer_weird(s->ctx, "smtp_too_many_rcptto_addresses", false);
 			break;
 		}
-		struct bytes x = strlist_get(&b, order[i]);
-		uint8_t *t = malloc(x.n ? x.n : 1);
-		if (!t)
-			goto out;
-		size_t tn = smtp_addr_strip_orcpt(x, t);
-		strset_add(&r->rcptto, t, tn);
-		free(t);
+		size_t tn = smtp_addr_strip_orcpt(strlist_get(b, sc->order[i]), sc->bytes);
+		strset_add(&r->rcptto, sc->bytes, tn);
 	}
-out:
-	free(order);
-	strlist_free(&a);
-	strlist_free(&b);
 }
 
 /* To:/Cc: values through split_mime_email_addresses(), §2.8. */
 static void script_mime_addrs(struct smtp *s, struct strset *set, struct bytes value,
 			      const char *limit_weird)
 {
+	struct smtp_scratch *sc = s->scratch;
 	set->present = true;
-	struct strlist a, b;
-	strlist_init(&a, SMTP_SET_HISTORY_MAX);
-	strlist_init(&b, SMTP_SET_HISTORY_MAX);
-	struct smtp_addr_scan sc;
+	struct strlist *a = &sc->a, *b = &sc->b;
+	strlist_clear(a);
+	strlist_clear(b);
+	struct smtp_addr_scan scan;
 	struct bytes m;
-	if (!smtp_addr_scan_mime(&sc, value))
+	if (!smtp_addr_scan_mime(&scan, value))
 		analyzer_weird(s->ctx, SMTP_ADDR_WEIRD_FIND_ALL, false);
-	while (smtp_addr_next(&sc, &m))
-		strlist_add(&a, m.p, m.n);
-	size_t *order = calloc(a.n ? a.n : 1, sizeof *order);
-	if (order) {
-		size_t n = strlist_order(&a, table_key(s), order);
-		for (size_t i = 0; i < n; i++) {
-			struct bytes t = smtp_addr_trim(strlist_get(&a, order[i]));
-			strlist_add(&b, t.p, t.n);
-		}
-		n = strlist_order(&b, table_key(s), order);
-		for (size_t i = 0; i < n; i++) {
-			if (set->members.n >= SMTP_ADDR_MAX_TO) {
-				analyzer_weird(s->ctx, limit_weird, false);
-				break;
-			}
-			struct bytes t = strlist_get(&b, order[i]);
-			strset_add(set, t.p, t.n);
-		}
+	while (smtp_addr_next(&scan, &m))
+		strlist_add(a, m.p, m.n);
+	if (!SCRATCH(sc, order, a->n ? a->n : 1))
+		return;
+	size_t n = strlist_order(a, table_key(s), sc->order, sc);
+	for (size_t i = 0; i < n; i++) {
+		struct bytes t = smtp_addr_trim(strlist_get(a, sc->order[i]));
+		strlist_add(b, t.p, t.n);
 	}
-	free(order);
-	strlist_free(&a);
-	strlist_free(&b);
+	n = strlist_order(b, table_key(s), sc->order, sc);
+	for (size_t i = 0; i < n; i++) {
+		if (set->members.n >= SMTP_ADDR_MAX_TO) {
+			analyzer_weird(s->ctx, limit_weird, false);
+			break;
+		}
+		struct bytes t = strlist_get(b, sc->order[i]);
+		strset_add(set, t.p, t.n);
+	}
 }
 
 /* event smtp_request (main.zeek). */
@@ -822,15 +874,14 @@ static void script_request(struct smtp *s, const char *cmd, struct bytes arg)
 			script_invalid_transaction(s); /* "rcpt to missing mail from" */
 	} else if (!strcmp(cmd, "MAIL") && smtp_arg_is_mail_from(arg)) {
 		script_flush(s);
-		uint8_t *t = malloc(arg.n ? arg.n : 1);
-		if (t) {
+		struct smtp_scratch *sc = s->scratch;
+		if (SCRATCH(sc, bytes, arg.n ? arg.n : 1)) {
 			struct bytes v;
 			bool too_long = false;
-			if (smtp_addr_mailfrom(arg, t, arg.n, &v, &too_long))
+			if (smtp_addr_mailfrom(arg, sc->bytes, arg.n, &v, &too_long))
 				opt_set(&s->rec.mailfrom, v.p, v.n);
 			else if (too_long)
 				analyzer_weird(s->ctx, SMTP_ADDR_WEIRD_FIND_ALL, false);
-			free(t);
 		}
 		s->rec.has_client_activity = true;
 		s->trans_mail_from_seen = true;
@@ -1514,6 +1565,12 @@ static void *smtp_create(struct analyzer_ctx *ctx)
 	s->last_replied_cmd = -1;
 	buf_init(&s->helo, SMTP_FIELD_MAX);
 	rec_init(&s->rec);
+	s->scratch = scratch_of_run(ctx);
+	if (!s->scratch) {
+		rec_free(&s->rec);
+		free(s);
+		return NULL;
+	}
 	update_state(s, SMTP_CMD_CONN_ESTABLISHMENT, 0, true);
 	return s;
 }
@@ -1551,4 +1608,5 @@ const struct analyzer smtp_analyzer = {
     .eof = smtp_eof,
     .finish = smtp_finish,
     .destroy = smtp_destroy,
+    .run_free = smtp_run_free,
 };
