@@ -59,6 +59,7 @@ struct capture_input {
 	bool size_known;		/* a regular, uncompressed file */
 	int64_t pos;			/* offset after the last record read */
 	bool classic;			/* plain pcap: offsets are counted, not asked */
+	uint32_t snapshot;		/* libpcap's snapshot length (pcap_snapshot) */
 	uint64_t number;		/* records read so far (filtered ones too) */
 	enum input_state state;
 	struct pcap_pkthdr hdr;		/* the pending packet */
@@ -248,6 +249,7 @@ static int input_open(struct capture_input *in, const char *bpf,
 	/* A classic pcap header is 24 bytes; pcapng's first blocks are
 	 * longer. Counting record sizes then saves an lseek() per packet. */
 	in->classic = in->pos == 24 && !in->gz;
+	in->snapshot = (uint32_t)pcap_snapshot(in->pcap);
 
 	if (bpf && *bpf) {
 		if (pcap_compile(in->pcap, &in->prog, bpf, 1,
@@ -320,7 +322,9 @@ static int input_read(struct capture_input *in, struct capture_error *err)
 		int r = pcap_next_ex(in->pcap, &hdr, &data);
 		if (r == 1) {
 			in->number++;
-			if (in->classic)
+			/* A record at the snapshot length may have been cut to
+			 * it, and then its size in the file is unknown here. */
+			if (in->classic && hdr->caplen < in->snapshot)
 				in->pos += 16 + (int64_t)hdr->caplen;
 			else
 				in->pos = ftello(in->fp);
