@@ -3,6 +3,11 @@
  * micro- or nanosecond, pcapng, any of them gzip-compressed, or "-" for
  * standard input), read through libpcap and merged into one stream by
  * timestamp. Damage is reported as data; this module never prints.
+ *
+ * A regular, uncompressed classic pcap file is read from a read-only
+ * mapping instead, with the same packets and the same damage reports. Such
+ * a file must not shrink while it is being read (the pages past its new end
+ * would fault: SIGBUS); what is appended after capture_open is not read.
  */
 #ifndef SMTPLOG_CORE_CAPTURE_H
 #define SMTPLOG_CORE_CAPTURE_H
@@ -18,7 +23,7 @@ struct capture_packet {
 	int64_t tv_usec;	/* libpcap's microseconds (ns files are scaled by libpcap) */
 	uint32_t caplen;
 	uint32_t wirelen;
-	const uint8_t *data;	/* valid until the next capture_next() */
+	const uint8_t *data;	/* valid until the next capture_next(); not aligned */
 	int linktype;		/* DLT_* */
 	size_t input;		/* index into the paths given to capture_open */
 	uint64_t number;	/* 1-based packet number within that input */
