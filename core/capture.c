@@ -4,17 +4,18 @@
  * support). What libpcap cannot do, this file adds around it:
  *
  *  - speed: a regular, uncompressed classic pcap file is opened by libpcap
- *    (its header checks, link type and snapshot length), then read from a
- *    read-only mapping (core/capture_mmap.c) that yields the same packets
- *    and damage messages without copying them; anything else, or when the
- *    mapping fails, stays with libpcap.
+ *    (its header checks, link type and snapshot length), then read by
+ *    core/pcap_reader.c, which gives the same packets and damage messages
+ *    with one copy fewer and no fread() per packet; anything else stays
+ *    with libpcap.
  *  - gzip: detected by its magic bytes (1f 8b), never by name, and read
  *    through zlib behind a stdio cookie, so libpcap reads a FILE* as usual.
  *    Standard input always goes through zlib, whose "transparent" mode passes
  *    uncompressed data through unchanged: we cannot peek at a pipe.
  *  - several inputs, merged by timestamp: each input holds at most one
- *    pending packet, which lives in that handle's own libpcap buffer (or
- *    in the mapping) and stays valid until that same handle is read again.
+ *    pending packet, which lives in that handle's own buffer (libpcap's
+ *    or pcap_reader's) and stays valid until that same handle is read
+ *    again.
  *  - the BPF filter is compiled per input (its link type) and run here with
  *    pcap_offline_filter(), the same bpf_filter() pcap_setfilter() would run
  *    inside pcap_next_ex(), so that packet numbers and byte offsets in error
@@ -24,7 +25,7 @@
 
 #include "core/capture.h"
 #include "core/capture_int.h"
-#include "core/capture_mmap.h"
+#include "core/pcap_reader.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -55,7 +56,7 @@ enum input_state { INPUT_NEED, INPUT_PENDING, INPUT_DONE };
 
 struct capture_input {
 	char *path;			/* owned copy */
-	pcap_t *pcap;			/* owns fp; NULL once mapped */
+	pcap_t *pcap;			/* owns fp; NULL once reader took over */
 	FILE *fp;
 	struct gz_cookie *gz;		/* NULL for plain files; owned by fp */
 	char *iobuf;			/* fp's stdio buffer, owned; freed after pcap_close */
@@ -67,12 +68,12 @@ struct capture_input {
 	int64_t pos;			/* offset after the last record read */
 	bool classic;			/* plain pcap: offsets are counted, not asked */
 	uint32_t snapshot;		/* libpcap's snapshot length (pcap_snapshot) */
-	struct pcap_map map;		/* owned, when mapped */
-	bool mapped;			/* records come from map, not from pcap */
+	struct pcap_reader reader;	/* owned, when own_reader */
+	bool own_reader;		/* records come from reader, not from pcap */
 	uint64_t number;		/* records read so far (filtered ones too) */
 	enum input_state state;
 	struct pcap_pkthdr hdr;		/* the pending packet */
-	const uint8_t *data;		/* in pcap's buffer or in map */
+	const uint8_t *data;		/* in pcap's buffer or in reader's */
 };
 
 struct capture {
@@ -223,18 +224,20 @@ static int input_open_stream(struct capture_input *in,
 }
 
 /*
- * Moves a plain pcap file over to the mapping once libpcap has read its
+ * Hands a plain pcap file over to pcap_reader once libpcap has read its
  * header. libpcap's handle is no longer needed then: the filter is
- * compiled, and the mapping outlives the file descriptor.
+ * compiled, and the reader keeps the file open (or mapped) itself.
  */
-static void input_try_map(struct capture_input *in)
+static void input_take_over(struct capture_input *in, enum capture_reader reader)
 {
 	if (!in->classic || !in->size_known)
 		return;
-	if (pcap_map_open(&in->map, fileno(in->fp), in->size, in->linktype,
-			  (int)in->snapshot) < 0)
+	enum pcap_reader_source source =
+		reader == CAPTURE_READER_MAP ? PCAP_READER_MAP : PCAP_READER_BUFFER;
+	if (pcap_reader_open(&in->reader, fileno(in->fp), in->size, in->linktype,
+			     (int)in->snapshot, source) < 0)
 		return;
-	in->mapped = true;
+	in->own_reader = true;
 	pcap_close(in->pcap);	/* fcloses fp */
 	in->pcap = NULL;
 	in->fp = NULL;
@@ -291,8 +294,8 @@ static int input_open(struct capture_input *in, const char *bpf,
 		}
 		in->has_prog = true;
 	}
-	if (reader == CAPTURE_READER_BEST)
-		input_try_map(in);
+	if (reader != CAPTURE_READER_LIBPCAP)
+		input_take_over(in, reader);
 	in->state = INPUT_NEED;
 	return 0;
 }
@@ -301,8 +304,8 @@ static void input_close(struct capture_input *in)
 {
 	if (in->has_prog)
 		pcap_freecode(&in->prog);
-	if (in->mapped)
-		pcap_map_close(&in->map);
+	if (in->own_reader)
+		pcap_reader_close(&in->reader);
 	if (in->pcap)
 		pcap_close(in->pcap);	/* fcloses fp, which frees gz */
 	else if (in->fp)
@@ -349,9 +352,12 @@ struct capture *capture_open(const char *const *paths, size_t n_paths,
 	return capture_open_reader(paths, n_paths, bpf, CAPTURE_READER_BEST, err);
 }
 
-bool capture_input_mapped(const struct capture *c, size_t i)
+enum capture_reader capture_input_reader(const struct capture *c, size_t i)
 {
-	return i < c->n && c->in[i].mapped;
+	if (i >= c->n || !c->in[i].own_reader)
+		return CAPTURE_READER_LIBPCAP;
+	return pcap_reader_mapped(&c->in[i].reader) ? CAPTURE_READER_MAP
+						     : CAPTURE_READER_BEST;
 }
 
 /*
@@ -395,15 +401,15 @@ static int input_next_pcap(struct capture_input *in, struct capture_error *err)
 	return -1;
 }
 
-/* The same for a mapped input. */
-static int input_next_mapped(struct capture_input *in, struct capture_error *err)
+/* The same through pcap_reader. */
+static int input_next_own(struct capture_input *in, struct capture_error *err)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
-	int r = pcap_map_next(&in->map, &in->hdr, &in->data, errbuf);
+	int r = pcap_reader_next(&in->reader, &in->hdr, &in->data, errbuf);
 	if (r < 0)
 		set_error(err, in->path, in->number + 1, in->pos, "%s", errbuf);
 	else
-		in->pos = (int64_t)in->map.pos;
+		in->pos = (int64_t)in->reader.pos;
 	return r;
 }
 
@@ -414,8 +420,8 @@ static int input_next_mapped(struct capture_input *in, struct capture_error *err
 static int input_read(struct capture_input *in, struct capture_error *err)
 {
 	for (;;) {
-		int r = in->mapped ? input_next_mapped(in, err)
-				   : input_next_pcap(in, err);
+		int r = in->own_reader ? input_next_own(in, err)
+				       : input_next_pcap(in, err);
 		if (r <= 0)
 			return r;
 		in->number++;

@@ -2,12 +2,9 @@
  * Capture input: one or more files (classic pcap in either byte order,
  * micro- or nanosecond, pcapng, any of them gzip-compressed, or "-" for
  * standard input), read through libpcap and merged into one stream by
- * timestamp. Damage is reported as data; this module never prints.
- *
- * A regular, uncompressed classic pcap file is read from a read-only
- * mapping instead, with the same packets and the same damage reports. Such
- * a file must not shrink while it is being read (the pages past its new end
- * would fault: SIGBUS); what is appended after capture_open is not read.
+ * timestamp; a regular, uncompressed classic pcap file is read by
+ * core/pcap_reader.c instead, faster, with the same packets and reports.
+ * Damage is reported as data; this module never prints.
  */
 #ifndef SMTPLOG_CORE_CAPTURE_H
 #define SMTPLOG_CORE_CAPTURE_H

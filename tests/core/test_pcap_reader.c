@@ -1,7 +1,8 @@
 /*
- * The mapped reader (core/capture_mmap.c) against libpcap's pcap_next_ex:
- * every capture we have, and deterministic mutations of the classic ones,
- * read both ways must give the same packets (time, lengths, link type,
+ * smtplog's own pcap reader (core/pcap_reader.c), buffered and mapped,
+ * against libpcap's pcap_next_ex: every capture we have, and deterministic
+ * mutations of the classic ones, read each way must give the same packets
+ * (time, lengths, link type,
  * bytes, number, input), the same progress, and the same end: a clean end,
  * or the same damage report (reason, packet, offset). Captures are taken
  * from testdata/ and from the conformance corpus (../shared/conformance
@@ -26,7 +27,7 @@
 static char tmpdir[] = "/tmp/smtplog-test-mmap-XXXXXX";
 static char case_path[600], other_path[600];
 
-static unsigned long cases, cases_mapped, mismatches;
+static unsigned long cases, cases_own, mismatches;
 
 /* ---- reading and writing whole files --------------------------------- */
 
@@ -120,66 +121,67 @@ static void mismatch(const char *what, const char *how)
 }
 
 /*
- * Reads paths both ways, in step. Returns whether the mapped reader was
- * used for input 0, so callers can check that the comparison was real.
+ * Reads paths through the reader under test and through libpcap, in step.
+ * Returns whether the reader under test was used for input 0.
  */
-static bool compare(const char *const *paths, size_t n, const char *bpf, const char *what)
+static bool compare_reader(enum capture_reader reader, const char *const *paths, size_t n,
+			   const char *bpf, const char *what)
 {
-	struct capture_error em, el;
-	memset(&em, 0, sizeof em);
+	const char *who = reader == CAPTURE_READER_MAP ? "mapped" : "buffered";
+	struct capture_error et, el;
+	memset(&et, 0, sizeof et);
 	memset(&el, 0, sizeof el);
-	struct capture *m = capture_open_reader(paths, n, bpf, CAPTURE_READER_BEST, &em);
+	struct capture *t = capture_open_reader(paths, n, bpf, reader, &et);
 	struct capture *l = capture_open_reader(paths, n, bpf, CAPTURE_READER_LIBPCAP, &el);
 	cases++;
-	bool mapped = m && capture_input_mapped(m, 0);
-	cases_mapped += mapped;
+	bool used = t && capture_input_reader(t, 0) == reader;
 	bool ok = true;
-	if (!m || !l) {
-		if (!m != !l) {
+	if (!t || !l) {
+		if (!t != !l) {
 			mismatch(what, "one reader opened, the other did not");
 			ok = false;
-		} else if (!same_error(&em, &el)) {
+		} else if (!same_error(&et, &el)) {
 			mismatch(what, "open errors differ");
-			show_error("mapped", &em);
+			show_error(who, &et);
 			show_error("libpcap", &el);
 			ok = false;
 		}
 	}
-	for (uint64_t k = 0; m && l && ok; k++) {
-		struct capture_packet pm, pl;
-		int rm = capture_next(m, &pm, &em);
+	for (uint64_t k = 0; t && l && ok; k++) {
+		struct capture_packet pt, pl;
+		int rt = capture_next(t, &pt, &et);
 		int rl = capture_next(l, &pl, &el);
-		uint64_t dm, tm, dl, tl;
-		capture_progress(m, &dm, &tm);
+		uint64_t dt, tt, dl, tl;
+		capture_progress(t, &dt, &tt);
 		capture_progress(l, &dl, &tl);
-		if (rm != rl) {
+		if (rt != rl) {
 			mismatch(what, "one reader ended, the other did not");
-			fprintf(stderr, "    after %llu packets: mapped %d, libpcap %d\n",
-				(unsigned long long)k, rm, rl);
-			if (rm < 0)
-				show_error("mapped", &em);
+			fprintf(stderr, "    after %llu packets: %s %d, libpcap %d\n",
+				(unsigned long long)k, who, rt, rl);
+			if (rt < 0)
+				show_error(who, &et);
 			if (rl < 0)
 				show_error("libpcap", &el);
 			ok = false;
-		} else if (rm == 1 && !same_packet(&pm, &pl)) {
+		} else if (rt == 1 && !same_packet(&pt, &pl)) {
 			mismatch(what, "packets differ");
-			show_packet("mapped", &pm);
+			show_packet(who, &pt);
 			show_packet("libpcap", &pl);
 			ok = false;
-		} else if (rm < 0 && !same_error(&em, &el)) {
+		} else if (rt < 0 && !same_error(&et, &el)) {
 			mismatch(what, "damage reports differ");
-			show_error("mapped", &em);
+			show_error(who, &et);
 			show_error("libpcap", &el);
 			ok = false;
-		} else if (dm != dl || tm != tl) {
+		} else if (dt != dl || tt != tl) {
 			mismatch(what, "progress differs");
-			fprintf(stderr, "    mapped %llu/%llu, libpcap %llu/%llu\n",
-				(unsigned long long)dm, (unsigned long long)tm,
+			fprintf(stderr, "    %s %llu/%llu, libpcap %llu/%llu\n", who,
+				(unsigned long long)dt, (unsigned long long)tt,
 				(unsigned long long)dl, (unsigned long long)tl);
 			ok = false;
-		} else if (rm == 0) {
+		} else if (rt == 0) {
 			/* Both at the end of every input; once more stays there. */
-			if (capture_next(m, &pm, &em) != 0 || capture_next(l, &pl, &el) != 0) {
+			if (capture_next(t, &pt, &et) != 0 || capture_next(l, &pl, &el) != 0) {
 				mismatch(what, "a finished capture gave more");
 				ok = false;
 			}
@@ -187,9 +189,22 @@ static bool compare(const char *const *paths, size_t n, const char *bpf, const c
 		}
 	}
 	CHECK(ok);
-	capture_close(m);
+	capture_close(t);
 	capture_close(l);
-	return mapped;
+	return used;
+}
+
+/*
+ * Both ways of pcap_reader against libpcap. Returns whether pcap_reader
+ * took input 0 over, so callers can check that the comparison was real.
+ */
+static bool compare(const char *const *paths, size_t n, const char *bpf, const char *what)
+{
+	bool buffered = compare_reader(CAPTURE_READER_BEST, paths, n, bpf, what);
+	bool mapped = compare_reader(CAPTURE_READER_MAP, paths, n, bpf, what);
+	CHECK(buffered == mapped);
+	cases_own += buffered;
+	return buffered;
 }
 
 static bool compare_one(const char *path, const char *bpf, const char *what)
@@ -434,9 +449,9 @@ static void mutate_header(const struct file *f, const struct records *r, const c
 		set16(&m, 6, versions[i][1]);
 		snprintf(what, sizeof what, "%s version %u.%u", name, versions[i][0],
 			 versions[i][1]);
-		bool mapped = compare_bytes(m.p, m.n, what);
+		bool own = compare_bytes(m.p, m.n, what);
 		if (i > 0)
-			CHECK(!mapped); /* libpcap's own reader for the rest */
+			CHECK(!own); /* libpcap's own reader for the rest */
 		free(m.p);
 	}
 	/* Micro <-> nano, Kuznetzov's, Navtel's (unknown to libpcap), pcapng's. */
@@ -446,9 +461,9 @@ static void mutate_header(const struct file *f, const struct records *r, const c
 		struct file m = file_copy(f);
 		set32(&m, 0, magics[i]);
 		snprintf(what, sizeof what, "%s magic %#x", name, magics[i]);
-		bool mapped = compare_bytes(m.p, m.n, what);
+		bool own = compare_bytes(m.p, m.n, what);
 		if (i >= 2)
-			CHECK(!mapped);
+			CHECK(!own);
 		free(m.p);
 	}
 }
@@ -515,9 +530,9 @@ static void one_capture(const char *path, bool thorough)
 		return;
 	}
 	bool classic = is_classic(&f);
-	bool mapped = compare_one(path, NULL, path);
+	bool own = compare_one(path, NULL, path);
 	if (classic && (f.p[20] == 1 || f.p[23] == 1))
-		CHECK(mapped); /* Ethernet, either order: always the mapping */
+		CHECK(own); /* Ethernet, either order: always pcap_reader */
 	compare_one(path, "tcp", path);
 	compare_one(path, "udp or icmp", path);
 	if (!classic) {
@@ -530,9 +545,9 @@ static void one_capture(const char *path, bool thorough)
 	struct file s = byte_swapped(&f);
 	char name[700];
 	snprintf(name, sizeof name, "%s byte-swapped", path);
-	bool swapped_mapped = compare_bytes(s.p, s.n, name);
+	bool swapped_own = compare_bytes(s.p, s.n, name);
 	if (f.p[20] == 1 || f.p[23] == 1)
-		CHECK(swapped_mapped);
+		CHECK(swapped_own);
 	compare_one(case_path, "tcp", name);
 	mutate_all(&s, name, thorough);
 	free(s.p);
@@ -631,16 +646,16 @@ static void test_time_sign(void)
 	free(fb.p);
 	for (int order = 0; order < 2; order++) {
 		file_write(case_path, order ? be : le, sizeof le);
-		for (int reader = 0; reader < 2; reader++) {
+		static const enum capture_reader readers[3] = {
+		    CAPTURE_READER_BEST, CAPTURE_READER_MAP, CAPTURE_READER_LIBPCAP};
+		for (int k = 0; k < 3; k++) {
 			const char *paths[1] = {case_path};
 			struct capture_error err;
-			struct capture *c = capture_open_reader(
-			    paths, 1, NULL, reader ? CAPTURE_READER_LIBPCAP : CAPTURE_READER_BEST,
-			    &err);
+			struct capture *c = capture_open_reader(paths, 1, NULL, readers[k], &err);
 			CHECK(c != NULL);
 			if (!c)
 				continue;
-			CHECK(capture_input_mapped(c, 0) == !reader);
+			CHECK(capture_input_reader(c, 0) == readers[k]);
 			struct capture_packet p;
 			CHECK(capture_next(c, &p, &err) == 1);
 			bool host_le = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
@@ -680,9 +695,9 @@ int main(void)
 		}
 		captures_in(dir, false);
 	}
-	printf("%lu cases compared, %lu through the mapping, %lu mismatches\n", cases, cases_mapped,
-	       mismatches);
-	CHECK(cases_mapped > 0);
+	printf("%lu comparisons, %lu of them through pcap_reader, %lu mismatches\n", cases,
+	       2 * cases_own, mismatches);
+	CHECK(cases_own > 0);
 	unlink(case_path);
 	unlink(other_path);
 	rmdir(tmpdir);
