@@ -24,6 +24,9 @@
 #include "core/capture_int.h"
 #include "tests/check.h"
 
+/* pcap_reader.c's PCAP_READER_BLOCK: where its buffer's edges fall. */
+#define PCAP_READER_TEST_BLOCK (256u * 1024u)
+
 static char tmpdir[] = "/tmp/smtplog-test-mmap-XXXXXX";
 static char case_path[600], other_path[600];
 
@@ -629,6 +632,68 @@ static void test_merge_damaged(void)
 	free(f.p);
 }
 
+/*
+ * A capture larger than pcap_reader's buffer (256 KiB), whose records
+ * straddle the buffer's edges, and some longer than the buffer itself:
+ * cut at and around those edges, with a small snapshot length, with a
+ * length beyond the file under a link type that allows it, and swapped.
+ */
+static void test_large(void)
+{
+	struct file f = {malloc(4u << 20), 0};
+	CHECK(f.p != NULL);
+	if (!f.p)
+		return;
+	static const uint8_t head[24] = {0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0,
+					 0,    0,    0,    0,    0, 0, 4, 0, 1, 0, 0, 0};
+	memcpy(f.p, head, sizeof head); /* snaplen 262144, Ethernet */
+	f.n = sizeof head;
+	rng_state = 42;
+	static const uint32_t sizes[] = {60, 66, 1514, 9000, 65535, 0, 262144};
+	for (uint32_t i = 0; f.n < (3u << 20); i++) {
+		uint64_t pick = rng() % 64;
+		uint32_t cap = pick < 60 ? sizes[pick % 4] : sizes[4 + pick % 3];
+		put32_at(f.p + f.n, false, 1700000000u + i);
+		put32_at(f.p + f.n + 4, false, (uint32_t)(rng() % 1000000));
+		put32_at(f.p + f.n + 8, false, cap);
+		put32_at(f.p + f.n + 12, false, cap + (uint32_t)(rng() % 3));
+		for (uint32_t k = 0; k < cap; k++)
+			f.p[f.n + 16 + k] = (uint8_t)(i + k * 7);
+		f.n += 16 + cap;
+	}
+	compare_bytes(f.p, f.n, "large");
+	struct records r;
+	find_records(&f, &r);
+	for (size_t edge = PCAP_READER_TEST_BLOCK; edge < f.n; edge += PCAP_READER_TEST_BLOCK)
+		for (size_t d = 0; d < 40; d += 3)
+			cut_at(&f, edge - 20 + d, "large");
+	for (size_t k = 0; k < r.n; k++)
+		if (get32(&f, r.at[k] + 8) >= 65535)
+			for (int d = -1; d <= 17; d += 6)
+				cut_at(&f, r.at[k] + (size_t)(16 + 65535 + d),
+				       "large, long record");
+
+	struct file m = file_copy(&f);
+	set32(&m, 16, 1000); /* most records cut to the snapshot length */
+	compare_bytes(m.p, m.n, "large, snaplen 1000");
+	for (size_t edge = PCAP_READER_TEST_BLOCK; edge < m.n; edge += PCAP_READER_TEST_BLOCK)
+		cut_at(&m, edge + 7, "large, snaplen 1000");
+	free(m.p);
+
+	m = file_copy(&f);
+	set32(&m, 20, 231);                       /* DBUS: up to 128 MiB a record */
+	set32(&m, r.at[r.n / 2] + 8, 100u << 20); /* far beyond the file's end */
+	compare_bytes(m.p, m.n, "large, DBUS record beyond the end");
+	free(m.p);
+
+	m = byte_swapped(&f);
+	compare_bytes(m.p, m.n, "large, byte-swapped");
+	for (size_t edge = PCAP_READER_TEST_BLOCK; edge < m.n; edge += 2 * PCAP_READER_TEST_BLOCK)
+		cut_at(&m, edge + 3, "large, byte-swapped");
+	free(m.p);
+	free(f.p);
+}
+
 /* libpcap's time fields, spelled out: their sign depends on byte order. */
 static void test_time_sign(void)
 {
@@ -682,6 +747,7 @@ int main(void)
 
 	test_time_sign();
 	test_merge_damaged();
+	test_large();
 	captures_in("testdata", true);
 
 	const char *env = getenv("SMTPLOG_CONFORMANCE");
