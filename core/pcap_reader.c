@@ -12,7 +12,8 @@
  *  - record data cut off by the end of the file is damage;
  *  - nanosecond fractions are divided by 1000 (truncated, never rounded);
  *  - captured > wire length, and zero-length records, pass as they are.
- * The time fields are where byte order shows: see time_field().
+ * The time fields are where byte order, and libpcap's version, show: see
+ * time_field().
  *
  * Not handled here (pcap_reader_open declines, libpcap reads the file):
  * Kuznetzov's longer record headers, versions other than 2.4 (their caplen
@@ -87,6 +88,39 @@ static bool link_type_rewritten(int dlt, bool swapped)
 	default:
 		return false;
 	}
+}
+
+/*
+ * Whether the libpcap in use sign-extends the time fields of a file in
+ * this host's byte order, as 1.10.3 (Debian 12) and 1.10.4 do; 1.10.5 made
+ * them unsigned. Asked of libpcap itself, with a one-record capture in
+ * memory at 0xffffffff seconds: 1 signed, 0 unsigned, -1 no answer.
+ */
+static int libpcap_signed_times(void)
+{
+	uint8_t file[PCAP_FILE_HEADER + PCAP_RECORD_HEADER] = {0};
+	uint32_t magic = PCAP_MAGIC_US, snaplen = 65535, dlt = DLT_EN10MB, sec = 0xffffffffu;
+	uint16_t major = 2, minor = 4;
+	memcpy(file, &magic, 4); /* the host's byte order */
+	memcpy(file + 4, &major, 2);
+	memcpy(file + 6, &minor, 2);
+	memcpy(file + 16, &snaplen, 4);
+	memcpy(file + 20, &dlt, 4);
+	memcpy(file + PCAP_FILE_HEADER, &sec, 4);
+	FILE *fp = fmemopen(file, sizeof file, "rb");
+	if (!fp)
+		return -1;
+	char errbuf[PCAP_ERRBUF_SIZE];
+	pcap_t *p = pcap_fopen_offline(fp, errbuf);
+	if (!p) {
+		fclose(fp);
+		return -1;
+	}
+	struct pcap_pkthdr *h;
+	const u_char *data;
+	int answer = pcap_next_ex(p, &h, &data) == 1 ? h->ts.tv_sec < 0 : -1;
+	pcap_close(p); /* fcloses fp */
+	return answer;
 }
 
 /*
@@ -167,11 +201,15 @@ int pcap_reader_open(struct pcap_reader *r, int fd, uint64_t size, int dlt, int 
 	bool swapped = big_endian != host_is_big_endian();
 	if (link_type_rewritten(dlt, swapped))
 		return -1;
+	int signed_times = libpcap_signed_times();
+	if (signed_times < 0)
+		return -1;
 	*r = (struct pcap_reader){
 	    .fd = -1,
 	    .pos = PCAP_FILE_HEADER,
 	    .big_endian = big_endian,
 	    .swapped = swapped,
+	    .signed_times = signed_times && !swapped,
 	    .nano = nano,
 	    .snapshot = snapshot,
 	    .max_caplen = max_caplen_for_dlt(dlt),
@@ -250,14 +288,15 @@ static uint32_t file_u32(const struct pcap_reader *r, struct cursor *c)
 }
 
 /*
- * libpcap reads the time stamp into signed 32-bit fields, but its byte
- * swap yields an unsigned int: in a file of this host's byte order the
+ * libpcap 1.10.3 reads the time stamp into signed 32-bit fields, but its
+ * byte swap yields an unsigned int: in a file of this host's byte order the
  * fields are sign-extended, in the other order zero-extended. So the same
- * seconds 0xffffffff are -1 in one file and 4294967295 in the other.
+ * seconds 0xffffffff are -1 in one file and 4294967295 in the other (and
+ * 4294967295 in both with libpcap 1.10.5).
  */
 static int64_t time_field(const struct pcap_reader *r, uint32_t v)
 {
-	return r->swapped ? (int64_t)v : (int64_t)(int32_t)v;
+	return r->signed_times ? (int64_t)(int32_t)v : (int64_t)v;
 }
 
 /* A record header's fields, in this host's byte order. */

@@ -44,6 +44,7 @@ struct pcap_reader {
 	uint64_t pos;        /* offset of the next record header */
 	bool big_endian;     /* the file's byte order */
 	bool swapped;        /* not this host's byte order */
+	bool signed_times;   /* time fields sign-extended: see time_field() */
 	bool nano;           /* nanosecond time stamps, scaled to us */
 	int snapshot;        /* libpcap's, from pcap_snapshot() */
 	uint32_t max_caplen; /* libpcap's sanity bound for the link type */
@@ -55,7 +56,8 @@ struct pcap_reader {
  * classic pcap file that libpcap reads without rewriting anything; the
  * next record is the first. Returns 0, or -1 when the caller should keep
  * reading through libpcap: another header variant, a link type libpcap
- * edits in place, or no memory. fd stays the caller's either way.
+ * edits in place, a libpcap whose time stamps cannot be told, or no
+ * memory. fd stays the caller's either way.
  */
 int pcap_reader_open(struct pcap_reader *r, int fd, uint64_t size, int dlt, int snapshot,
 		     enum pcap_reader_source source);

@@ -694,7 +694,11 @@ static void test_large(void)
 	free(f.p);
 }
 
-/* libpcap's time fields, spelled out: their sign depends on byte order. */
+/*
+ * libpcap's time fields, spelled out: libpcap 1.10.3 sign-extends them in
+ * a file of this host's byte order and not in the other order; 1.10.5
+ * never does. Whichever libpcap this is, pcap_reader must agree with it.
+ */
 static void test_time_sign(void)
 {
 	/* A little-endian file of one empty record at 0xffffffff seconds and
@@ -709,10 +713,12 @@ static void test_time_sign(void)
 	uint8_t be[sizeof le];
 	memcpy(be, fb.p, sizeof be);
 	free(fb.p);
+	bool host_le = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
 	for (int order = 0; order < 2; order++) {
 		file_write(case_path, order ? be : le, sizeof le);
 		static const enum capture_reader readers[3] = {
-		    CAPTURE_READER_BEST, CAPTURE_READER_MAP, CAPTURE_READER_LIBPCAP};
+		    CAPTURE_READER_LIBPCAP, CAPTURE_READER_BEST, CAPTURE_READER_MAP};
+		int64_t want_sec = 0, want_usec = 0;
 		for (int k = 0; k < 3; k++) {
 			const char *paths[1] = {case_path};
 			struct capture_error err;
@@ -723,12 +729,16 @@ static void test_time_sign(void)
 			CHECK(capture_input_reader(c, 0) == readers[k]);
 			struct capture_packet p;
 			CHECK(capture_next(c, &p, &err) == 1);
-			bool host_le = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
-			if (host_le == !order) {
-				CHECK(p.tv_sec == -1 && p.tv_usec == -1000);
-			} else {
-				CHECK(p.tv_sec == 4294967295 && p.tv_usec == 4294966296);
+			if (k == 0) {
+				want_sec = p.tv_sec;
+				want_usec = p.tv_usec;
+				bool host_order = host_le == !order;
+				if (host_order && p.tv_sec < 0)
+					CHECK(p.tv_sec == -1 && p.tv_usec == -1000); /* 1.10.3 */
+				else
+					CHECK(p.tv_sec == 4294967295 && p.tv_usec == 4294966296);
 			}
+			CHECK(p.tv_sec == want_sec && p.tv_usec == want_usec);
 			CHECK(p.caplen == 0 && p.wirelen == 0);
 			CHECK(capture_next(c, &p, &err) == 0);
 			capture_close(c);
