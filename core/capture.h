@@ -2,7 +2,9 @@
  * Capture input: one or more files (classic pcap in either byte order,
  * micro- or nanosecond, pcapng, any of them gzip-compressed, or "-" for
  * standard input), read through libpcap and merged into one stream by
- * timestamp. Damage is reported as data; this module never prints.
+ * timestamp; a regular, uncompressed classic pcap file is read by
+ * core/pcap_reader.c instead, faster, with the same packets and reports.
+ * Damage is reported as data; this module never prints.
  */
 #ifndef SMTPLOG_CORE_CAPTURE_H
 #define SMTPLOG_CORE_CAPTURE_H
@@ -18,7 +20,7 @@ struct capture_packet {
 	int64_t tv_usec;	/* libpcap's microseconds (ns files are scaled by libpcap) */
 	uint32_t caplen;
 	uint32_t wirelen;
-	const uint8_t *data;	/* valid until the next capture_next() */
+	const uint8_t *data;	/* valid until the next capture_next(); not aligned */
 	int linktype;		/* DLT_* */
 	size_t input;		/* index into the paths given to capture_open */
 	uint64_t number;	/* 1-based packet number within that input */

@@ -408,6 +408,23 @@ static void test_over_snaplen(void)
 		CHECK(capture_next(c, &p, &err) == 1);
 		CHECK(p.tv_sec == 2 && p.caplen == 40);
 		CHECK(capture_next(c, &p, &err) == 0);
+		uint64_t done, total;
+		capture_progress(c, &done, &total);
+		CHECK(done == o.n);	/* the whole record, not the cut part */
+		capture_close(c);
+	}
+	/* Offsets after a cut record count the bytes it had in the file. */
+	struct out t = {0};
+	pcap_header(&t, 0, 96, 1);
+	pcap_record(&t, 1, 0, big, 200, 200);
+	pcap_record(&t, 2, 0, big, 40, 40);
+	path = write_file("over-snaplen-cut.pcap", t.b, t.n - 1);
+	c = open1(path, NULL, &err);
+	CHECK(c != NULL);
+	if (c) {
+		CHECK(capture_next(c, &p, &err) == 1);
+		CHECK(capture_next(c, &p, &err) == -1);
+		CHECK(err.packet == 2 && err.offset == 24 + 16 + 200);
 		capture_close(c);
 	}
 	struct out h = {0};

@@ -23,7 +23,7 @@ cc=${FUZZ_CC:-clang}
 # decoders do not (smaller inputs mean more executions).
 max_len() {
 	case $1 in
-	capture) echo 65536 ;;
+	capture | pcap_reader) echo 65536 ;;
 	smtp | tls | packet) echo 16384 ;;
 	mime | x509) echo 8192 ;;
 	*) echo 4096 ;;

@@ -2,7 +2,7 @@
 # Builds the fuzz targets' seed corpora, build/fuzz/corpus/NAME/, afresh from
 # testdata/ (run by "make fuzz-build"; what fuzzing finds is kept apart, in
 # build/fuzz/work/NAME/, see fuzz.sh):
-#   capture  the captures themselves (cut to 64 KiB)
+#   capture, pcap_reader  the captures themselves (cut to 64 KiB)
 #   x509     testdata/certs/*.der
 #   others   cut out of the captures by build/fuzz/seedgen (see seedgen.c),
 #            plus a few hand-written inputs below for what the captures lack
@@ -20,9 +20,10 @@ if [ -n "${SMTPLOG_FUZZ_EXTRA:-}" ] && [ -d "$SMTPLOG_FUZZ_EXTRA" ]; then
 fi
 
 # Whole captures; a cut one is a fine seed for a reader of damaged files.
-mkdir -p "$out/capture"
+mkdir -p "$out/capture" "$out/pcap_reader"
 for f in $captures; do
 	head -c 65536 "$f" >"$out/capture/seed-$(basename "$f")"
+	cp "$out/capture/seed-$(basename "$f")" "$out/pcap_reader/"
 done
 
 mkdir -p "$out/x509"
