@@ -26,6 +26,17 @@ void buf_reset(struct buf *b)
 	b->err = false;
 }
 
+void buf_take_storage(struct buf *b, struct buf *from)
+{
+	free(b->data);
+	b->data = from->data;
+	b->cap = from->cap <= b->max ? from->cap : b->max;
+	b->len = 0;
+	b->err = false;
+	from->data = NULL;
+	from->cap = from->len = 0;
+}
+
 static bool buf_reserve(struct buf *b, size_t extra)
 {
 	if (b->err)

@@ -23,6 +23,9 @@ void buf_init(struct buf *b, size_t max);
 void buf_free(struct buf *b);
 /* Empties the buffer, keeps its storage, clears the error. */
 void buf_reset(struct buf *b);
+/* Moves from's storage into b (emptied, b's maximum kept); from is left
+ * without storage. For objects that are recycled rather than freed. */
+void buf_take_storage(struct buf *b, struct buf *from);
 bool buf_append(struct buf *b, const void *p, size_t n);
 bool buf_putc(struct buf *b, uint8_t c);
 bool buf_puts(struct buf *b, const char *s);

@@ -323,35 +323,6 @@ static bool scratch_reserve(void **p, size_t *cap, size_t n, size_t size)
 #define SCRATCH(sc, field, n) \
 	scratch_reserve((void **)&(sc)->field, &(sc)->field##_cap, (n), sizeof *(sc)->field)
 
-/* The run's scratch, made by the first SMTP connection; NULL on OOM. */
-static struct smtp_scratch *scratch_of_run(struct analyzer_ctx *ctx)
-{
-	void **slot = analyzer_run_state(ctx);
-	if (!slot)
-		return NULL;
-	if (!*slot) {
-		struct smtp_scratch *sc = calloc(1, sizeof *sc);
-		if (!sc)
-			return NULL;
-		strlist_init(&sc->a, SMTP_SET_HISTORY_MAX);
-		strlist_init(&sc->b, SMTP_SET_HISTORY_MAX);
-		*slot = sc;
-	}
-	return *slot;
-}
-
-static void smtp_run_free(void *run_state)
-{
-	struct smtp_scratch *sc = run_state;
-	strlist_free(&sc->a);
-	strlist_free(&sc->b);
-	free(sc->order);
-	free(sc->elems);
-	free(sc->bytes);
-	free(sc->values);
-	free(sc->line_order);
-	free(sc);
-}
 
 /*
  * Print order of a list of insertions: fills order[] (room for l->n) with
@@ -526,8 +497,89 @@ struct smtp {
 	bool has_rec;
 	struct smtp_rec rec;
 
+	struct smtp_run *run;         /* borrowed */
 	struct smtp_scratch *scratch; /* the run's (borrowed) */
 };
+
+/* ---- what the analyzer keeps for the whole run ---- */
+
+/* States of finished connections kept for reuse, at most: with them,
+ * a new connection reuses the buffers an earlier one grew. */
+#define SMTP_IDLE_MAX 16
+/* A state whose buffers hold more than this is freed, not kept. */
+#define SMTP_IDLE_STORAGE_MAX ((size_t)64 * 1024)
+
+struct smtp_run {
+	struct smtp_scratch scratch;
+	struct smtp *idle[SMTP_IDLE_MAX]; /* owned */
+	size_t n_idle;
+};
+
+/* The run state, made by the first SMTP connection; NULL on OOM. */
+static struct smtp_run *run_of(struct analyzer_ctx *ctx)
+{
+	void **slot = analyzer_run_state(ctx);
+	if (!slot)
+		return NULL;
+	if (!*slot) {
+		struct smtp_run *run = calloc(1, sizeof *run);
+		if (!run)
+			return NULL;
+		strlist_init(&run->scratch.a, SMTP_SET_HISTORY_MAX);
+		strlist_init(&run->scratch.b, SMTP_SET_HISTORY_MAX);
+		*slot = run;
+	}
+	return *slot;
+}
+
+static size_t strlist_storage(const struct strlist *l)
+{
+	return l->bytes.cap + l->cap * 2 * sizeof(size_t);
+}
+
+static size_t strset_storage(const struct strset *s)
+{
+	return strlist_storage(&s->hist) + strlist_storage(&s->members) +
+	       s->index_cap * sizeof *s->index;
+}
+
+/* What the record's and the lines' buffers hold. */
+static size_t state_storage(const struct smtp *s)
+{
+	const struct smtp_rec *r = &s->rec;
+	const struct opt_str *o[] = REC_OPTS(r);
+	size_t n = s->lf[0].line.cap + s->lf[1].line.cap + s->helo.cap + s->q_cap * sizeof(int);
+	for (size_t i = 0; i < sizeof o / sizeof o[0]; i++)
+		n += o[i]->v.cap;
+	n += strset_storage(&r->rcptto) + strset_storage(&r->to) + strset_storage(&r->cc);
+	return n + strlist_storage(&r->fuids) + r->cap_path * sizeof *r->path;
+}
+
+static void state_free(struct smtp *s)
+{
+	smtp_line_free(&s->lf[0]);
+	smtp_line_free(&s->lf[1]);
+	free(s->queue);
+	buf_free(&s->helo);
+	rec_free(&s->rec);
+	free(s);
+}
+
+static void smtp_run_free(void *run_state)
+{
+	struct smtp_run *run = run_state;
+	struct smtp_scratch *sc = &run->scratch;
+	strlist_free(&sc->a);
+	strlist_free(&sc->b);
+	free(sc->order);
+	free(sc->elems);
+	free(sc->bytes);
+	free(sc->values);
+	free(sc->line_order);
+	for (size_t i = 0; i < run->n_idle; i++)
+		state_free(run->idle[i]);
+	free(run);
+}
 
 static const struct siphash_key *table_key(struct smtp *s)
 {
@@ -1551,26 +1603,52 @@ static void smtp_finish(void *state)
 		script_flush(s);
 }
 
-static void *smtp_create(struct analyzer_ctx *ctx)
+/* An idle state made fresh again, keeping what its buffers hold: the
+ * same as a zeroed state after rec_init() and the init of the lines. */
+static void state_recycle(struct smtp *s)
 {
-	struct smtp *s = calloc(1, sizeof *s);
-	if (!s)
-		return NULL;
-	s->ctx = ctx;
+	struct smtp old = *s;
+	memset(s, 0, sizeof *s);
+	s->rec = old.rec;
+	rec_reset(&s->rec);
+	s->rec.ts = 0;
+	s->rec.trans_depth = 0;
+	s->rec.process_smtp_headers = false;
+	memset(&s->rec.xoip, 0, sizeof s->rec.xoip);
 	smtp_line_init(&s->lf[0], 0);
 	smtp_line_init(&s->lf[1], 0);
+	buf_take_storage(&s->lf[0].line, &old.lf[0].line);
+	buf_take_storage(&s->lf[1].line, &old.lf[1].line);
+	buf_init(&s->helo, SMTP_FIELD_MAX);
+	buf_take_storage(&s->helo, &old.helo);
+	s->queue = old.queue;
+	s->q_cap = old.q_cap;
+}
+
+static void *smtp_create(struct analyzer_ctx *ctx)
+{
+	struct smtp_run *run = run_of(ctx);
+	if (!run)
+		return NULL;
+	struct smtp *s;
+	if (run->n_idle) {
+		s = run->idle[--run->n_idle];
+		state_recycle(s);
+	} else {
+		if (!(s = calloc(1, sizeof *s)))
+			return NULL;
+		smtp_line_init(&s->lf[0], 0);
+		smtp_line_init(&s->lf[1], 0);
+		buf_init(&s->helo, SMTP_FIELD_MAX);
+		rec_init(&s->rec);
+	}
+	s->ctx = ctx;
+	s->run = run;
+	s->scratch = &run->scratch;
 	s->orig_is_sender = true;
 	s->state = ST_CONNECTED;
 	s->first_cmd = SMTP_CMD_CONN_ESTABLISHMENT;
 	s->last_replied_cmd = -1;
-	buf_init(&s->helo, SMTP_FIELD_MAX);
-	rec_init(&s->rec);
-	s->scratch = scratch_of_run(ctx);
-	if (!s->scratch) {
-		rec_free(&s->rec);
-		free(s);
-		return NULL;
-	}
 	update_state(s, SMTP_CMD_CONN_ESTABLISHMENT, 0, true);
 	return s;
 }
@@ -1583,15 +1661,15 @@ static void smtp_destroy(void *state)
 	if (s->mail) {
 		mime_free(s->mail);
 		free(s->mail);
+		s->mail = NULL;
 	}
 	if (s->bdat_on)
 		smtp_bdat_free(&s->bdat);
-	smtp_line_free(&s->lf[0]);
-	smtp_line_free(&s->lf[1]);
-	free(s->queue);
-	buf_free(&s->helo);
-	rec_free(&s->rec);
-	free(s);
+	struct smtp_run *run = s->run;
+	if (run->n_idle < SMTP_IDLE_MAX && state_storage(s) <= SMTP_IDLE_STORAGE_MAX)
+		run->idle[run->n_idle++] = s;
+	else
+		state_free(s);
 }
 
 static const uint16_t smtp_ports[] = {25, 587};
