@@ -774,6 +774,25 @@ void mime_init(struct mime_parser *mp, const struct mime_callbacks *cb,
 	entity_begin(mp, 0, 0, MIME_ENC_OTHER);
 }
 
+void mime_reinit(struct mime_parser *mp, const struct mime_callbacks *cb, void *ud)
+{
+	struct buf header = mp->header, filename = mp->filename;
+	struct evp_md_ctx_st *digest = mp->digest, *digest_copy = mp->digest_copy;
+	unsigned ready = mp->ent_ready; /* the slots keep their boundary buffers */
+	memset(mp, 0, offsetof(struct mime_parser, ent));
+	if (cb)
+		mp->cb = *cb;
+	mp->ud = ud;
+	mp->header = header;
+	buf_reset(&mp->header);
+	mp->filename = filename;
+	buf_reset(&mp->filename);
+	mp->digest = digest;
+	mp->digest_copy = digest_copy;
+	mp->ent_ready = ready;
+	entity_begin(mp, 0, 0, MIME_ENC_OTHER);
+}
+
 void mime_feed_line(struct mime_parser *mp, const uint8_t *line, size_t len,
 		    bool crlf)
 {
@@ -828,6 +847,14 @@ void mime_end(struct mime_parser *mp)
 		return;
 	mp->done = true;
 	entity_end(mp, 0);
+}
+
+size_t mime_storage(const struct mime_parser *mp)
+{
+	size_t n = mp->header.cap + mp->filename.cap;
+	for (size_t i = 0; i < mp->ent_ready; i++)
+		n += mp->ent[i].boundary.cap;
+	return n;
 }
 
 void mime_free(struct mime_parser *mp)

@@ -152,10 +152,15 @@ struct mime_parser {
 
 void mime_init(struct mime_parser *mp, const struct mime_callbacks *cb,
 	       void *ud);
+/* mime_init() for a parser that was used before (and ended): a new
+ * message, with the storage of the last one's buffers kept. */
+void mime_reinit(struct mime_parser *mp, const struct mime_callbacks *cb, void *ud);
 void mime_feed_line(struct mime_parser *mp, const uint8_t *line, size_t len,
 		    bool crlf);
 /* Ends the message: every open entity ends (idempotent). */
 void mime_end(struct mime_parser *mp);
+/* Bytes the parser's buffers hold (beyond the struct itself). */
+size_t mime_storage(const struct mime_parser *mp);
 /* Releases storage; does not raise events (call mime_end() first). */
 void mime_free(struct mime_parser *mp);
 

@@ -513,6 +513,8 @@ struct smtp_run {
 	struct smtp_scratch scratch;
 	struct smtp *idle[SMTP_IDLE_MAX]; /* owned */
 	size_t n_idle;
+	struct mime_parser *idle_mail[SMTP_IDLE_MAX]; /* ended parsers, owned */
+	size_t n_idle_mail;
 };
 
 /* The run state, made by the first SMTP connection; NULL on OOM. */
@@ -555,6 +557,22 @@ static size_t state_storage(const struct smtp *s)
 	return n + strlist_storage(&r->fuids) + r->cap_path * sizeof *r->path;
 }
 
+/* A message's parser goes back to the run (or is freed): a connection
+ * that idles after its message must not keep 19 KB. */
+static void mail_release(struct smtp *s)
+{
+	struct smtp_run *run = s->run;
+	if (!s->mail)
+		return;
+	if (run->n_idle_mail < SMTP_IDLE_MAX && mime_storage(s->mail) <= SMTP_IDLE_STORAGE_MAX) {
+		run->idle_mail[run->n_idle_mail++] = s->mail;
+	} else {
+		mime_free(s->mail);
+		free(s->mail);
+	}
+	s->mail = NULL;
+}
+
 static void state_free(struct smtp *s)
 {
 	smtp_line_free(&s->lf[0]);
@@ -578,6 +596,10 @@ static void smtp_run_free(void *run_state)
 	free(sc->line_order);
 	for (size_t i = 0; i < run->n_idle; i++)
 		state_free(run->idle[i]);
+	for (size_t i = 0; i < run->n_idle_mail; i++) {
+		mime_free(run->idle_mail[i]);
+		free(run->idle_mail[i]);
+	}
 	free(run);
 }
 
@@ -1173,17 +1195,21 @@ static void begin_data(struct smtp *s, bool is_orig, enum smtp_state st)
 	if (s->mail) {
 		analyzer_weird(s->ctx, "smtp_nested_mail_transaction", false);
 		mime_end(s->mail);
-		mime_free(s->mail);
-		free(s->mail);
-		s->mail = NULL;
+		mail_release(s);
 	}
-	s->mail = malloc(sizeof *s->mail);
-	if (!s->mail)
+	struct smtp_run *run = s->run;
+	bool reuse = run->n_idle_mail > 0;
+	if (reuse)
+		s->mail = run->idle_mail[--run->n_idle_mail];
+	else if (!(s->mail = malloc(sizeof *s->mail)))
 		return;
 	s->mail_orig = is_orig;
 	s->cur_file = false;
 	s->file = NULL;
-	mime_init(s->mail, &mime_cbs, s);
+	if (reuse)
+		mime_reinit(s->mail, &mime_cbs, s);
+	else
+		mime_init(s->mail, &mime_cbs, s);
 }
 
 static void end_data(struct smtp *s)
@@ -1203,9 +1229,7 @@ static void end_data(struct smtp *s)
 		return;
 	}
 	mime_end(s->mail);
-	mime_free(s->mail);
-	free(s->mail);
-	s->mail = NULL;
+	mail_release(s);
 }
 
 static void start_tls(struct smtp *s)
@@ -1658,11 +1682,7 @@ static void smtp_destroy(void *state)
 	struct smtp *s = state;
 	if (!s)
 		return;
-	if (s->mail) {
-		mime_free(s->mail);
-		free(s->mail);
-		s->mail = NULL;
-	}
+	mail_release(s); /* no events: the removal ended the message already */
 	if (s->bdat_on)
 		smtp_bdat_free(&s->bdat);
 	struct smtp_run *run = s->run;
