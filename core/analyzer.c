@@ -53,10 +53,75 @@ struct conn_analyzers {
 	struct pia *pia;
 };
 
-static void pia_stop(struct conn_analyzers *an)
+/* Freed per-connection records kept for the next connections, at most
+ * this many of each kind: connections come and go at the packet rate. */
+#define POOL_MAX 256
+
+struct analyzer_pool {
+	struct conn_analyzers *an[POOL_MAX];
+	size_t n_an;
+	struct pia *pia[POOL_MAX];
+	size_t n_pia;
+};
+
+struct analyzer_pool *analyzer_pool_new(void)
+{
+	return calloc(1, sizeof(struct analyzer_pool));
+}
+
+void analyzer_pool_free(struct analyzer_pool *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->n_an; i++)
+		free(p->an[i]);
+	for (size_t i = 0; i < p->n_pia; i++)
+		free(p->pia[i]);
+	free(p);
+}
+
+static struct conn_analyzers *an_get(struct analyzer_pool *p)
+{
+	if (!p->n_an)
+		return calloc(1, sizeof(struct conn_analyzers));
+	struct conn_analyzers *an = p->an[--p->n_an];
+	memset(an, 0, sizeof *an);
+	return an;
+}
+
+static void an_put(struct analyzer_pool *p, struct conn_analyzers *an)
+{
+	if (p->n_an < POOL_MAX)
+		p->an[p->n_an++] = an;
+	else
+		free(an);
+}
+
+/* Only the lengths need clearing: the buffers are read up to them. */
+static struct pia *pia_get(struct analyzer_pool *p)
+{
+	struct pia *pia = p->n_pia ? p->pia[--p->n_pia] : malloc(sizeof *pia);
+	if (pia) {
+		pia->dir_len[0] = pia->dir_len[1] = 0;
+		pia->n = 0;
+	}
+	return pia;
+}
+
+static void pia_put(struct analyzer_pool *p, struct pia *pia)
+{
+	if (!pia)
+		return;
+	if (p->n_pia < POOL_MAX)
+		p->pia[p->n_pia++] = pia;
+	else
+		free(pia);
+}
+
+static void pia_stop(struct engine *e, struct conn_analyzers *an)
 {
 	an->pia_done = true;
-	free(an->pia);
+	pia_put(engine_analyzer_pool(e), an->pia);
 	an->pia = NULL;
 }
 
@@ -228,7 +293,7 @@ static struct conn_analyzers *analyzers_of(struct engine *e, struct conn *c)
 	if (c->an || !c->an_wanted)
 		return c->an;
 	c->an_wanted = false;
-	c->an = calloc(1, sizeof *c->an);
+	c->an = an_get(engine_analyzer_pool(e));
 	if (!c->an)
 		return NULL;	/* no analysis for this connection; conn.log still right */
 	const struct analyzer *const *table = engine_analyzers(e);
@@ -246,14 +311,14 @@ static void pia_deliver(struct engine *e, struct conn *c, bool is_orig,
 	struct conn_analyzers *an = c->an;
 	if (an->pia_done)
 		return;
-	if (!an->pia && !(an->pia = calloc(1, sizeof *an->pia))) {
+	if (!an->pia && !(an->pia = pia_get(engine_analyzer_pool(e)))) {
 		an->pia_done = true; /* no DPD without memory; port analyzers go on */
 		return;
 	}
 	struct pia *pia = an->pia;
 	size_t *dl = pia->dir_len;
 	if (pia->n == ANALYZER_DPD_MAX_DELIVERIES || dl[0] + dl[1] + len > ANALYZER_DPD_BUFFER) {
-		pia_stop(an);
+		pia_stop(e, an);
 		return;
 	}
 	int d = is_orig ? 0 : 1;
@@ -304,7 +369,7 @@ void analyzers_gap(struct engine *e, struct conn *c, bool is_orig, uint64_t len)
 	struct conn_analyzers *an = analyzers_of(e, c);
 	if (!an)
 		return;
-	pia_stop(an);	/* DPD matches only the beginning of a stream */
+	pia_stop(e, an);	/* DPD matches only the beginning of a stream */
 	for (size_t i = 0; i < an->n; i++)
 		if (!an->slots[i].removed && an->slots[i].a->gap)
 			an->slots[i].a->gap(an->slots[i].state, is_orig, len);
@@ -333,15 +398,16 @@ void analyzers_finish(struct conn *c)
 		}
 }
 
-void analyzers_free(struct conn *c)
+void analyzers_free(struct engine *e, struct conn *c)
 {
 	struct conn_analyzers *an = c->an;
 	if (!an)
 		return;
 	for (size_t i = 0; i < an->n; i++)
 		an->slots[i].a->destroy(an->slots[i].state);
-	free(an->pia);
-	free(an);
+	struct analyzer_pool *pool = engine_analyzer_pool(e);
+	pia_put(pool, an->pia);
+	an_put(pool, an);
 	c->an = NULL;
 }
 

@@ -46,6 +46,7 @@ struct engine {
 	size_t n_logs;
 	struct analyzer_conn conn_view;		/* scratch for analyzer_conn() */
 	struct files *files;			/* owned; NULL without file analysis */
+	struct analyzer_pool *an_pool;		/* owned */
 	const char *extract_types[CONFIG_MAX_EXTRACT_TYPES];	/* into cfg */
 	const struct log_writer_ops *writer;	/* borrowed */
 	struct outdir *dir;			/* borrowed */
@@ -186,7 +187,7 @@ void engine_remove_conn(struct engine *e, struct conn *c)
 	if (e->cfg->scripts & SCRIPTS_HANDLING_REMOVAL)
 		engine_conn_uid(e, c);
 	write_conn(e, c);
-	analyzers_free(c);
+	analyzers_free(e, c);
 	conn_table_release(e->conns, c);
 }
 
@@ -243,6 +244,11 @@ void **engine_run_state(struct engine *e, const struct analyzer *a)
 		if (e->analyzers[i] == a)
 			return &e->run_state[i];
 	return NULL;	/* an analyzer past the table's cap */
+}
+
+struct analyzer_pool *engine_analyzer_pool(struct engine *e)
+{
+	return e->an_pool;
 }
 
 struct files *engine_files(struct engine *e)
@@ -643,6 +649,7 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 	timers_init(&e->timers, offsetof(struct conn, timers));
 	e->conns = conn_table_new();
 	e->frags = frag_table_new();
+	e->an_pool = analyzer_pool_new();
 	conn_log_init(&e->conn_log, cfg);
 	if (cfg->scripts & (SCRIPT_SMTP | SCRIPT_SSL)) {
 		/* base/protocols/smtp and ssl load the files framework; ssl
@@ -687,7 +694,7 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 	}
 	if (cfg->scripts & SCRIPT_CONN)
 		e->conn_stream = log_stream_new(&e->conn_log.schema, writer, &cfg->log_format, dir);
-	if (!e->conns || !e->frags ||
+	if (!e->conns || !e->frags || !e->an_pool ||
 	    ((cfg->scripts & SCRIPT_CONN) && !e->conn_stream)) {
 		engine_free(e);
 		return NULL;
@@ -754,13 +761,14 @@ void engine_free(struct engine *e)
 	size_t n = 0;
 	struct conn **left = e->conns ? conn_table_sorted(e->conns, &n) : NULL;
 	for (size_t i = 0; left && i < n; i++)
-		analyzers_free(left[i]);
+		analyzers_free(e, left[i]);
 	free(left);
 	conn_table_free(e->conns);
 	for (size_t i = 0; e->analyzers && e->analyzers[i] && i < ENGINE_MAX_ANALYZERS; i++)
 		if (e->run_state[i] && e->analyzers[i]->run_free)
 			e->analyzers[i]->run_free(e->run_state[i]);
 	files_free(e->files);
+	analyzer_pool_free(e->an_pool);
 	frag_table_free(e->frags);
 	timers_free(&e->timers);
 	free(e);

@@ -89,7 +89,13 @@ void analyzers_deliver(struct engine *e, struct conn *c, bool is_orig, const uin
 void analyzers_gap(struct engine *e, struct conn *c, bool is_orig, uint64_t len);
 void analyzers_eof(struct engine *e, struct conn *c, bool is_orig);
 void analyzers_finish(struct conn *c);
-void analyzers_free(struct conn *c);
+void analyzers_free(struct engine *e, struct conn *c);
+/* Freed per-connection analysis records, for reuse (analyzer.c); the
+ * engine owns one. */
+struct analyzer_pool;
+struct analyzer_pool *analyzer_pool_new(void);
+void analyzer_pool_free(struct analyzer_pool *p);
+struct analyzer_pool *engine_analyzer_pool(struct engine *e);
 
 
 #endif
