@@ -594,18 +594,15 @@ static void handshake_message(struct tls_parser *p, bool is_orig, uint8_t type, 
 }
 
 /* Appends one cleartext handshake record and parses whole messages. */
-static void handshake_records(struct tls_parser *p, bool is_orig, struct bytes data)
+/* Parses the whole handshake messages at the start of p[0..n); returns
+ * the bytes they took. */
+static size_t handshake_messages(struct tls_parser *p, bool is_orig, const uint8_t *d, size_t n)
 {
-	struct buf *hs = &p->dir[is_orig].hs;
-	if (buf_error(hs))
-		return;
-	if (!buf_append(hs, data.p, data.n))
-		return;
 	size_t off = 0;
-	while (!p->skip && hs->len - off >= 4) {
-		const uint8_t *m = hs->data + off;
+	while (!p->skip && n - off >= 4) {
+		const uint8_t *m = d + off;
 		uint32_t len = (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
-		if (hs->len - off - 4 < len)
+		if (n - off - 4 < len)
 			break;
 		struct bytes body = {m + 4, len};
 		off += 4 + (size_t)len;
@@ -613,6 +610,25 @@ static void handshake_records(struct tls_parser *p, bool is_orig, struct bytes d
 		if (p->dir[is_orig].encrypted)
 			break; /* cannot happen in TLS; keeps the stream sane */
 	}
+	return off;
+}
+
+/* Appends one cleartext handshake record and parses whole messages. The
+ * usual record holds whole messages: they are parsed where they lie, and
+ * only a message that continues in the next record is buffered. */
+static void handshake_records(struct tls_parser *p, bool is_orig, struct bytes data)
+{
+	struct buf *hs = &p->dir[is_orig].hs;
+	if (buf_error(hs))
+		return;
+	if (hs->len == 0) {
+		size_t used = handshake_messages(p, is_orig, data.p, data.n);
+		buf_append(hs, data.p + used, data.n - used);
+		return;
+	}
+	if (!buf_append(hs, data.p, data.n))
+		return;
+	size_t off = handshake_messages(p, is_orig, hs->data, hs->len);
 	if (off > 0) {
 		memmove(hs->data, hs->data + off, hs->len - off);
 		hs->len -= off;
@@ -851,6 +867,16 @@ void tls_parser_deliver(struct tls_parser *p, bool is_orig, const uint8_t *data,
 		return;
 	}
 	while (!p->skip && !p->established && off < len) {
+		size_t k;
+		if (b->len == 0) {
+			/* Whole records are parsed where they lie; only a record
+			 * cut by the end of this delivery is copied. */
+			while (!p->skip && !p->established &&
+			       (k = next_record(p, is_orig, data + off, len - off)) > 0)
+				off += k;
+			if (p->skip || p->established || off == len)
+				break;
+		}
 		size_t want = TLS_RECORD_MAX - b->len;
 		size_t take = len - off < want ? len - off : want;
 		if (take == 0)
@@ -858,7 +884,7 @@ void tls_parser_deliver(struct tls_parser *p, bool is_orig, const uint8_t *data,
 		if (!buf_append(b, data + off, take))
 			return;
 		off += take;
-		size_t used = 0, k;
+		size_t used = 0;
 		while (!p->skip && !p->established &&
 		       (k = next_record(p, is_orig, b->data + used, b->len - used)) > 0)
 			used += k;
