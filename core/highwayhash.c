@@ -24,10 +24,11 @@ static const uint64_t hh_init1[HH_LANES] = {
 	0x3bd39e10cb0ef593ULL, 0xc0acf169b5f18a8cULL,
 	0xbe5466cf34e90c6cULL, 0x452821e638d01377ULL};
 
-/* Where each output byte of the zipper merge comes from, indexing the
- * 16 little-endian bytes of (low lane, high lane). */
-static const uint8_t hh_zipper[16] = {3, 12, 2, 5, 14, 1, 15, 0,
-				      11, 4, 10, 13, 9, 6, 8, 7};
+/* The zipper merge takes output byte i of (low lane, high lane) from input
+ * byte Z[i] = {3, 12, 2, 5, 14, 1, 15, 0, 11, 4, 10, 13, 9, 6, 8, 7} of
+ * the 16 little-endian bytes of (low lane, high lane). zipper_add does it
+ * with masks and shifts: each term moves the bytes that share a source
+ * lane and a distance (derived from Z; test_uid checks published vectors). */
 
 static uint64_t swap_halves(uint64_t x)
 {
@@ -45,16 +46,16 @@ static void hh_reset(struct hh_state *s, const struct highwayhash_key *key)
 }
 
 /* Adds the zipper-merged bytes of (lo, hi) into (*add_lo, *add_hi). */
-static void zipper_add(uint64_t lo, uint64_t hi, uint64_t *add_lo,
-		       uint64_t *add_hi)
+static void zipper_add(uint64_t lo, uint64_t hi, uint64_t *add_lo, uint64_t *add_hi)
 {
-	uint8_t in[16], out[16];
-	le64_write(in, lo);
-	le64_write(in + 8, hi);
-	for (int i = 0; i < 16; i++)
-		out[i] = in[hh_zipper[i]];
-	*add_lo += le64_read(out);
-	*add_hi += le64_read(out + 8);
+	*add_lo += ((lo & 0x00000000ff000000ull) >> 24) | ((lo & 0x0000ff0000000000ull) >> 16) |
+		   (lo & 0x0000000000ff0000ull) | ((lo & 0x000000000000ff00ull) << 32) |
+		   ((lo & 0x00000000000000ffull) << 56) | ((hi & 0x000000ff00000000ull) >> 24) |
+		   ((hi & 0x00ff000000000000ull) >> 16) | ((hi & 0xff00000000000000ull) >> 8);
+	*add_hi += ((lo & 0x000000ff00000000ull) >> 24) | ((lo & 0x00ff000000000000ull) >> 8) |
+		   (lo & 0xff00000000000000ull) | ((hi & 0x00000000ff000000ull) >> 24) |
+		   ((hi & 0x0000ff0000000000ull) >> 16) | (hi & 0x0000000000ff0000ull) |
+		   ((hi & 0x000000000000ff00ull) << 24) | ((hi & 0x00000000000000ffull) << 48);
 }
 
 static void hh_update(struct hh_state *s, const uint64_t lanes[HH_LANES])
