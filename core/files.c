@@ -830,6 +830,27 @@ static void end_of_file(struct files *fm, struct sl_file *f)
 	hashes_free(f);
 }
 
+void files_data_whole(struct files *fm, struct sl_file *f, double now, const uint8_t *p, size_t n,
+		      const struct files_digests *d)
+{
+	if (!fm || !f)
+		return;
+	file_touch(fm, f, now);
+	if (d && n > 0 && f->seen_bytes == 0 && f->missing_bytes == 0) {
+		const uint8_t *known[N_HASHES] = {d->md5, d->sha1, d->sha256};
+		static const unsigned size[N_HASHES] = {16, 20, 32};
+		for (int i = 0; i < N_HASHES; i++) {
+			if (!(f->hashes_running & (1u << i)) || !known[i])
+				continue;
+			hex(known[i], size[i], f->digest[i]);
+			f->digests_done |= 1u << i;
+			f->hash_fed = true;
+			hash_stop(f, i);
+		}
+	}
+	deliver_stream(fm, f, p, n);
+}
+
 static struct log_value str_value(const char *s, size_t n)
 {
 	struct log_value v = {.present = true};

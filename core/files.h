@@ -185,6 +185,21 @@ bool files_set_mime_type(struct sl_file *f, const char *mime_type);
  * timed out starts a new file with the same fuid, as in Zeek. */
 void files_data(struct files *fm, struct sl_file *f, double now, const uint8_t *p, size_t n);
 
+/* A content's digests, raw; a NULL member is not known. */
+struct files_digests {
+	const uint8_t *md5;	/* 16 bytes */
+	const uint8_t *sha1;	/* 20 bytes */
+	const uint8_t *sha256;	/* 32 bytes */
+};
+/*
+ * files_data() for the whole content of a file, delivered in this one
+ * call, when the caller knows its digests (a certificate seen before):
+ * the MD5/SHA1/SHA256 analyzers take them instead of hashing again; the
+ * log is the same. Nothing more may be delivered to f: end it next.
+ */
+void files_data_whole(struct files *fm, struct sl_file *f, double now, const uint8_t *p, size_t n,
+		      const struct files_digests *d);
+
 /* len bytes the protocol could not deliver (missing_bytes; hashes abort). */
 void files_gap(struct files *fm, struct sl_file *f, double now, uint64_t len);
 

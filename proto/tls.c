@@ -300,7 +300,8 @@ static size_t cert_file_handle(struct tls *t, bool is_client, size_t index, char
 /* The certificate as a file (files.log when X509::log_x509_in_files_log,
  * hashes, extraction): one complete file, data in and then its end. The
  * first of a list is a user certificate, the rest CA certificates. */
-static void cert_file(struct tls *t, bool is_client, size_t index, struct bytes der)
+static void cert_file(struct tls *t, bool is_client, size_t index, struct bytes der,
+		      const struct x509_digests *d)
 {
 	struct files *fm = analyzer_files(t->ctx);
 	if (!fm)
@@ -313,21 +314,28 @@ static void cert_file(struct tls *t, bool is_client, size_t index, struct bytes 
 	struct sl_file *f = files_begin(fm, now, handle, hn, "SSL", is_client, &fc, 0, NULL);
 	files_set_mime_type(f, index == 0 ? "application/x-x509-user-cert"
 					  : "application/x-x509-ca-cert");
-	files_data(fm, f, now, der.p, der.n);
+	if (d) {
+		struct files_digests known = {d->md5, d->sha1, d->sha256};
+		files_data_whole(fm, f, now, der.p, der.n, &known);
+	} else {
+		files_data(fm, f, now, der.p, der.n);
+	}
 	int rc = files_end(fm, f, analyzer_files_log(t->ctx));
 	if (rc < 0)
 		analyzer_log_failed(t->ctx, rc, "files.log");
 }
 
-static void sha1_hex(struct bytes der, char out[41])
+static void sha1_hex(const struct x509_digests *d, char out[41])
 {
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
+	static const char digits[] = "0123456789abcdef";
 	out[0] = '\0';
-	if (EVP_Digest(der.p, der.n, d, &n, EVP_sha1(), NULL) != 1 || n != 20)
+	if (!d)
 		return;
-	for (unsigned i = 0; i < n; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	for (unsigned i = 0; i < sizeof d->sha1; i++) {
+		out[2 * i] = digits[d->sha1[i] >> 4];
+		out[2 * i + 1] = digits[d->sha1[i] & 15];
+	}
+	out[40] = '\0';
 }
 
 /* known-certs' ssl_established handler: the server's first certificate,
@@ -385,12 +393,14 @@ static void ev_certificate(void *u, bool is_client, size_t index, struct bytes d
 	struct tls_run *run = run_for(t->ctx);
 	struct x509_info tmp;
 	const struct x509_info *c;
-	int rc = x509_cache_parse(run ? run->certs : NULL, der.p, der.n, &tmp, &c);
+	struct x509_digests tmp_d;
+	const struct x509_digests *d;
+	int rc = x509_cache_parse(run ? run->certs : NULL, der.p, der.n, &tmp, &c, &tmp_d, &d);
 	if (rc != X509_OK) {
 		if (rc == X509_ERR_PARSE)
 			analyzer_weird(t->ctx, "x509_cert_parse_error", false);
 		x509_info_free(&tmp);
-		cert_file(t, is_client, index, der);
+		cert_file(t, is_client, index, der, d);
 		return;
 	}
 	for (size_t k = 0; k < c->n_weirds; k++)
@@ -398,7 +408,7 @@ static void ev_certificate(void *u, bool is_client, size_t index, struct bytes d
 
 	/* x509.log (priority 5) before files.log (-10) at file_state_remove. */
 	x509_log(t, c, index == 0, is_client);
-	cert_file(t, is_client, index, der);
+	cert_file(t, is_client, index, der, d);
 
 	int side = is_client ? 1 : 0;
 	if (r->n_fps[side] == r->cap_fps[side] && r->cap_fps[side] < SSL_MAX_CERTS) {
@@ -421,7 +431,7 @@ static void ev_certificate(void *u, bool is_client, size_t index, struct bytes d
 			k->info = c;
 		}
 		if (!is_client)
-			sha1_hex(der, r->first_server_sha1);
+			sha1_hex(d, r->first_server_sha1);
 		return;
 	}
 	x509_info_free(&tmp);

@@ -11,7 +11,7 @@
 struct cache_slot {
 	bool used;
 	int rc;	/* x509_parse's result: X509_OK (failures are not kept) */
-	uint8_t digest[32];
+	struct x509_digests d;	/* d.sha256 is the key */
 	struct x509_info *info;
 };
 
@@ -19,17 +19,45 @@ struct x509_cache {
 	struct cache_slot *slots;
 	size_t cap, n;	/* cap: a power of two, kept at least twice n */
 	size_t bytes;	/* DER bytes of the remembered certificates */
+	/* Fetched once: OpenSSL 3's implicit fetch per EVP_Digest costs as
+	 * much as hashing a certificate. Owned; NULL: use EVP_Digest. */
+	EVP_MD *md5, *sha1, *sha256;
+	EVP_MD_CTX *ctx;
 };
 
 struct x509_cache *x509_cache_new(void)
 {
-	return calloc(1, sizeof(struct x509_cache));
+	struct x509_cache *k = calloc(1, sizeof(struct x509_cache));
+	if (!k)
+		return NULL;
+	k->md5 = EVP_MD_fetch(NULL, "MD5", NULL);
+	k->sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
+	k->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	k->ctx = EVP_MD_CTX_new();
+	return k;
+}
+
+static bool digest(struct x509_cache *k, const EVP_MD *fetched, const EVP_MD *legacy,
+		   const uint8_t *p, size_t n, uint8_t *out, unsigned want)
+{
+	unsigned int dn = 0;
+	bool ok;
+	if (k && k->ctx && fetched)
+		ok = EVP_DigestInit_ex(k->ctx, fetched, NULL) == 1 &&
+		     EVP_DigestUpdate(k->ctx, p, n) == 1 && EVP_DigestFinal_ex(k->ctx, out, &dn) == 1;
+	else
+		ok = EVP_Digest(p, n, out, &dn, legacy, NULL) == 1;
+	return ok && dn == want;
 }
 
 void x509_cache_free(struct x509_cache *k)
 {
 	if (!k)
 		return;
+	EVP_MD_free(k->md5);
+	EVP_MD_free(k->sha1);
+	EVP_MD_free(k->sha256);
+	EVP_MD_CTX_free(k->ctx);
 	for (size_t i = 0; i < k->cap; i++) {
 		if (k->slots[i].used) {
 			x509_info_free(k->slots[i].info);
@@ -46,7 +74,7 @@ static struct cache_slot *find(struct cache_slot *slots, size_t cap, const uint8
 	uint64_t h;
 	memcpy(&h, digest, sizeof h);
 	size_t i = (size_t)h & (cap - 1);
-	while (slots[i].used && memcmp(slots[i].digest, digest, 32) != 0)
+	while (slots[i].used && memcmp(slots[i].d.sha256, digest, 32) != 0)
 		i = (i + 1) & (cap - 1);
 	return &slots[i];
 }
@@ -59,7 +87,7 @@ static bool grow(struct x509_cache *k)
 		return false;
 	for (size_t i = 0; i < k->cap; i++)
 		if (k->slots[i].used)
-			*find(slots, cap, k->slots[i].digest) = k->slots[i];
+			*find(slots, cap, k->slots[i].d.sha256) = k->slots[i];
 	free(k->slots);
 	k->slots = slots;
 	k->cap = cap;
@@ -67,24 +95,30 @@ static bool grow(struct x509_cache *k)
 }
 
 int x509_cache_parse(struct x509_cache *k, const uint8_t *der, size_t n, struct x509_info *tmp,
-		     const struct x509_info **c)
+		     const struct x509_info **c, struct x509_digests *tmp_d,
+		     const struct x509_digests **d)
 {
 	*c = tmp;
+	*d = NULL;
 	memset(tmp, 0, sizeof *tmp);
-	uint8_t digest[32];
-	unsigned int dn = 0;
-	if (!k || EVP_Digest(der, n, digest, &dn, EVP_sha256(), NULL) != 1 || dn != 32)
+	/* The SHA-256 is the key; the other two are needed only for a
+	 * certificate not yet kept. */
+	if (!digest(k, k ? k->sha256 : NULL, EVP_sha256(), der, n, tmp_d->sha256, 32))
 		return x509_parse(der, n, tmp);
-	if (k->cap) {
-		struct cache_slot *s = find(k->slots, k->cap, digest);
+	if (k && k->cap) {
+		struct cache_slot *s = find(k->slots, k->cap, tmp_d->sha256);
 		if (s->used) {
 			*c = s->info;
+			*d = &s->d;
 			return s->rc;
 		}
 	}
+	if (digest(k, k ? k->sha1 : NULL, EVP_sha1(), der, n, tmp_d->sha1, 20) &&
+	    digest(k, k ? k->md5 : NULL, EVP_md5(), der, n, tmp_d->md5, 16))
+		*d = tmp_d;
 	int rc = x509_parse(der, n, tmp);
 	/* Garbage is not kept: it would crowd out the real chains. */
-	if (rc != X509_OK || k->n >= X509_CACHE_MAX_ENTRIES ||
+	if (!k || !*d || rc != X509_OK || k->n >= X509_CACHE_MAX_ENTRIES ||
 	    n > X509_CACHE_MAX_BYTES - k->bytes)
 		return rc;
 	if ((k->n + 1) * 2 > k->cap && !grow(k))
@@ -94,13 +128,14 @@ int x509_cache_parse(struct x509_cache *k, const uint8_t *der, size_t n, struct 
 		return rc;
 	*kept = *tmp; /* ownership moves into the cache */
 	memset(tmp, 0, sizeof *tmp);
-	struct cache_slot *s = find(k->slots, k->cap, digest);
+	struct cache_slot *s = find(k->slots, k->cap, tmp_d->sha256);
 	s->used = true;
 	s->rc = rc;
-	memcpy(s->digest, digest, 32);
+	s->d = *tmp_d;
 	s->info = kept;
 	k->n++;
 	k->bytes += n;
 	*c = kept;
+	*d = &s->d;
 	return rc;
 }

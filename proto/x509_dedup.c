@@ -62,6 +62,33 @@ static bool grow(struct x509_dedup *d)
 	return true;
 }
 
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* 32 uniform bytes standing for the key. A key is a fingerprint, the
+ * lower-case hex of a SHA-256: its bytes are that already (and distinct
+ * keys stay distinct). Anything else is hashed. */
+static bool key_digest(const char *key, uint8_t out[32])
+{
+	size_t n = strlen(key);
+	bool hex = n == 64;
+	for (size_t i = 0; hex && i < 32; i++) {
+		int hi = hex_value(key[2 * i]), lo = hex_value(key[2 * i + 1]);
+		hex = hi >= 0 && lo >= 0;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	if (hex)
+		return true;
+	unsigned int dn = 0;
+	return EVP_Digest(key, n, out, &dn, EVP_sha256(), NULL) == 1 && dn == 32;
+}
+
 bool x509_dedup_check(struct x509_dedup *d, double now, const char *key, bool host_cert,
 		      bool client_cert)
 {
@@ -69,8 +96,7 @@ bool x509_dedup_check(struct x509_dedup *d, double now, const char *key, bool ho
 	if (d->relog_after <= 0)
 		return true;
 	uint8_t digest[32];
-	unsigned int dn = 0;
-	if (EVP_Digest(key, strlen(key), digest, &dn, EVP_sha256(), NULL) != 1 || dn != 32)
+	if (!key_digest(key, digest))
 		return true;
 	if (d->cap) {
 		struct dedup_slot *s = find(d->slots, d->cap, digest, flags);

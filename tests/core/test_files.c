@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+
 #include "core/files.h"
 #include "core/log.h"
 #include "core/outdir.h"
@@ -461,6 +463,37 @@ static void test_hashes(void)
 /* §5.8: a certificate (an X.509 MIME type from the protocol) gets the
  * X509 and hash analyzers and stays out of files.log unless
  * X509::log_x509_in_files_log. */
+/* A whole content with known digests logs what hashing it logs. */
+static void test_data_whole(void)
+{
+	static const uint8_t der[] = {0x30, 0x03, 0x02, 0x01, 0x00};
+	struct files_mode mode = {.hash_columns = true, .x509_analysis = true, .log_x509 = true};
+	char lines[2][512];
+	for (int known = 0; known < 2; known++) {
+		struct fixture fx;
+		fx_start_mode(&fx, &mode, false, &tsv_writer_ops);
+		struct sl_file *f = files_begin(fx.fm, 1.0, "cert0", 5, "SSL", false, &smtp_conn, 0, NULL);
+		CHECK(files_set_mime_type(f, "application/x-x509-user-cert"));
+		uint8_t md5[16], sha1[20], sha256[32];
+		unsigned n = 0;
+		CHECK(EVP_Digest(der, sizeof der, md5, &n, EVP_md5(), NULL) == 1);
+		CHECK(EVP_Digest(der, sizeof der, sha1, &n, EVP_sha1(), NULL) == 1);
+		CHECK(EVP_Digest(der, sizeof der, sha256, &n, EVP_sha256(), NULL) == 1);
+		struct files_digests d = {md5, sha1, sha256};
+		if (known)
+			files_data_whole(fx.fm, f, 1.0, der, sizeof der, &d);
+		else
+			files_data(fx.fm, f, 1.0, der, sizeof der);
+		CHECK(files_end(fx.fm, f, fx.stream) == 0);
+		fx_stop(&fx);
+		CHECK(fx.n_lines == 1);
+		snprintf(lines[known], sizeof lines[known], "%s", fx.lines[0]);
+	}
+	CHECK_STR(lines[1], lines[0]);
+	char c[256];
+	CHECK(strlen(column(lines[1], 21, c)) == 32); /* md5 */
+}
+
 static void test_x509_files(void)
 {
 	static const uint8_t der[] = {0x30, 0x03, 0x02, 0x01, 0x00};
@@ -606,6 +639,7 @@ int main(void)
 	test_byte_counters();
 	test_hashes();
 	test_x509_files();
+	test_data_whole();
 	test_handle_time();
 	test_finish_order();
 	test_timeout();
