@@ -5,13 +5,19 @@
 #include <string.h>
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "core/siphash.h"
 
 /* The info lives in its own allocation so that pointers handed out stay
  * valid when the slot array grows. */
 struct cache_slot {
 	bool used;
 	int rc;	/* x509_parse's result: X509_OK (failures are not kept) */
-	struct x509_digests d;	/* d.sha256 is the key */
+	uint64_t hash;		/* of der, under the cache's key */
+	uint8_t *der;		/* owned copy: a hit is a byte-for-byte match */
+	size_t der_n;
+	struct x509_digests d;
 	struct x509_info *info;
 };
 
@@ -19,6 +25,9 @@ struct x509_cache {
 	struct cache_slot *slots;
 	size_t cap, n;	/* cap: a power of two, kept at least twice n */
 	size_t bytes;	/* DER bytes of the remembered certificates */
+	/* A SipHash key drawn at random: certificates are attacker chosen,
+	 * and a collision costs only a probe (matches compare the bytes). */
+	struct siphash_key key;
 	/* Fetched once: OpenSSL 3's implicit fetch per EVP_Digest costs as
 	 * much as hashing a certificate. Owned; NULL: use EVP_Digest. */
 	EVP_MD *md5, *sha1, *sha256;
@@ -34,6 +43,9 @@ struct x509_cache *x509_cache_new(void)
 	k->sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
 	k->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	k->ctx = EVP_MD_CTX_new();
+	uint8_t key[16] = {0};
+	(void)RAND_bytes(key, sizeof key);	/* a fixed key still works, only slower under attack */
+	k->key = siphash_key_from_bytes(key);
 	return k;
 }
 
@@ -62,19 +74,20 @@ void x509_cache_free(struct x509_cache *k)
 		if (k->slots[i].used) {
 			x509_info_free(k->slots[i].info);
 			free(k->slots[i].info);
+			free(k->slots[i].der);
 		}
 	}
 	free(k->slots);
 	free(k);
 }
 
-static struct cache_slot *find(struct cache_slot *slots, size_t cap, const uint8_t digest[32])
+/* The slot holding der, or the empty slot where it would go. */
+static struct cache_slot *find(struct cache_slot *slots, size_t cap, uint64_t h, const uint8_t *der,
+			       size_t n)
 {
-	/* The digest is already uniform: its first bytes are the hash. */
-	uint64_t h;
-	memcpy(&h, digest, sizeof h);
 	size_t i = (size_t)h & (cap - 1);
-	while (slots[i].used && memcmp(slots[i].d.sha256, digest, 32) != 0)
+	while (slots[i].used && (slots[i].hash != h || slots[i].der_n != n ||
+				 (der && memcmp(slots[i].der, der, n) != 0)))
 		i = (i + 1) & (cap - 1);
 	return &slots[i];
 }
@@ -87,7 +100,8 @@ static bool grow(struct x509_cache *k)
 		return false;
 	for (size_t i = 0; i < k->cap; i++)
 		if (k->slots[i].used)
-			*find(slots, cap, k->slots[i].d.sha256) = k->slots[i];
+			*find(slots, cap, k->slots[i].hash, k->slots[i].der, k->slots[i].der_n) =
+			    k->slots[i];
 	free(k->slots);
 	k->slots = slots;
 	k->cap = cap;
@@ -101,19 +115,17 @@ int x509_cache_parse(struct x509_cache *k, const uint8_t *der, size_t n, struct 
 	*c = tmp;
 	*d = NULL;
 	memset(tmp, 0, sizeof *tmp);
-	/* The SHA-256 is the key; the other two are needed only for a
-	 * certificate not yet kept. */
-	if (!digest(k, k ? k->sha256 : NULL, EVP_sha256(), der, n, tmp_d->sha256, 32))
-		return x509_parse(der, n, tmp);
+	uint64_t h = k ? siphash24(&k->key, der, n) : 0;
 	if (k && k->cap) {
-		struct cache_slot *s = find(k->slots, k->cap, tmp_d->sha256);
+		struct cache_slot *s = find(k->slots, k->cap, h, der, n);
 		if (s->used) {
 			*c = s->info;
 			*d = &s->d;
 			return s->rc;
 		}
 	}
-	if (digest(k, k ? k->sha1 : NULL, EVP_sha1(), der, n, tmp_d->sha1, 20) &&
+	if (digest(k, k ? k->sha256 : NULL, EVP_sha256(), der, n, tmp_d->sha256, 32) &&
+	    digest(k, k ? k->sha1 : NULL, EVP_sha1(), der, n, tmp_d->sha1, 20) &&
 	    digest(k, k ? k->md5 : NULL, EVP_md5(), der, n, tmp_d->md5, 16))
 		*d = tmp_d;
 	int rc = x509_parse(der, n, tmp);
@@ -124,13 +136,21 @@ int x509_cache_parse(struct x509_cache *k, const uint8_t *der, size_t n, struct 
 	if ((k->n + 1) * 2 > k->cap && !grow(k))
 		return rc;
 	struct x509_info *kept = malloc(sizeof *kept);
-	if (!kept)
+	uint8_t *copy = malloc(n ? n : 1);
+	if (!kept || !copy) {
+		free(kept);
+		free(copy);
 		return rc;
+	}
+	memcpy(copy, der, n);
 	*kept = *tmp; /* ownership moves into the cache */
 	memset(tmp, 0, sizeof *tmp);
-	struct cache_slot *s = find(k->slots, k->cap, tmp_d->sha256);
+	struct cache_slot *s = find(k->slots, k->cap, h, der, n);
 	s->used = true;
 	s->rc = rc;
+	s->hash = h;
+	s->der = copy;
+	s->der_n = n;
 	s->d = *tmp_d;
 	s->info = kept;
 	k->n++;

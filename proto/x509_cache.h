@@ -1,5 +1,5 @@
 /*
- * Parsed certificates, remembered by the SHA-256 of their bytes for the
+ * Parsed certificates, remembered by their bytes (and their digests) for the
  * whole run. A site's chain arrives on every connection to it, and
  * OpenSSL 3.0 spends most of a d2i_X509 in its key decoders; parsing each
  * distinct certificate once makes TLS-heavy captures an order of magnitude
