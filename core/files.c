@@ -12,6 +12,7 @@
 #include <openssl/evp.h>
 
 #include "core/magic.h"
+#include "core/numtext.h"
 #include "core/zset.h"
 
 #define N_HASHES 3
@@ -201,7 +202,6 @@ const struct log_schema *files_schema(const struct files *fm)
 size_t files_handle_time(double t, char out[FILES_HANDLE_TIME_MAX])
 {
 	/* util::double_to_str(d, 6, no_exp=false) + ODesc's ".0". */
-	int n;
 	if (isnan(t))
 		return (size_t)snprintf(out, FILES_HANDLE_TIME_MAX, "nan");
 	double a = fabs(t);
@@ -209,30 +209,17 @@ size_t files_handle_time(double t, char out[FILES_HANDLE_TIME_MAX])
 		/* std::to_chars shortest (scientific / general): the shortest
 		 * %.*e that reads back the same value. */
 		for (int p = 0; p <= 17; p++) {
-			n = snprintf(out, FILES_HANDLE_TIME_MAX, a > 2147483647.0 ? "%.*e" : "%.*g", p,
+			snprintf(out, FILES_HANDLE_TIME_MAX, a > 2147483647.0 ? "%.*e" : "%.*g", p,
 				     t);
 			if (strtod(out, NULL) == t)
 				break;
 		}
 		return strlen(out);
 	}
-	if (t == 0.0)
-		t = 0.0; /* -0.0 prints as 0 */
-	n = snprintf(out, FILES_HANDLE_TIME_MAX, "%.6f", t);
-	if (n < 0)
-		return 0;
-	char *last = out + n - 1;
-	while (*last == '0')
-		last--;
-	if (*last != '.')
-		last++;
-	*last = '\0';
-	size_t len = (size_t)(last - out);
-	if (fabs(t - nearbyint(t)) < 1e-9 && isfinite(t) && !strchr(out, 'e') &&
-	    len + 3 <= FILES_HANDLE_TIME_MAX) {
-		memcpy(out + len, ".0", 3);
-		len += 2;
-	}
+	/* "%.6f" without trailing zeros, ".0" for integers: ODesc's double,
+	 * which the TSV writer prints too. */
+	size_t len = numtext_double(t == 0.0 ? 0.0 : t, out);
+	out[len] = '\0';
 	return len;
 }
 

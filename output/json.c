@@ -40,7 +40,7 @@ static void json_put_time(struct buf *out, double t, enum log_json_ts ts)
 		buf_putc(out, '"');
 		return;
 	case LOG_JSON_TS_MILLIS:
-		buf_append(out, num, numfmt_format_i64(numfmt_millis(t), num));
+		buf_append(out, num, numtext_i64(numfmt_millis(t), num));
 		return;
 	case LOG_JSON_TS_EPOCH:
 		break;

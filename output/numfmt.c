@@ -1,5 +1,7 @@
 #include "output/numfmt.h"
 
+#include "core/numtext.h"
+
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -14,125 +16,6 @@ static uint64_t numfmt_bits(double v)
 	uint64_t u;
 	memcpy(&u, &v, sizeof u);
 	return u;
-}
-
-size_t numfmt_format_u64(uint64_t v, char *out)
-{
-	char tmp[20];
-	size_t n = 0;
-	do {
-		tmp[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	for (size_t i = 0; i < n; i++)
-		out[i] = tmp[n - 1 - i];
-	return n;
-}
-
-size_t numfmt_format_i64(int64_t v, char *out)
-{
-	if (v >= 0)
-		return numfmt_format_u64((uint64_t)v, out);
-	out[0] = '-';
-	/* Negate in unsigned arithmetic so INT64_MIN does not overflow. */
-	return 1 + numfmt_format_u64(0 - (uint64_t)v, out + 1);
-}
-
-static size_t numfmt_nonfinite(double v, char *out)
-{
-	bool neg = signbit(v);
-	const char *s = isnan(v) ? (neg ? "-nan" : "nan") : (neg ? "-inf" : "inf");
-	size_t n = strlen(s);
-	memcpy(out, s, n);
-	return n;
-}
-
-/*
- * Exact round-half-even of |v| * 10^6 for |v| < 1e13, done with integers
- * so that it matches glibc's "%.6f" without the cost of printf. Returns
- * false when v is out of that range.
- */
-static bool numfmt_micros(double a, uint64_t *q_out)
-{
-	if (!(a < 1e13))
-		return false;
-	uint64_t u = numfmt_bits(a);
-	int biased = (int)((u >> 52) & 0x7ff);
-	uint64_t m = u & ((UINT64_C(1) << 52) - 1);
-	int e2;
-	if (biased) {
-		m |= UINT64_C(1) << 52;
-		e2 = biased - 1075;
-	} else {
-		e2 = -1074;
-	}
-	if (e2 >= 0) {
-		*q_out = (m << e2) * 1000000;
-		return true;
-	}
-	unsigned s = (unsigned)-e2;
-	if (s >= 128) {
-		*q_out = 0;	/* below 2^-74: rounds to 0.000000 */
-		return true;
-	}
-	numfmt_u128 p = (numfmt_u128)m * 1000000;
-	numfmt_u128 q = p >> s;
-	numfmt_u128 r = p - (q << s);
-	numfmt_u128 half = (numfmt_u128)1 << (s - 1);
-	if (r > half || (r == half && (q & 1)))
-		q++;
-	*q_out = (uint64_t)q;
-	return true;
-}
-
-size_t numfmt_format_fixed6(double v, char *out)
-{
-	if (!isfinite(v))
-		return numfmt_nonfinite(v, out);
-	uint64_t q;
-	size_t n = 0;
-	if (!numfmt_micros(fabs(v), &q)) {
-		int r = snprintf(out, NUMFMT_MAX, "%.6f", v);
-		return r > 0 ? (size_t)r : 0;
-	}
-	if (signbit(v))
-		out[n++] = '-';
-	n += numfmt_format_u64(q / 1000000, out + n);
-	out[n++] = '.';
-	uint32_t frac = (uint32_t)(q % 1000000);
-	for (int i = 5; i >= 0; i--) {
-		out[n + (size_t)i] = (char)('0' + frac % 10);
-		frac /= 10;
-	}
-	return n + 6;
-}
-
-size_t numfmt_format_double(double v, char *out)
-{
-	if (isnan(v)) {
-		memcpy(out, "nan", 3);
-		return 3;
-	}
-	size_t n = 0;
-	/* Zeek tests d < 0, so -0.0 loses its sign but -2e-308 keeps it. */
-	if (v < 0)
-		out[n++] = '-';
-	double a = fabs(v);
-	if (isinf(a)) {
-		memcpy(out + n, "inf", 3);
-		return n + 3;
-	}
-	n += numfmt_format_fixed6(a, out + n);
-	while (out[n - 1] == '0')
-		n--;
-	if (out[n - 1] == '.')
-		n--;
-	/* "disambiguate from integer", as ODesc::Add(double) does. */
-	if (fabs(v - nearbyint(v)) < 1e-9) {
-		memcpy(out + n, ".0", 2);
-		n += 2;
-	}
-	return n;
 }
 
 /*
@@ -463,7 +346,7 @@ size_t numfmt_format_iso8601(double t, char *out)
 	numfmt_civil_from_days(days, &year, &mon, &mday);
 
 	/* glibc's %Y pads nothing, for years before 1000 too. */
-	size_t n = numfmt_format_i64(year, out);
+	size_t n = numtext_i64(year, out);
 	out[n++] = '-';
 	n += numfmt_put2(mon, out + n);
 	out[n++] = '-';
@@ -484,7 +367,7 @@ size_t numfmt_format_iso8601(double t, char *out)
 	 * to six; a fraction rounding to 1000000 keeps its seven digits. */
 	uint64_t us = (uint64_t)nearbyint(fabs(frac) * 1000000);
 	char tmp[20];
-	size_t k = numfmt_format_u64(us, tmp);
+	size_t k = numtext_u64(us, tmp);
 	for (size_t i = k; i < 6; i++)
 		out[n++] = '0';
 	memcpy(out + n, tmp, k);

@@ -1,5 +1,6 @@
 /*
- * Number text exactly as Zeek's log writers produce it. Every function
+ * Number text exactly as Zeek's log writers produce it, beyond the fixed
+ * notation of core/numtext.h. Every function
  * writes into a caller's array (no allocation, no NUL unless stated) and
  * returns the number of bytes written.
  */
@@ -9,23 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Room for any result below: DBL_MAX in fixed notation is 309 digits. */
-#define NUMFMT_MAX 336
+#include "core/numtext.h"
 
-/* Decimal integers. */
-size_t numfmt_format_u64(uint64_t v, char *out);
-size_t numfmt_format_i64(int64_t v, char *out);
-
-/*
- * TSV time and interval: printf("%.6f"), correctly rounded from the binary
- * value (Zeek's std::to_chars(fixed, 6)). -0.0 prints "-0.000000";
- * non-finite values print nan, -nan, inf, -inf.
- */
-size_t numfmt_format_fixed6(double v, char *out);
-
-/* TSV double (§1.6, ODesc::Add(double, no_exp=true)): "1.123457",
- * "50000.0", "-0.0" for tiny negatives, nan/inf/-inf. */
-size_t numfmt_format_double(double v, char *out);
+/* Room for any result below (and for core/numtext.h's). */
+#define NUMFMT_MAX NUMTEXT_MAX
 
 /*
  * JSON number as RapidJSON's Writer::Double writes it (Grisu2 + Prettify,

@@ -7,13 +7,13 @@ bool text_put_integer(struct buf *out, enum log_type type, const struct log_valu
 	char num[NUMFMT_MAX];
 	switch (type) {
 	case LOG_COUNT:
-		buf_append(out, num, numfmt_format_u64(v->u.count, num));
+		buf_append(out, num, numtext_u64(v->u.count, num));
 		return true;
 	case LOG_INT:
-		buf_append(out, num, numfmt_format_i64(v->u.i, num));
+		buf_append(out, num, numtext_i64(v->u.i, num));
 		return true;
 	case LOG_PORT:
-		buf_append(out, num, numfmt_format_u64(v->u.port, num));
+		buf_append(out, num, numtext_u64(v->u.port, num));
 		return true;
 	default:
 		return false;
@@ -35,5 +35,5 @@ void text_put_subnet(struct buf *out, const struct sl_subnet *s)
 		prefix -= 96;
 	text_put_addr(out, &s->net);
 	buf_putc(out, '/');
-	buf_append(out, num, numfmt_format_u64(prefix, num));
+	buf_append(out, num, numtext_u64(prefix, num));
 }

@@ -98,10 +98,10 @@ static void tsv_put_value(struct buf *out, enum log_type type,
 		break;
 	case LOG_TIME:
 	case LOG_INTERVAL:
-		buf_append(out, num, numfmt_format_fixed6(v->u.d, num));
+		buf_append(out, num, numtext_fixed6(v->u.d, num));
 		break;
 	case LOG_DOUBLE:
-		buf_append(out, num, numfmt_format_double(v->u.d, num));
+		buf_append(out, num, numtext_double(v->u.d, num));
 		break;
 	case LOG_STRING:
 		escape_append_tsv(out, v->u.str.p,

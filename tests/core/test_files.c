@@ -3,6 +3,7 @@
  * life of a file and its files.log line (§5.1-5.5), timeouts and the
  * end-of-trace order (§5.2 step 7, §7.1 step 5).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -548,6 +549,45 @@ static void test_handle_time(void)
 	CHECK_STR(t, "1254722767.0");
 	files_handle_time(2385642157.0, t);
 	CHECK_STR(t, "2.385642157e+09");
+
+	/* The fixed range against the printf reading of it: "%.6f", trailing
+	 * zeros cut, ".0" for integers. */
+	srand(99);
+	bool same = true;
+	for (int i = 0; i < 2000000 && same; i++) {
+		double v;
+		switch (i % 4) {
+		case 0:
+			v = (double)rand() / RAND_MAX * 2147483647.0;
+			break;
+		case 1:
+			v = (double)(rand() % 2000000000) + (double)(rand() % 1000000) / 1e6;
+			break;
+		case 2:
+			v = (double)(rand() % 100000) + 0.5e-6 * (rand() % 4);
+			break;
+		default:
+			v = -(double)rand() / RAND_MAX * 1e5;
+			break;
+		}
+		if (v != 0.0 && fabs(v) < 1e-6)
+			continue; /* the scientific range, checked above */
+		char want[FILES_HANDLE_TIME_MAX];
+		int n = snprintf(want, sizeof want, "%.6f", v == 0.0 ? 0.0 : v);
+		char *last = want + n - 1;
+		while (*last == '0')
+			last--;
+		if (*last != '.')
+			last++;
+		*last = '\0';
+		if (fabs(v - nearbyint(v)) < 1e-9)
+			strcat(want, ".0");
+		size_t len = files_handle_time(v, t);
+		same = strcmp(t, want) == 0 && len == strlen(want);
+		if (!same)
+			fprintf(stderr, "%.17g: %s, want %s\n", v, t, want);
+	}
+	CHECK(same);
 }
 
 /* §7.1 step 5: open files are timed out in fuid order. */
