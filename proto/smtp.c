@@ -15,6 +15,7 @@
 #include "core/bytes.h"
 #include "core/config.h"
 #include "core/cursor.h"
+#include "core/numtext.h"
 #include "core/siphash.h"
 #include "core/zset.h"
 #include "proto/mime.h"
@@ -610,18 +611,33 @@ static const struct siphash_key *table_key(struct smtp *s)
 
 /* ---- helpers exposed for tests ---- */
 
+/* Appends p[0..n) to out (room for cap, NUL kept), as snprintf cuts. */
+static void text_cat(char *out, size_t cap, size_t *len, const char *p, size_t n)
+{
+	if (*len + 1 >= cap)
+		return;
+	if (n > cap - 1 - *len)
+		n = cap - 1 - *len;
+	memcpy(out + *len, p, n);
+	*len += n;
+	out[*len] = '\0';
+}
+
 size_t smtp_file_handle(double start_time, uint64_t trans_depth, uint64_t mime_depth, char *out,
 			size_t cap)
 {
-	char ts[FILES_HANDLE_TIME_MAX];
-	files_handle_time(start_time, ts);
-	/* The empty string between the two counts is rfc822_msg_fuid, unset
-	 * unless SMTP::enable_rfc822_msg_file_analysis (off in every mode). */
-	int n = snprintf(out, cap, "Analyzer::ANALYZER_SMTP%s%" PRIu64 "%s%" PRIu64, ts,
-			 trans_depth, "", mime_depth);
-	if (n < 0)
-		return 0;
-	return (size_t)n < cap ? (size_t)n : (cap ? cap - 1 : 0);
+	static const char prefix[] = "Analyzer::ANALYZER_SMTP";
+	char ts[FILES_HANDLE_TIME_MAX], num[NUMTEXT_MAX];
+	size_t len = 0;
+	if (cap)
+		out[0] = '\0';
+	text_cat(out, cap, &len, prefix, sizeof prefix - 1);
+	text_cat(out, cap, &len, ts, files_handle_time(start_time, ts));
+	text_cat(out, cap, &len, num, numtext_u64(trans_depth, num));
+	/* Here would be rfc822_msg_fuid: unset unless
+	 * SMTP::enable_rfc822_msg_file_analysis (off in every mode). */
+	text_cat(out, cap, &len, num, numtext_u64(mime_depth, num));
+	return len;
 }
 
 void smtp_file_id(const struct uid_gen *uids, double start_time, uint64_t trans_depth,
