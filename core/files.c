@@ -160,6 +160,7 @@ struct files {
 	EVP_MD_CTX *md_pool[FILES_MD_POOL_MAX];	/* owned */
 	size_t md_pool_n;
 	magic_t magic;			/* owned: --mime-engine libmagic; else NULL */
+	struct magic_index *magic_index;	/* owned; NULL: detection unindexed */
 	/* The first extraction failure, FILES_EXTRACT_DIR "/" name. */
 	char failed[sizeof FILES_EXTRACT_DIR + FILES_EXTRACT_NAME_MAX];
 };
@@ -180,6 +181,7 @@ struct files *files_new(const struct files_mode *mode, const struct uid_gen *uid
 		}
 	}
 	fm->uids = *uids;
+	fm->magic_index = magic_index_new();
 	for (int i = 0; i < N_HASHES; i++)
 		fm->md[i] = EVP_MD_fetch(NULL, hash_fetch_names[i], NULL);	/* NULL: that hash never runs */
 	size_t n = mode->hash_columns ? N_BASE_FIELDS + N_HASH_FIELDS : N_BASE_FIELDS;
@@ -701,7 +703,7 @@ static bool sniff(struct files *fm, struct sl_file *f)
 		f->supplied_mime = t ? strdup(t) : NULL;
 		f->mime_type = f->supplied_mime;
 	} else {
-		f->mime_type = magic_mime_type(f->bof, f->bof_len);
+		f->mime_type = magic_mime_type_indexed(fm->magic_index, f->bof, f->bof_len);
 	}
 	if (!extract_wanted(fm, f))
 		return false;
@@ -1083,6 +1085,7 @@ void files_free(struct files *fm)
 		}
 	}
 	free(fm->by_fuid.slots);
+	magic_index_free(fm->magic_index);
 	while (fm->pool) {
 		struct sl_file *next = fm->pool->next;
 		free(fm->pool);

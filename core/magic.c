@@ -18,6 +18,7 @@
 #include "core/magic.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- bounded byte tests ------------------------------------------------ */
@@ -1640,9 +1641,25 @@ static bool piece_holds(const struct magic_piece *pc, const uint8_t *d,
 	}
 }
 
+/* Most rules begin with literal bytes at offset 0: their first byte
+ * rules them out for most files without the full check. */
+static bool first_byte_fails(const struct magic_rule *r, uint8_t first)
+{
+	const struct magic_piece *pc = &r->p[0];
+	if (r->fn || pc->off != 0 || pc->len == 0)
+		return false;
+	if (pc->kind == PC_LIT)
+		return first != (uint8_t)pc->s[0];
+	if (pc->kind == PC_NOCASE)
+		return ascii_lower(first) != (uint8_t)pc->s[0];
+	return false;
+}
+
 static bool rule_matches(const struct magic_rule *r, const uint8_t *d,
 			 size_t n)
 {
+	if (first_byte_fails(r, d[0]))
+		return false;
 	if (r->fn)
 		return r->fn(d, n);
 	for (size_t i = 0; i < MAGIC_PIECES && r->p[i].kind != PC_END; i++)
@@ -1651,16 +1668,13 @@ static bool rule_matches(const struct magic_rule *r, const uint8_t *d,
 	return true;
 }
 
-const char *magic_mime_type(const uint8_t *bof, size_t len)
+/* Tries rules in table order (all of them, or the n listed) and keeps the
+ * strongest match, ties to the smallest type. */
+static const char *best_of(const uint16_t *list, size_t n, const uint8_t *bof, size_t len)
 {
 	const struct magic_rule *best = NULL;
-
-	if (!bof || len == 0)
-		return NULL;
-	if (len > MAGIC_BOF_SIZE)
-		len = MAGIC_BOF_SIZE;
-	for (size_t i = 0; i < MAGIC_NRULES; i++) {
-		const struct magic_rule *r = &magic_rules[i];
+	for (size_t k = 0; k < n; k++) {
+		const struct magic_rule *r = &magic_rules[list ? list[k] : k];
 		/* A rule that cannot beat the current best is not tried. */
 		if (best && (r->strength < best->strength ||
 			     (r->strength == best->strength &&
@@ -1670,4 +1684,67 @@ const char *magic_mime_type(const uint8_t *bof, size_t len)
 			best = r;
 	}
 	return best ? best->mime : NULL;
+}
+
+const char *magic_mime_type(const uint8_t *bof, size_t len)
+{
+	if (!bof || len == 0)
+		return NULL;
+	if (len > MAGIC_BOF_SIZE)
+		len = MAGIC_BOF_SIZE;
+	return best_of(NULL, MAGIC_NRULES, bof, len);
+}
+
+/* Per first byte, the rules that byte does not rule out, in table order:
+ * the keyed ones (first_byte_fails decides) and every other rule. */
+struct magic_index {
+	const uint16_t *list[256];
+	uint16_t n[256];
+	uint16_t *storage;	/* owned */
+};
+
+_Static_assert(MAGIC_NRULES <= UINT16_MAX, "rule numbers fit the index");
+
+struct magic_index *magic_index_new(void)
+{
+	struct magic_index *x = calloc(1, sizeof *x);
+	if (!x)
+		return NULL;
+	size_t total = 0;
+	for (int b = 0; b < 256; b++)
+		for (size_t i = 0; i < MAGIC_NRULES; i++)
+			total += !first_byte_fails(&magic_rules[i], (uint8_t)b);
+	x->storage = malloc((total ? total : 1) * sizeof *x->storage);
+	if (!x->storage) {
+		free(x);
+		return NULL;
+	}
+	uint16_t *at = x->storage;
+	for (int b = 0; b < 256; b++) {
+		x->list[b] = at;
+		for (size_t i = 0; i < MAGIC_NRULES; i++)
+			if (!first_byte_fails(&magic_rules[i], (uint8_t)b))
+				*at++ = (uint16_t)i;
+		x->n[b] = (uint16_t)(at - x->list[b]);
+	}
+	return x;
+}
+
+void magic_index_free(struct magic_index *x)
+{
+	if (!x)
+		return;
+	free(x->storage);
+	free(x);
+}
+
+const char *magic_mime_type_indexed(const struct magic_index *x, const uint8_t *bof, size_t len)
+{
+	if (!x)
+		return magic_mime_type(bof, len);
+	if (!bof || len == 0)
+		return NULL;
+	if (len > MAGIC_BOF_SIZE)
+		len = MAGIC_BOF_SIZE;
+	return best_of(x->list[bof[0]], x->n[bof[0]], bof, len);
 }

@@ -28,4 +28,15 @@
  */
 const char *magic_mime_type(const uint8_t *bof, size_t len);
 
+/*
+ * The same answer through an index of the rules by the first byte they
+ * require (most begin with a literal at offset 0), so that a file is
+ * tried against the rules its first byte allows. Built once per run;
+ * NULL when memory runs out.
+ */
+struct magic_index;
+struct magic_index *magic_index_new(void);
+void magic_index_free(struct magic_index *x);
+const char *magic_mime_type_indexed(const struct magic_index *x, const uint8_t *bof, size_t len);
+
 #endif

@@ -10,13 +10,20 @@
 #include "core/magic.h"
 #include "tests/check.h"
 
-/* Detects a string literal (its length without the terminating NUL). */
-#define MIME(lit) magic_mime_type((const uint8_t *)(lit), sizeof(lit) - 1)
+static struct magic_index *idx;
+static unsigned long index_disagreements;
 
+/* Every detection here also goes through the index, which must agree. */
 static const char *mime_buf(const uint8_t *p, size_t n)
 {
-	return magic_mime_type(p, n);
+	const char *a = magic_mime_type(p, n), *b = magic_mime_type_indexed(idx, p, n);
+	if (a != b)
+		index_disagreements++;
+	return a;
 }
+
+/* Detects a string literal (its length without the terminating NUL). */
+#define MIME(lit) mime_buf((const uint8_t *)(lit), sizeof(lit) - 1)
 
 /* CHECK_STR that also accepts an expected NULL. */
 #define CHECK_MIME(got, want)                                                \
@@ -406,8 +413,26 @@ static void test_random(void)
 	CHECK(stable);
 }
 
+/* Random buffers, most starting with bytes rules look for. */
+static void test_index_random(void)
+{
+	static const char starts[] = "%<{[#!PKGIMRBCEFOSTZ\x7f\x89\xff\x00\x1f\xd0\xca\x30MZ\xef\xfe";
+	uint8_t buf[600];
+	srand(7);
+	for (int i = 0; i < 100000; i++) {
+		size_t n = (size_t)(rand() % (int)sizeof buf) + 1;
+		for (size_t k = 0; k < n; k++)
+			buf[k] = (uint8_t)(rand() % 4 ? ' ' + rand() % 95 : rand() % 256);
+		if (i % 3)
+			buf[0] = (uint8_t)starts[rand() % (int)(sizeof starts - 1)];
+		(void)mime_buf(buf, n);
+	}
+}
+
 int main(void)
 {
+	idx = magic_index_new();
+	CHECK(idx != NULL);
 	test_text();
 	test_markup();
 	test_json();
@@ -420,5 +445,8 @@ int main(void)
 	test_edges();
 	test_search_edges();
 	test_random();
+	test_index_random();
+	CHECK(index_disagreements == 0);
+	magic_index_free(idx);
 	return check_summary();
 }
