@@ -8,12 +8,14 @@ struct sip_state {
 	uint64_t v0, v1, v2, v3;
 };
 
-static uint64_t rotl64(uint64_t x, unsigned k)
+static inline uint64_t rotl64(uint64_t x, unsigned k)
 {
 	return (x << k) | (x >> (64 - k));
 }
 
-static void sip_round(struct sip_state *s)
+/* Inlined: a set order or a UID hashes a few dozen bytes, and the call
+ * cost as much as the round. */
+static inline __attribute__((always_inline)) void sip_round(struct sip_state *s)
 {
 	s->v0 += s->v1;
 	s->v1 = rotl64(s->v1, 13);
@@ -32,7 +34,7 @@ static void sip_round(struct sip_state *s)
 }
 
 /* c = 2 compression rounds per message word. */
-static void sip_compress(struct sip_state *s, uint64_t m)
+static inline __attribute__((always_inline)) void sip_compress(struct sip_state *s, uint64_t m)
 {
 	s->v3 ^= m;
 	sip_round(s);
