@@ -29,4 +29,33 @@ static inline void le64_write(uint8_t *p, uint64_t v)
 		p[i] = (uint8_t)v;
 }
 
+/* Bit 7 of each byte of v that is zero (and possibly of bytes above the
+ * lowest such byte: only the lowest set bit is exact). */
+static inline uint64_t bytes_zero_bits(uint64_t v)
+{
+	return (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+}
+
+/*
+ * The length of the run at the start of p[0..n) that holds none of the
+ * bytes a, b and c (pass a byte twice for two): a line scanner's inner
+ * loop, eight bytes a step. Linear, reads nothing past p + n.
+ */
+static inline size_t bytes_span_not3(const uint8_t *p, size_t n, uint8_t a, uint8_t b, uint8_t c)
+{
+	size_t i = 0;
+	const uint64_t ones = 0x0101010101010101ull;
+	const uint64_t ka = ones * a, kb = ones * b, kc = ones * c;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w = le64_read(p + i);
+		uint64_t hit = bytes_zero_bits(w ^ ka) | bytes_zero_bits(w ^ kb) | bytes_zero_bits(w ^ kc);
+		if (hit)
+			return i + (size_t)(__builtin_ctzll(hit) >> 3);
+	}
+	for (; i < n; i++)
+		if (p[i] == a || p[i] == b || p[i] == c)
+			break;
+	return i;
+}
+
 #endif

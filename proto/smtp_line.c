@@ -59,13 +59,7 @@ static void take_terminator(struct smtp_line *s, struct cursor *in)
 /* Length of the run of ordinary line bytes at the start of p[0..n). */
 static size_t plain_run(const uint8_t *p, size_t n, bool nul_armed)
 {
-	size_t i = 0;
-	for (; i < n; i++) {
-		uint8_t c = p[i];
-		if (c == '\r' || c == '\n' || (c == 0 && nul_armed))
-			break;
-	}
-	return i;
+	return bytes_span_not3(p, n, '\r', '\n', nul_armed ? 0 : '\r');
 }
 
 int smtp_line_next(struct smtp_line *s, struct cursor *in, struct smtp_line_out *out)
@@ -237,21 +231,32 @@ size_t smtp_bdat_feed(struct smtp_bdat *b, const uint8_t *p, size_t n,
 	size_t addl = b->pend.len + n;
 
 	size_t start = i; /* first byte of the current line within p */
-	for (; i < n; i++) {
+	while (i < n) {
+		/* Bytes up to `limit` can only end the line by a terminator; at
+		 * `limit` the line has its maximum length. */
+		size_t have = b->pend.len + (i - start);
+		size_t limit = have >= b->max_line ? i : i + (b->max_line - have);
+		if (limit > n)
+			limit = n;
+		i += bytes_span_not3(p + i, limit - i, '\r', '\n', '\n');
+		if (i == n)
+			break;
 		uint8_t c = p[i];
 		if (c == '\r' && i + 1 < n && p[i + 1] == '\n') {
 			bdat_emit_joined(b, sink, ctx, p + start, i - start, true,
 					 SMTP_BDAT_W_NONE, 0);
-			i++;
-			start = i + 1;
+			i += 2;
+			start = i;
 		} else if (c == '\n') {
 			bdat_emit_joined(b, sink, ctx, p + start, i - start + 1, false,
 					 SMTP_BDAT_W_LF_ONLY, 0);
-			start = i + 1;
+			start = ++i;
 		} else if (b->pend.len + (i - start) >= b->max_line) {
 			bdat_emit_joined(b, sink, ctx, p + start, i - start, false,
 					 SMTP_BDAT_W_TOO_LONG, addl);
-			start = i;
+			start = i++;
+		} else {
+			i++; /* a lone CR is an ordinary byte */
 		}
 	}
 	if (!buf_append(&b->pend, p + start, n - start))
