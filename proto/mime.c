@@ -909,8 +909,10 @@ static size_t match_name_eq(struct bytes b, size_t i, const char *word,
 
 static bool contains_name_eq(struct bytes b, const char *word, bool star)
 {
+	/* The first letter rules out almost every offset cheaply. */
+	uint8_t first = ascii_upper((uint8_t)word[0]);
 	for (size_t i = 0; i < b.n; i++)
-		if (match_name_eq(b, i, word, star))
+		if (ascii_upper(b.p[i]) == first && match_name_eq(b, i, word, star))
 			return true;
 	return false;
 }

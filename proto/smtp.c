@@ -995,8 +995,10 @@ static void script_reply(struct smtp *s, int code, const char *cmd, struct bytes
 {
 	script_session(s);
 	struct opt_str *lr = &s->rec.last_reply;
+	char num[NUMTEXT_MAX];
 	buf_reset(&lr->v);
-	buf_printf(&lr->v, "%d ", code);
+	buf_append(&lr->v, num, numtext_i64(code, num));
+	buf_putc(&lr->v, ' ');
 	buf_append(&lr->v, msg.p, msg.n);
 	lr->present = true;
 
