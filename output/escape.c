@@ -3,6 +3,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/bytes.h"
+
 static const char escape_hex[] = "0123456789abcdef";
 
 static void escape_put_hex(struct buf *out, uint8_t c)
@@ -88,11 +90,8 @@ static void escape_tsv_segment(struct buf *out, const uint8_t *p, size_t n)
 static void escape_tsv_body(struct buf *out, const uint8_t *p, size_t n,
 			    bool in_container)
 {
-	size_t i = 0;
 	/* Fast path: a plain printable ASCII value is copied as it is. */
-	while (i < n && escape_is_print(p[i]) && p[i] != '\\' &&
-	       !(in_container && p[i] == ','))
-		i++;
+	size_t i = bytes_span_print_not2(p, n, '\\', in_container ? ',' : '\\');
 	if (i == n) {
 		buf_append(out, p, n);
 		return;

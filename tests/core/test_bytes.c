@@ -49,8 +49,34 @@ static void test_span(void)
 	CHECK(bytes_span_not3((const uint8_t *)"0123456789abcdef\n", 17, '\r', '\n', '\n') == 16);
 }
 
+static size_t naive_print(const uint8_t *p, size_t n, uint8_t a, uint8_t b)
+{
+	size_t i = 0;
+	while (i < n && p[i] >= 0x20 && p[i] <= 0x7e && p[i] != a && p[i] != b)
+		i++;
+	return i;
+}
+
+static void test_span_print(void)
+{
+	uint8_t buf[80];
+	bool same = true;
+	srand(5);
+	static const uint8_t pool[] = {0x1f, 0x20, 0x21, 0x7e, 0x7f, 0x80, 0xff, 0x9f, 0xa0,
+				       '\\', ',', 'a', 0, 0x5c ^ 0x80, 0x2c ^ 0x80};
+	for (int t = 0; t < 200000 && same; t++) {
+		size_t n = (size_t)(rand() % (int)sizeof buf);
+		for (size_t i = 0; i < n; i++)
+			buf[i] = rand() % 3 ? 'a' + rand() % 26 : pool[rand() % (int)sizeof pool];
+		uint8_t b = rand() % 2 ? ',' : '\\';
+		same = bytes_span_print_not2(buf, n, '\\', b) == naive_print(buf, n, '\\', b);
+	}
+	CHECK(same);
+}
+
 int main(void)
 {
+	test_span_print();
 	test_le64();
 	test_span();
 	return check_summary();
