@@ -1695,13 +1695,37 @@ const char *magic_mime_type(const uint8_t *bof, size_t len)
 	return best_of(NULL, MAGIC_NRULES, bof, len);
 }
 
+/* Remembered answers: direct-mapped, each slot holding the buffer it
+ * answered for, so that a hit is a byte-for-byte match. */
+#define MAGIC_MEMO_SLOTS 32
+
+struct magic_memo {
+	size_t len;		/* 0: empty */
+	const char *mime;	/* static, or NULL for no match */
+	uint8_t bof[MAGIC_BOF_SIZE];
+};
+
 /* Per first byte, the rules that byte does not rule out, in table order:
  * the keyed ones (first_byte_fails decides) and every other rule. */
 struct magic_index {
 	const uint16_t *list[256];
 	uint16_t n[256];
 	uint16_t *storage;	/* owned */
+	struct magic_memo memo[MAGIC_MEMO_SLOTS];
 };
+
+/* A slot for the buffer from its length and ends: cheap, and a collision
+ * costs only a miss. */
+static size_t memo_slot(const uint8_t *p, size_t n)
+{
+	uint64_t h = n * 0x9e3779b97f4a7c15ull;
+	size_t k = n < 16 ? n : 16;
+	for (size_t i = 0; i < k; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	for (size_t i = n - k; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return (size_t)(h >> 59) & (MAGIC_MEMO_SLOTS - 1);
+}
 
 _Static_assert(MAGIC_NRULES <= UINT16_MAX, "rule numbers fit the index");
 
@@ -1738,7 +1762,7 @@ void magic_index_free(struct magic_index *x)
 	free(x);
 }
 
-const char *magic_mime_type_indexed(const struct magic_index *x, const uint8_t *bof, size_t len)
+const char *magic_mime_type_indexed(struct magic_index *x, const uint8_t *bof, size_t len)
 {
 	if (!x)
 		return magic_mime_type(bof, len);
@@ -1746,5 +1770,12 @@ const char *magic_mime_type_indexed(const struct magic_index *x, const uint8_t *
 		return NULL;
 	if (len > MAGIC_BOF_SIZE)
 		len = MAGIC_BOF_SIZE;
-	return best_of(x->list[bof[0]], x->n[bof[0]], bof, len);
+	struct magic_memo *m = &x->memo[memo_slot(bof, len)];
+	if (m->len == len && memcmp(m->bof, bof, len) == 0)
+		return m->mime;
+	const char *mime = best_of(x->list[bof[0]], x->n[bof[0]], bof, len);
+	m->len = len;
+	m->mime = mime;
+	memcpy(m->bof, bof, len);
+	return mime;
 }

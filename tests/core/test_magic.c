@@ -429,9 +429,24 @@ static void test_index_random(void)
 	}
 }
 
+/* The memo answers only for the very same bytes: two buffers with equal
+ * length and ends (one memo slot) but other middles keep their answers. */
+static void test_memo(void)
+{
+	uint8_t a[200], b[200];
+	memset(a, 'x', sizeof a);
+	memcpy(b, a, sizeof b);
+	memcpy(b + 60, "<?php ", 6); /* PHP anywhere */
+	for (int round = 0; round < 3; round++) {
+		CHECK_MIME(mime_buf(a, sizeof a), "text/plain");
+		CHECK_MIME(mime_buf(b, sizeof b), "text/x-php");
+	}
+}
+
 int main(void)
 {
 	idx = magic_index_new();
+	test_memo();
 	CHECK(idx != NULL);
 	test_text();
 	test_markup();
