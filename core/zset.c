@@ -361,6 +361,12 @@ int zset_order(const struct siphash_key *key, enum zset_elem_type type,
 	       size_t *n_out)
 {
 	*n_out = 0;
+	if (n == 1) {
+		/* One element prints as itself: no table to model. */
+		order_out[0] = 0;
+		*n_out = 1;
+		return 0;
+	}
 	return run(key, type, elems, NULL, n, order_out, n_out);
 }
 
@@ -368,8 +374,8 @@ int zset_copy_order(const struct siphash_key *key, enum zset_elem_type type,
 		    const struct zset_elem *elems, size_t *order, size_t n)
 {
 	size_t m = 0;
-	if (!key || n == 0)
-		return 0;
+	if (!key || n <= 1)
+		return 0; /* nothing to reorder */
 	size_t *copy = malloc(n * sizeof *copy);
 	if (!copy)
 		return -ENOMEM;
