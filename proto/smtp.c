@@ -1045,10 +1045,15 @@ static void script_file_new(struct smtp *s)
 	/* file_over_new_connection: depth and filename from the entity. */
 	s->file = files_begin(fm, analyzer_time(s->ctx), handle, hn, "SMTP", s->mail_orig, &fc,
 			      s->mime_depth, has_name ? &name : NULL);
+	if (!s->has_rec || s->rec.tls)
+		return;
+	/* The file's ID is the one files_begin drew from the same handle. */
 	char fuid[UID_TEXT_MAX];
-	smtp_file_id(analyzer_uids(s->ctx), c->start_time, s->rec.trans_depth, s->mime_depth, fuid);
-	if (s->has_rec && !s->rec.tls)
-		strlist_add(&s->rec.fuids, fuid, strlen(fuid));
+	if (s->file)
+		snprintf(fuid, sizeof fuid, "%s", files_fuid(s->file));
+	else
+		uid_file_id(analyzer_uids(s->ctx), handle, hn, fuid);
+	strlist_add(&s->rec.fuids, fuid, strlen(fuid));
 }
 
 /* file_state_remove: the entity's files.log line. */
