@@ -61,7 +61,7 @@ static bool buf_reserve(struct buf *b, size_t extra)
 	return true;
 }
 
-bool buf_append(struct buf *b, const void *p, size_t n)
+bool buf_append_grow(struct buf *b, const void *p, size_t n)
 {
 	if (n == 0)
 		return !b->err;
@@ -72,9 +72,9 @@ bool buf_append(struct buf *b, const void *p, size_t n)
 	return true;
 }
 
-bool buf_putc(struct buf *b, uint8_t c)
+bool buf_putc_grow(struct buf *b, uint8_t c)
 {
-	return buf_append(b, &c, 1);
+	return buf_append_grow(b, &c, 1);
 }
 
 bool buf_puts(struct buf *b, const char *s)
