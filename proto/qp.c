@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/bytes.h"
+
 static int qp_hex(uint8_t c)
 {
 	if (c >= '0' && c <= '9')
@@ -36,6 +38,14 @@ size_t qp_line_decode(struct qp_line *q, uint8_t *out, size_t cap)
 		return 0;
 
 	while (q->pos < q->end && o < cap) {
+		/* A run of printable bytes other than '=' is copied as it is. */
+		size_t room = cap - o, left = q->end - q->pos;
+		size_t run = bytes_span_print_not2(q->in + q->pos, left < room ? left : room, '=', '=');
+		memcpy(out + o, q->in + q->pos, run);
+		o += run;
+		q->pos += run;
+		if (q->pos == q->end || o == cap)
+			break;
 		size_t i = q->pos;
 		uint8_t c = q->in[i];
 
