@@ -2,11 +2,13 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include "cmd/heap.h"
 #include "cmd/options.h"
 #include "cmd/run.h"
 
 int main(int argc, char **argv)
 {
+	heap_use_huge_pages();
 	/* Zeek's number and time formats assume the C locale. */
 	setlocale(LC_ALL, "C");
 	static struct options opts;

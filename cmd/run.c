@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/heap.h"
 #include "core/capture.h"
 #include "core/engine.h"
 #include "core/files.h"
@@ -159,6 +160,8 @@ enum run_status run(const struct options *o)
 		werr = engine_packet(eng, &pkt);
 		if (werr < 0)
 			break;
+		if ((engine_stats(eng)->packets & 0xfff) == 0)
+			heap_advise_growth();
 		if ((engine_stats(eng)->packets & 0xffff) == 0)
 			progress_tick(&prog, cap, false);
 	}
