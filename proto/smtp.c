@@ -856,6 +856,12 @@ static void script_flush(struct smtp *s)
 {
 	if (s->rec.has_client_activity) {
 		rec_write(s);
+		/* The logged record's strings and sets are let go: most sessions
+		 * carry one message and then linger until their removal, and
+		 * thousands of them holding a message's headers was a third of
+		 * the heap. The next message takes memory malloc has at hand. */
+		rec_free(&s->rec);
+		rec_init(&s->rec);
 		script_new_record(s);
 	}
 }
