@@ -238,6 +238,12 @@ static void advance(struct timers *w, int64_t target, bool until_any)
 			struct timer **s = slot_of(w, 0, w->cur);
 			while (*s) {
 				struct timer *t = *s;
+				/* The list and the owners are cold: fetch the next
+				 * node, and the owner's list head that firing will
+				 * read, while this one is filed. */
+				if (t->at.list.next)
+					__builtin_prefetch(t->at.list.next);
+				__builtin_prefetch((char *)t->owner + w->owner_list_offset);
 				list_unlink(t);
 				w->level_n[0]--;
 				w->wheel_n--;
