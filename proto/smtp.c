@@ -162,6 +162,7 @@ struct strset {
 	struct strlist members; /* offsets into hist.bytes; no bytes of its own */
 	uint32_t *index;	/* owned: member number + 1 per slot, 0 empty */
 	size_t index_cap;	/* a power of two above twice members.n, or 0 */
+	size_t index_n;		/* members 0..index_n-1 are in the index */
 	bool index_failed;	/* no memory for the index: search linearly */
 };
 
@@ -188,6 +189,7 @@ static void strset_clear(struct strset *s)
 	strlist_clear(&s->members);
 	if (s->index)
 		memset(s->index, 0, s->index_cap * sizeof *s->index);
+	s->index_n = 0;
 	s->index_failed = false;
 }
 
@@ -223,30 +225,31 @@ static size_t strset_slot(const struct strset *s, uint64_t h, const uint8_t *p, 
 
 /* Room for one more member in the index; false (and the linear search
  * from now on) without memory. */
+#define STRSET_INDEX_FROM 16
+
 static bool strset_index_reserve(struct strset *s)
 {
 	if (s->index_failed)
 		return false;
-	if ((s->members.n + 1) * 2 < s->index_cap)
-		return true;
-	size_t cap = s->index_cap ? s->index_cap * 2 : 64;
-	uint32_t *old = s->index;
-	size_t old_cap = s->index_cap;
-	if (s->members.n >= UINT32_MAX / 2 || !(s->index = calloc(cap, sizeof *s->index))) {
-		free(old);
-		s->index = NULL;
-		s->index_cap = 0;
-		s->index_failed = true;
-		return false;
+	if ((s->members.n + 1) * 2 >= s->index_cap) {
+		size_t cap = s->index_cap ? s->index_cap * 2 : 64;
+		while ((s->members.n + 1) * 2 >= cap)
+			cap *= 2;
+		free(s->index);
+		s->index_n = 0;
+		if (s->members.n >= UINT32_MAX / 2 || !(s->index = calloc(cap, sizeof *s->index))) {
+			s->index = NULL;
+			s->index_cap = 0;
+			s->index_failed = true;
+			return false;
+		}
+		s->index_cap = cap;
 	}
-	s->index_cap = cap;
-	for (size_t i = 0; i < old_cap; i++) {
-		if (!old[i])
-			continue;
-		struct bytes b = strset_member(s, old[i] - 1);
-		s->index[strset_slot(s, strset_hash(b.p, b.n), b.p, b.n)] = old[i];
+	/* The members added while the set was small (or since a growth). */
+	for (; s->index_n < s->members.n; s->index_n++) {
+		struct bytes b = strset_member(s, s->index_n);
+		s->index[strset_slot(s, strset_hash(b.p, b.n), b.p, b.n)] = (uint32_t)s->index_n + 1;
 	}
-	free(old);
 	return true;
 }
 
@@ -254,7 +257,9 @@ static void strset_add(struct strset *s, const uint8_t *p, size_t n)
 {
 	s->present = true;
 	const struct strlist *m = &s->members;
-	bool indexed = strset_index_reserve(s);
+	/* Small sets (nearly all) are searched; an index pays from a few
+	 * dozen members on, and makes a thousand cost no more than a few. */
+	bool indexed = m->n >= STRSET_INDEX_FROM && strset_index_reserve(s);
 	uint64_t h = indexed ? strset_hash(p, n) : 0;
 	size_t slot = 0;
 	if (indexed) {
@@ -279,8 +284,10 @@ static void strset_add(struct strset *s, const uint8_t *p, size_t n)
 		return;
 	}
 	strlist_add_ref(&s->hist, at, n);
-	if (strlist_add_ref(&s->members, at, n) && indexed)
+	if (strlist_add_ref(&s->members, at, n) && indexed) {
 		s->index[slot] = (uint32_t)m->n; /* member m->n - 1, plus one */
+		s->index_n = m->n;
+	}
 }
 
 /* ---- working storage ---- */

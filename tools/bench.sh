@@ -24,6 +24,9 @@
 #   BENCH_MB=300           size of the synthetic mixed capture
 #   BENCH_TLS=1000         TLS connections in the synthetic TLS capture
 #   BENCH_DIR=build/bench  inputs, timings and output folders (out-*)
+#   BENCH_OUT=$BENCH_DIR   where the output folders go instead: -x writes
+#                          ~100,000 files, and on a slow disk the runs then
+#                          measure the disk (e.g. BENCH_OUT=/dev/shm/bench)
 #   SMTPLOG_BENCH_INPUTS   the realistic inputs (default ../shared/bench)
 #   SMTPLOG_CONFORMANCE    the corpus whose random.seed BENCH_HASHES uses
 #                          (default ../shared/conformance)
@@ -39,6 +42,7 @@ MEASURE=$B/tools/runmeasure
 GEN=$B/tools/gen_pcap
 SMTPLOG=./smtplog
 DIR=${BENCH_DIR:-$B/bench}
+OUTROOT=${BENCH_OUT:-$DIR}
 INPUTS=${SMTPLOG_BENCH_INPUTS:-$(dirname "$repo")/shared/bench}
 INPUTS_NAME=${SMTPLOG_BENCH_INPUTS:-../shared/bench}
 SEED=${SMTPLOG_CONFORMANCE:-$(dirname "$repo")/shared/conformance}/random.seed
@@ -132,7 +136,7 @@ loop_once() {
 }
 
 # pairs CONFIG LABEL "ENTRY..." SMTPLOG-ARG...: $PAIRS pairs of (baseline,
-# smtplog with -r $PCAP -o $DIR/out-CONFIG --force and the ARGs); after each
+# smtplog with -r $PCAP -o $OUTROOT/out-CONFIG --force and the ARGs); after each
 # smtplog run, check_logs with the ENTRYs. Adds a row to the capture's table
 # and sets PAIR_S, the median smtplog time.
 pairs() {
@@ -140,7 +144,7 @@ pairs() {
 	label=$2
 	entries=$3
 	shift 3
-	out=$DIR/out-$config
+	out=$OUTROOT/out-$config
 	what="${PCAP##*/}, $label"
 	note "$what: $PAIRS pairs of ${LOOP##*/} and smtplog${*:+ $*}"
 	: >"$DIR/pairs.txt"
@@ -260,7 +264,7 @@ hash_config() {
 	label=$2
 	entries=$3
 	shift 3
-	out=$DIR/out-$config
+	out=$OUTROOT/out-$config
 	rm -rf "$out"
 	"$SMTPLOG" -G "$SEED" -r "$PCAP" -o "$out" --force "$@" >"$DIR/hash.out" 2>"$DIR/hash.err" ||
 		die "FAILED: ${PCAP##*/}, $label with -G: exit status $? (see $DIR/hash.err)"
@@ -291,7 +295,7 @@ profile() {
 		echo "bench: perf not found: profile SKIPPED"
 		return
 	fi
-	out=$DIR/out-profile
+	out=$OUTROOT/out-profile
 	rm -rf "$out"
 	note "profile: perf record -g, mix-1g.pcap, default mode"
 	if ! perf record -g -o "$DIR/perf.data" -- "$SMTPLOG" -C -r "$DIR/mix-1g.pcap" -o "$out" --force \
@@ -341,7 +345,7 @@ stress() {
 	conn_s=$PAIR_S
 	pairs stress-default "default mode" "conn.log ssl.log x509.log"
 	tls_s=$PAIR_S
-	lines=$(grep -vc '^#' "$DIR/out-stress-default/ssl.log" || true)
+	lines=$(grep -vc '^#' "$OUTROOT/out-stress-default/ssl.log" || true)
 	[ "$lines" = "$TLS_N" ] || die "FAILED: ssl.log of $PCAP has $lines lines, not $TLS_N"
 	print_table
 	awk -v n="$TLS_N" -v c="$conn_s" -v t="$tls_s" 'BEGIN {
@@ -358,7 +362,7 @@ positive BENCH_TLS "$TLS_N"
 for t in "$MEASURE" "$GEN" "$B/tools/pcap_loop"; do
 	[ -x "$t" ] || die "$t is missing; run 'make $t' (or 'make bench')"
 done
-mkdir -p "$DIR"
+mkdir -p "$DIR" "$OUTROOT"
 # What was measured, for numbers copied into the README.
 commit=$(git describe --always --dirty 2>/dev/null || echo 'not a git checkout')
 echo "bench: $("$SMTPLOG" -V), commit $commit, $(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?') cores"
@@ -366,7 +370,7 @@ echo
 
 if [ -f "$INPUTS/make-inputs.sh" ] && [ -f "$INPUTS/SHA256SUMS" ]; then
 	realistic_inputs
-	echo "realistic traffic ($INPUTS_NAME); every configuration also -r CAPTURE -o $DIR/out-NAME --force:"
+	echo "realistic traffic ($INPUTS_NAME); every configuration also -r CAPTURE -o $OUTROOT/out-NAME --force:"
 	printf '%s\n' "$CONFIGS" | awk -F '|' '{ printf "  %-14s %s\n", $2, $4 }'
 	echo
 	realistic
