@@ -56,9 +56,14 @@ enum smtp_state {
 
 /* ---- string lists: set histories and fuids ---- */
 
+/* Where an entry's bytes lie. */
+struct strref {
+	size_t off, len;
+};
+
 struct strlist {
-	struct buf bytes;  /* owned: the strings back to back */
-	size_t *off, *len; /* owned */
+	struct buf bytes;     /* owned: the strings back to back */
+	struct strref *items; /* owned */
 	size_t n, cap, max;
 	bool err;
 };
@@ -73,8 +78,7 @@ static void strlist_init(struct strlist *l, size_t max)
 static void strlist_free(struct strlist *l)
 {
 	buf_free(&l->bytes);
-	free(l->off);
-	free(l->len);
+	free(l->items);
 	memset(l, 0, sizeof *l);
 }
 
@@ -94,18 +98,12 @@ static bool strlist_reserve(struct strlist *l)
 	}
 	if (l->n == l->cap) {
 		size_t nc = l->cap ? l->cap * 2 : 16;
-		size_t *o = realloc(l->off, nc * sizeof *o);
-		if (!o) {
+		struct strref *it = realloc(l->items, nc * sizeof *it);
+		if (!it) {
 			l->err = true;
 			return false;
 		}
-		l->off = o;
-		size_t *ln = realloc(l->len, nc * sizeof *ln);
-		if (!ln) {
-			l->err = true;
-			return false;
-		}
-		l->len = ln;
+		l->items = it;
 		l->cap = nc;
 	}
 	return true;
@@ -117,8 +115,7 @@ static bool strlist_add_ref(struct strlist *l, size_t at, size_t n)
 {
 	if (!strlist_reserve(l))
 		return false;
-	l->off[l->n] = at;
-	l->len[l->n] = n;
+	l->items[l->n] = (struct strref){at, n};
 	l->n++;
 	return true;
 }
@@ -132,16 +129,15 @@ static bool strlist_add(struct strlist *l, const void *p, size_t n)
 		l->err = true;
 		return false;
 	}
-	l->off[l->n] = at;
-	l->len[l->n] = n;
+	l->items[l->n] = (struct strref){at, n};
 	l->n++;
 	return true;
 }
 
 static struct bytes strlist_get(const struct strlist *l, size_t i)
 {
-	struct bytes b = {l->bytes.data ? l->bytes.data + l->off[i] : (const uint8_t *)"",
-			  l->len[i]};
+	struct bytes b = {l->bytes.data ? l->bytes.data + l->items[i].off : (const uint8_t *)"",
+			  l->items[i].len};
 	return b;
 }
 
@@ -202,9 +198,9 @@ static uint64_t strset_hash(const uint8_t *p, size_t n)
 
 static struct bytes strset_member(const struct strset *s, size_t m)
 {
-	struct bytes b = {(const uint8_t *)"", s->members.len[m]};
+	struct bytes b = {(const uint8_t *)"", s->members.items[m].len};
 	if (b.n)
-		b.p = s->hist.bytes.data + s->members.off[m];
+		b.p = s->hist.bytes.data + s->members.items[m].off;
 	return b;
 }
 
@@ -265,13 +261,13 @@ static void strset_add(struct strset *s, const uint8_t *p, size_t n)
 	if (indexed) {
 		slot = strset_slot(s, h, p, n);
 		if (s->index[slot]) {
-			strlist_add_ref(&s->hist, m->off[s->index[slot] - 1], n);
+			strlist_add_ref(&s->hist, m->items[s->index[slot] - 1].off, n);
 			return;
 		}
 	} else {
 		for (size_t i = 0; i < m->n; i++) {
 			if (strset_member_is(s, i, p, n)) {
-				strlist_add_ref(&s->hist, m->off[i], n);
+				strlist_add_ref(&s->hist, m->items[i].off, n);
 				return;
 			}
 		}
@@ -544,7 +540,7 @@ static struct smtp_run *run_of(struct analyzer_ctx *ctx)
 
 static size_t strlist_storage(const struct strlist *l)
 {
-	return l->bytes.cap + l->cap * 2 * sizeof(size_t);
+	return l->bytes.cap + l->cap * sizeof *l->items;
 }
 
 static size_t strset_storage(const struct strset *s)
