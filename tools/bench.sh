@@ -21,6 +21,11 @@
 #                          (tools/loghash.sh) as a table for the README
 #   BENCH_PROFILE=0        1: perf record -g of mix-1g.pcap in default mode,
 #                          and the top 15 entries of perf report
+#   BENCH_PLATEAU=0        1: peak RSS of the default mode against capture
+#                          time on long-4g.pcap, 4 GiB and 10.5 minutes of
+#                          the mix-1g traffic, longer than Zeek's timeouts
+#                          (built into $BENCH_DIR by mkbench.py when missing,
+#                          about a minute; tools/rss_timeline.c samples)
 #   BENCH_MB=300           size of the synthetic mixed capture
 #   BENCH_TLS=1000         TLS connections in the synthetic TLS capture
 #   BENCH_DIR=build/bench  inputs, timings and output folders (out-*)
@@ -313,6 +318,34 @@ profile() {
 	echo
 }
 
+# plateau: does memory stop growing once the capture is longer than Zeek's
+# timeouts (5 minutes of inactivity)? Peak RSS per minute of capture time.
+plateau() {
+	long=$DIR/long-4g.pcap
+	if [ ! -s "$long" ]; then
+		note "building $long (about a minute): mkbench.py --size-mb 4096 --seed 2 --concurrency 2500"
+		if ! python3 "$INPUTS/mkbench.py" --out "$long.tmp" --size-mb 4096 \
+			--mix "@$INPUTS/mix-1g.txt" --seed 2 --concurrency 2500 \
+			"$INPUTS/templates/src" "$INPUTS/templates/zeek" 2>"$DIR/long-4g.gen.txt"; then
+			tail -n 15 "$DIR/long-4g.gen.txt" >&2
+			die "mkbench.py failed (log: $DIR/long-4g.gen.txt)"
+		fi
+		mv "$long.tmp" "$long"
+	fi
+	out=$OUTROOT/out-plateau
+	rm -rf "$out"
+	note "plateau: default mode on long-4g.pcap, peak RSS per minute of capture time"
+	"$B/tools/rss_timeline" "$long" 60 "$SMTPLOG" -C -r "$long" -o "$out" --force \
+		>"$DIR/plateau.txt" 2>"$DIR/plateau.err" ||
+		die "smtplog failed on $long: $(tail -n 1 "$DIR/plateau.err")"
+	echo "plateau: ./smtplog -C -r $long ($(du -m "$long" | cut -f1) MB); peak RSS by capture time"
+	echo
+	echo "| capture time | $(awk '{ printf "%s%d s", (NR > 1 ? " | " : ""), $1 }' "$DIR/plateau.txt") |"
+	echo "|---$(awk '{ printf "|---" }' "$DIR/plateau.txt")|"
+	echo "| peak RSS MB | $(awk '{ printf "%s%.0f", (NR > 1 ? " | " : ""), $2 }' "$DIR/plateau.txt") |"
+	echo
+}
+
 # gen NAME ARG...: makes $DIR/NAME with gen_pcap ARG... unless it exists
 # (gen_pcap is deterministic: same bytes every time).
 gen() {
@@ -359,7 +392,7 @@ positive BENCH_PAIRS "$PAIRS"
 positive BENCH_MB "$MB"
 positive BENCH_TLS "$TLS_N"
 [ -x "$SMTPLOG" ] || die "$SMTPLOG is missing; run 'make smtplog'"
-for t in "$MEASURE" "$GEN" "$B/tools/pcap_loop"; do
+for t in "$MEASURE" "$GEN" "$B/tools/pcap_loop" "$B/tools/rss_timeline"; do
 	[ -x "$t" ] || die "$t is missing; run 'make $t' (or 'make bench')"
 done
 mkdir -p "$DIR" "$OUTROOT"
@@ -379,6 +412,9 @@ if [ -f "$INPUTS/make-inputs.sh" ] && [ -f "$INPUTS/SHA256SUMS" ]; then
 	fi
 	if [ "${BENCH_PROFILE:-0}" = 1 ]; then
 		profile
+	fi
+	if [ "${BENCH_PLATEAU:-0}" = 1 ]; then
+		plateau
 	fi
 else
 	echo "bench: $INPUTS_NAME not found: realistic benchmark SKIPPED"
