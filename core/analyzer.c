@@ -263,12 +263,16 @@ static struct analyzer_ctx *add_analyzer(struct engine *e, struct conn *c,
 	return ctx;
 }
 
+/* The registry holds at most ANALYZER_MAX_PER_CONN analyzers (registry.c
+ * checks), each with its bit in the connection's an_by_port. */
+_Static_assert(ANALYZER_MAX_PER_CONN <= 32, "conn.an_by_port has a bit per analyzer");
+
 void analyzers_attach(struct engine *e, struct conn *c)
 {
 	const struct analyzer *const *table = engine_analyzers(e);
 	if (c->transport != CONN_TCP || !table)
 		return;
-	for (size_t i = 0; table[i] && i < 32; i++) {
+	for (size_t i = 0; i < ANALYZER_MAX_PER_CONN && table[i]; i++) {
 		const struct analyzer *a = table[i];
 		if (!script_loaded(e, a))
 			continue;
@@ -297,7 +301,7 @@ static struct conn_analyzers *analyzers_of(struct engine *e, struct conn *c)
 	if (!c->an)
 		return NULL;	/* no analysis for this connection; conn.log still right */
 	const struct analyzer *const *table = engine_analyzers(e);
-	for (size_t i = 0; table[i] && i < 32; i++)
+	for (size_t i = 0; i < ANALYZER_MAX_PER_CONN && table[i]; i++)
 		if (c->an_by_port & (UINT32_C(1) << i))
 			add_analyzer(e, c, table[i]);
 	return c->an;
