@@ -19,31 +19,6 @@ static inline uint64_t le64_read(const uint8_t *p)
 	memcpy(&v, p, sizeof v); /* one load; p need not be aligned */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	v = __builtin_bswap64(v);
-/*
- * The length of the run at the start of p[0..n) of printable ASCII bytes
- * (0x20..0x7e) other than a and b: the log writers' test for a value that
- * needs no escaping, eight bytes a step.
- */
-static inline size_t bytes_span_print_not2(const uint8_t *p, size_t n, uint8_t a, uint8_t b)
-{
-	size_t i = 0;
-	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-	const uint64_t ka = ones * a, kb = ones * b;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w = le64_read(p + i);
-		/* below 0x20 | from 0x7f (a carry out of an 0xff byte lands only
-		 * above a byte already flagged) | a | b */
-		uint64_t hit = ((w - ones * 0x20) & ~w & high) | (((w + ones) | w) & high);
-		hit |= bytes_zero_bits(w ^ ka) | bytes_zero_bits(w ^ kb);
-		if (hit)
-			return i + (size_t)(__builtin_ctzll(hit) >> 3);
-	}
-	for (; i < n; i++)
-		if (p[i] < 0x20 || p[i] > 0x7e || p[i] == a || p[i] == b)
-			break;
-	return i;
-}
-
 #endif
 	return v;
 }
