@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/rand.h>
+
 #include "core/buf.h"
 #include "core/bytes.h"
 #include "core/config.h"
@@ -22,6 +24,7 @@
 #include "proto/smtp_addr.h"
 #include "proto/smtp_cmd.h"
 #include "proto/smtp_line.h"
+#include "proto/strset.h"
 
 /* ---- limits ---- */
 
@@ -54,238 +57,6 @@ enum smtp_state {
 	ST_GAP_RECOVERY,
 };
 
-/* ---- string lists: set histories and fuids ---- */
-
-/* Where an entry's bytes lie. */
-struct strref {
-	size_t off, len;
-};
-
-struct strlist {
-	struct buf bytes;     /* owned: the strings back to back */
-	struct strref *items; /* owned */
-	size_t n, cap, max;
-	bool err;
-};
-
-static void strlist_init(struct strlist *l, size_t max)
-{
-	memset(l, 0, sizeof *l);
-	buf_init(&l->bytes, (size_t)1 << 30);
-	l->max = max;
-}
-
-static void strlist_free(struct strlist *l)
-{
-	buf_free(&l->bytes);
-	free(l->items);
-	memset(l, 0, sizeof *l);
-}
-
-static void strlist_clear(struct strlist *l)
-{
-	buf_reset(&l->bytes);
-	l->n = 0;
-	l->err = false;
-}
-
-/* Room for one more entry (not its bytes). */
-static bool strlist_reserve(struct strlist *l)
-{
-	if (l->err || l->n == l->max) {
-		l->err = true;
-		return false;
-	}
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 16;
-		struct strref *it = realloc(l->items, nc * sizeof *it);
-		if (!it) {
-			l->err = true;
-			return false;
-		}
-		l->items = it;
-		l->cap = nc;
-	}
-	return true;
-}
-
-/* An entry for bytes already stored at `at` (in this list's buffer, or in
- * the buffer the caller reads it with). */
-static bool strlist_add_ref(struct strlist *l, size_t at, size_t n)
-{
-	if (!strlist_reserve(l))
-		return false;
-	l->items[l->n] = (struct strref){at, n};
-	l->n++;
-	return true;
-}
-
-static bool strlist_add(struct strlist *l, const void *p, size_t n)
-{
-	if (!strlist_reserve(l))
-		return false;
-	size_t at = l->bytes.len;
-	if (n && !buf_append(&l->bytes, p, n)) {
-		l->err = true;
-		return false;
-	}
-	l->items[l->n] = (struct strref){at, n};
-	l->n++;
-	return true;
-}
-
-static struct bytes strlist_get(const struct strlist *l, size_t i)
-{
-	struct bytes b = {l->bytes.data ? l->bytes.data + l->items[i].off : (const uint8_t *)"",
-			  l->items[i].len};
-	return b;
-}
-
-/*
- * A Zeek set[string] as the script built it: every insertion in order
- * (hist) plus its distinct members (for |set|). The print order is
- * replayed from hist by zset_order when needed. Each distinct string is
- * stored once, in hist's buffer: members' entries and repeated hist
- * entries point at that copy, so a client repeating one long address
- * costs an index entry per RCPT, not the address again (Zeek's set holds
- * one copy, too). Members are found through a hash index (a linear search
- * made 1,000 recipients cycled a million times cost 500 million compares);
- * without memory for it, by the linear search.
- */
-struct strset {
-	bool present;
-	struct strlist hist;
-	struct strlist members; /* offsets into hist.bytes; no bytes of its own */
-	uint32_t *index;	/* owned: member number + 1 per slot, 0 empty */
-	size_t index_cap;	/* a power of two above twice members.n, or 0 */
-	size_t index_n;		/* members 0..index_n-1 are in the index */
-	bool index_failed;	/* no memory for the index: search linearly */
-};
-
-static void strset_init(struct strset *s)
-{
-	memset(s, 0, sizeof *s);
-	strlist_init(&s->hist, SMTP_SET_HISTORY_MAX);
-	strlist_init(&s->members, SMTP_SET_HISTORY_MAX);
-}
-
-static void strset_free(struct strset *s)
-{
-	strlist_free(&s->hist);
-	strlist_free(&s->members);
-	free(s->index);
-	s->index = NULL;
-	s->index_cap = 0;
-}
-
-static void strset_clear(struct strset *s)
-{
-	s->present = false;
-	strlist_clear(&s->hist);
-	strlist_clear(&s->members);
-	if (s->index)
-		memset(s->index, 0, s->index_cap * sizeof *s->index);
-	s->index_n = 0;
-	s->index_failed = false;
-}
-
-static uint64_t strset_hash(const uint8_t *p, size_t n)
-{
-	/* Membership does not depend on it, only the time to find one. */
-	static const struct siphash_key key = {0x736d74706c6f6731ull, 0x7374727365742121ull};
-	return siphash24(&key, p, n);
-}
-
-static struct bytes strset_member(const struct strset *s, size_t m)
-{
-	struct bytes b = {(const uint8_t *)"", s->members.items[m].len};
-	if (b.n)
-		b.p = s->hist.bytes.data + s->members.items[m].off;
-	return b;
-}
-
-static bool strset_member_is(const struct strset *s, size_t m, const uint8_t *p, size_t n)
-{
-	struct bytes b = strset_member(s, m);
-	return b.n == n && (n == 0 || memcmp(b.p, p, n) == 0);
-}
-
-/* The slot holding p[0..n) or, if absent, the empty slot for it. */
-static size_t strset_slot(const struct strset *s, uint64_t h, const uint8_t *p, size_t n)
-{
-	size_t mask = s->index_cap - 1, i = (size_t)h & mask;
-	while (s->index[i] && !strset_member_is(s, s->index[i] - 1, p, n))
-		i = (i + 1) & mask;
-	return i;
-}
-
-/* Room for one more member in the index; false (and the linear search
- * from now on) without memory. */
-#define STRSET_INDEX_FROM 16
-
-static bool strset_index_reserve(struct strset *s)
-{
-	if (s->index_failed)
-		return false;
-	if ((s->members.n + 1) * 2 >= s->index_cap) {
-		size_t cap = s->index_cap ? s->index_cap * 2 : 64;
-		while ((s->members.n + 1) * 2 >= cap)
-			cap *= 2;
-		free(s->index);
-		s->index_n = 0;
-		if (s->members.n >= UINT32_MAX / 2 || !(s->index = calloc(cap, sizeof *s->index))) {
-			s->index = NULL;
-			s->index_cap = 0;
-			s->index_failed = true;
-			return false;
-		}
-		s->index_cap = cap;
-	}
-	/* The members added while the set was small (or since a growth). */
-	for (; s->index_n < s->members.n; s->index_n++) {
-		struct bytes b = strset_member(s, s->index_n);
-		s->index[strset_slot(s, strset_hash(b.p, b.n), b.p, b.n)] = (uint32_t)s->index_n + 1;
-	}
-	return true;
-}
-
-static void strset_add(struct strset *s, const uint8_t *p, size_t n)
-{
-	s->present = true;
-	const struct strlist *m = &s->members;
-	/* Small sets (nearly all) are searched; an index pays from a few
-	 * dozen members on, and makes a thousand cost no more than a few. */
-	bool indexed = m->n >= STRSET_INDEX_FROM && strset_index_reserve(s);
-	uint64_t h = indexed ? strset_hash(p, n) : 0;
-	size_t slot = 0;
-	if (indexed) {
-		slot = strset_slot(s, h, p, n);
-		if (s->index[slot]) {
-			strlist_add_ref(&s->hist, m->items[s->index[slot] - 1].off, n);
-			return;
-		}
-	} else {
-		for (size_t i = 0; i < m->n; i++) {
-			if (strset_member_is(s, i, p, n)) {
-				strlist_add_ref(&s->hist, m->items[i].off, n);
-				return;
-			}
-		}
-	}
-	/* A new member: its bytes go to hist's buffer even when hist has
-	 * no room left for the entry, so that |set| still counts it. */
-	size_t at = s->hist.bytes.len;
-	if (n && !buf_append(&s->hist.bytes, p, n)) {
-		s->hist.err = true;
-		return;
-	}
-	strlist_add_ref(&s->hist, at, n);
-	if (strlist_add_ref(&s->members, at, n) && indexed) {
-		s->index[slot] = (uint32_t)m->n; /* member m->n - 1, plus one */
-		s->index_n = m->n;
-	}
-}
-
 /* ---- working storage ---- */
 
 /*
@@ -306,26 +77,33 @@ struct smtp_scratch {
 	size_t values_cap;
 	size_t *line_order;		/* set orders while a line is built */
 	size_t line_order_cap;
+	bool grown;			/* SCRATCH's result */
 };
 
-/* Room for n elements of `size` bytes in *p; false when memory is out. */
-static bool scratch_reserve(void **p, size_t *cap, size_t n, size_t size)
+/* p with room for n elements of `size` bytes: p itself, or where realloc
+ * moved it (*cap then grows). Without memory p, unchanged, and !*ok. */
+static void *scratch_grow(void *p, size_t *cap, size_t n, size_t size, bool *ok)
 {
+	*ok = true;
 	if (n <= *cap)
-		return true;
+		return p;
 	size_t c = *cap ? *cap : 16;
 	while (c < n)
 		c *= 2;
-	void *q = realloc(*p, c * size);
-	if (!q)
-		return false;
-	*p = q;
+	void *q = realloc(p, c * size);
+	if (!q) {
+		*ok = false;
+		return p;
+	}
 	*cap = c;
-	return true;
+	return q;
 }
 
-#define SCRATCH(sc, field, n) \
-	scratch_reserve((void **)&(sc)->field, &(sc)->field##_cap, (n), sizeof *(sc)->field)
+/* Room for n elements in the scratch array `field`; false without memory. */
+#define SCRATCH(sc, field, n)                                                                  \
+	((sc)->field = scratch_grow((sc)->field, &(sc)->field##_cap, (n), sizeof *(sc)->field, \
+				    &(sc)->grown),                                             \
+	 (sc)->grown)
 
 
 /*
@@ -412,9 +190,9 @@ static void rec_init(struct smtp_rec *r)
 	struct opt_str *o[] = REC_OPTS(r);
 	for (size_t i = 0; i < sizeof o / sizeof o[0]; i++)
 		opt_init(o[i]);
-	strset_init(&r->rcptto);
-	strset_init(&r->to);
-	strset_init(&r->cc);
+	strset_init(&r->rcptto, SMTP_SET_HISTORY_MAX);
+	strset_init(&r->to, SMTP_SET_HISTORY_MAX);
+	strset_init(&r->cc, SMTP_SET_HISTORY_MAX);
 	strlist_init(&r->fuids, SMTP_MAX_FUIDS);
 }
 
@@ -515,6 +293,7 @@ struct smtp {
 
 struct smtp_run {
 	struct smtp_scratch scratch;
+	struct siphash_key set_key;	/* the address sets' index: random */
 	struct smtp *idle[SMTP_IDLE_MAX]; /* owned */
 	size_t n_idle;
 	struct mime_parser *idle_mail[SMTP_IDLE_MAX]; /* ended parsers, owned */
@@ -533,20 +312,14 @@ static struct smtp_run *run_of(struct analyzer_ctx *ctx)
 			return NULL;
 		strlist_init(&run->scratch.a, SMTP_SET_HISTORY_MAX);
 		strlist_init(&run->scratch.b, SMTP_SET_HISTORY_MAX);
+		uint8_t key[16] = {0};
+		/* Without randomness a fixed key still works, only slower under
+		 * attack: the sets' contents do not depend on it. */
+		(void)RAND_bytes(key, sizeof key);
+		run->set_key = siphash_key_from_bytes(key);
 		*slot = run;
 	}
 	return *slot;
-}
-
-static size_t strlist_storage(const struct strlist *l)
-{
-	return l->bytes.cap + l->cap * sizeof *l->items;
-}
-
-static size_t strset_storage(const struct strset *s)
-{
-	return strlist_storage(&s->hist) + strlist_storage(&s->members) +
-	       s->index_cap * sizeof *s->index;
 }
 
 /* What the record's and the lines' buffers hold. */
@@ -918,7 +691,7 @@ static void script_rcpt(struct smtp *s, struct bytes arg)
 			break;
 		}
 		size_t tn = smtp_addr_strip_orcpt(strlist_get(b, sc->order[i]), sc->bytes);
-		strset_add(&r->rcptto, sc->bytes, tn);
+		strset_add(&r->rcptto, &s->run->set_key, sc->bytes, tn);
 	}
 }
 
@@ -951,7 +724,7 @@ static void script_mime_addrs(struct smtp *s, struct strset *set, struct bytes v
 			break;
 		}
 		struct bytes t = strlist_get(b, sc->order[i]);
-		strset_add(set, t.p, t.n);
+		strset_add(set, &s->run->set_key, t.p, t.n);
 	}
 }
 
