@@ -417,8 +417,7 @@ static void hashes_free(struct sl_file *f)
 
 static void file_free(struct files *fm, struct sl_file *f)
 {
-	if (f->extract_h)
-		fm->mode.sink->close(fm->mode.sink_ctx, f->extract_h);
+	extract_stop(fm, f); /* only where a run stopped early: files_finish ends the rest */
 	hashes_free(f);
 	free(f->filename);
 	free(f->supplied_mime);
