@@ -16,11 +16,16 @@
  * 1 KiB segments, and a syscall each made -x runs syscall-bound. */
 #define EXTRACT_BUF_SIZE ((size_t)32 * 1024)
 
+/* At most this many files hold a buffer at once (8 MiB): a capture with
+ * thousands of attachments open together writes the rest unbuffered
+ * rather than growing without bound. */
+#define EXTRACT_BUFFERED_MAX 256
+
 /* One extracted file: the sink's handle. */
 struct extract_file {
 	int fd;
 	size_t len;			/* buffered, not yet written */
-	uint8_t buf[EXTRACT_BUF_SIZE];
+	uint8_t *buf;			/* EXTRACT_BUF_SIZE bytes, or NULL: unbuffered */
 };
 
 struct extract_sink {
@@ -31,6 +36,7 @@ struct extract_sink {
 	enum config_extract_naming naming;
 	magic_t magic;		/* libmagic's extension table, loaded on demand */
 	bool magic_tried;
+	unsigned buffered;	/* open files holding a buffer */
 };
 
 /* zeek-core-spec §6.4's table: MIME type -> extension. */
@@ -257,6 +263,9 @@ static void *sink_open(void *ctx, const struct file_sink_file *file, char *name,
 	}
 	h->fd = fd;
 	h->len = 0;
+	h->buf = NULL;
+	if (s->buffered < EXTRACT_BUFFERED_MAX && (h->buf = malloc(EXTRACT_BUF_SIZE)))
+		s->buffered++;
 	return h;
 }
 
@@ -290,6 +299,8 @@ static int sink_write(void *ctx, void *handle, const uint8_t *p, size_t n)
 {
 	(void)ctx;
 	struct extract_file *h = handle;
+	if (!h->buf)
+		return write_all(h->fd, p, n);
 	if (h->len + n > EXTRACT_BUF_SIZE) {
 		int rc = flush(h);
 		if (rc < 0)
@@ -316,11 +327,14 @@ static int sink_skip(void *ctx, void *handle, uint64_t n)
 
 static int sink_close(void *ctx, void *handle)
 {
-	(void)ctx;
+	struct extract_sink *s = ctx;
 	struct extract_file *h = handle;
 	int rc = flush(h);
 	if (close(h->fd) != 0 && rc == 0)
 		rc = -errno;
+	if (h->buf)
+		s->buffered--;
+	free(h->buf);
 	free(h);
 	return rc;
 }

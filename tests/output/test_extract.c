@@ -193,6 +193,48 @@ static void test_sink_lifecycle(void)
 	rm_tree(dir);
 }
 
+/* More files open at once than hold a buffer: every one gets its bytes,
+ * in order, the buffered and the unbuffered alike. */
+static void test_sink_many_open(void)
+{
+	enum { N = 300 };
+	char dir[128], name[FILES_EXTRACT_NAME_MAX], buf[64];
+	char names[N][FILES_EXTRACT_NAME_MAX], fuids[N][16];
+	void *h[N];
+	mkdir_tmp(dir, sizeof dir);
+	struct extract_sink *s = extract_sink_new(dir, EXTRACT_NAMING_ZEEK, false);
+	CHECK(s != NULL);
+	int opened = 0;
+	for (int i = 0; i < N; i++) {
+		snprintf(fuids[i], sizeof fuids[i], "F%d", i);
+		struct file_sink_file f = {.fuid = fuids[i], .source = "SMTP", .last_active = 1.0};
+		int err = 0;
+		h[i] = extract_sink_ops.open(s, &f, name, &err);
+		snprintf(names[i], sizeof names[i], "%s", name);
+		opened += h[i] != NULL;
+	}
+	CHECK(opened == N);
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < N; i++)
+			if (h[i]) {
+				char piece[16];
+				int n = snprintf(piece, sizeof piece, "%d.%d;", i, round);
+				CHECK(extract_sink_ops.write(s, h[i], (const uint8_t *)piece, (size_t)n) == 0);
+			}
+	int right = 0;
+	for (int i = 0; i < N; i++) {
+		if (!h[i] || extract_sink_ops.close(s, h[i]) != 0)
+			continue;
+		char want[64];
+		int wn = snprintf(want, sizeof want, "%d.0;%d.1;%d.2;", i, i, i);
+		right += read_extracted(dir, names[i], buf, sizeof buf) == wn &&
+			 memcmp(buf, want, (size_t)wn) == 0;
+	}
+	CHECK(right == N);
+	extract_sink_free(s);
+	rm_tree(dir);
+}
+
 /* ---- through core/files.c ---- */
 
 struct run {
@@ -477,6 +519,7 @@ int main(void)
 	test_sanitize();
 	test_names();
 	test_sink_lifecycle();
+	test_sink_many_open();
 	test_extract_all_and_limit();
 	test_by_type();
 	test_write_error();
