@@ -314,12 +314,12 @@ static void cert_file(struct tls *t, bool is_client, size_t index, struct bytes 
 	struct sl_file *f = files_begin(fm, now, handle, hn, "SSL", is_client, &fc, 0, NULL);
 	files_set_mime_type(f, index == 0 ? "application/x-x509-user-cert"
 					  : "application/x-x509-ca-cert");
-	if (d) {
-		struct files_digests known = {d->md5, d->sha1, d->sha256};
-		files_data_whole(fm, f, now, der.p, der.n, &known);
-	} else {
-		files_data(fm, f, now, der.p, der.n);
-	}
+	struct files_digests known = {
+	    d->valid & X509_DIGEST_MD5 ? d->md5 : NULL,
+	    d->valid & X509_DIGEST_SHA1 ? d->sha1 : NULL,
+	    d->valid & X509_DIGEST_SHA256 ? d->sha256 : NULL,
+	};
+	files_data_whole(fm, f, now, der.p, der.n, &known);
 	int rc = files_end(fm, f, analyzer_files_log(t->ctx));
 	if (rc < 0)
 		analyzer_log_failed(t->ctx, rc, "files.log");
@@ -329,7 +329,7 @@ static void sha1_hex(const struct x509_digests *d, char out[41])
 {
 	static const char digits[] = "0123456789abcdef";
 	out[0] = '\0';
-	if (!d)
+	if (!(d->valid & X509_DIGEST_SHA1))
 		return;
 	for (unsigned i = 0; i < sizeof d->sha1; i++) {
 		out[2 * i] = digits[d->sha1[i] >> 4];
@@ -393,9 +393,9 @@ static void ev_certificate(void *u, bool is_client, size_t index, struct bytes d
 	struct tls_run *run = run_for(t->ctx);
 	struct x509_info tmp;
 	const struct x509_info *c;
-	struct x509_digests tmp_d;
-	const struct x509_digests *d;
-	int rc = x509_cache_parse(run ? run->certs : NULL, der.p, der.n, &tmp, &c, &tmp_d, &d);
+	struct x509_digests digests;
+	const struct x509_digests *d = &digests;
+	int rc = x509_cache_parse(run ? run->certs : NULL, der.p, der.n, &tmp, &c, &digests);
 	if (rc != X509_OK) {
 		if (rc == X509_ERR_PARSE)
 			analyzer_weird(t->ctx, "x509_cert_parse_error", false);

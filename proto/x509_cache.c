@@ -87,7 +87,7 @@ static struct cache_slot *find(struct cache_slot *slots, size_t cap, uint64_t h,
 {
 	size_t i = (size_t)h & (cap - 1);
 	while (slots[i].used && (slots[i].hash != h || slots[i].der_n != n ||
-				 (der && memcmp(slots[i].der, der, n) != 0)))
+				 memcmp(slots[i].der, der, n) != 0))
 		i = (i + 1) & (cap - 1);
 	return &slots[i];
 }
@@ -109,28 +109,29 @@ static bool grow(struct x509_cache *k)
 }
 
 int x509_cache_parse(struct x509_cache *k, const uint8_t *der, size_t n, struct x509_info *tmp,
-		     const struct x509_info **c, struct x509_digests *tmp_d,
-		     const struct x509_digests **d)
+		     const struct x509_info **c, struct x509_digests *tmp_d)
 {
 	*c = tmp;
-	*d = NULL;
 	memset(tmp, 0, sizeof *tmp);
 	uint64_t h = k ? siphash24(&k->key, der, n) : 0;
 	if (k && k->cap) {
 		struct cache_slot *s = find(k->slots, k->cap, h, der, n);
 		if (s->used) {
 			*c = s->info;
-			*d = &s->d;
+			*tmp_d = s->d;
 			return s->rc;
 		}
 	}
-	if (digest(k, k ? k->sha256 : NULL, EVP_sha256(), der, n, tmp_d->sha256, 32) &&
-	    digest(k, k ? k->sha1 : NULL, EVP_sha1(), der, n, tmp_d->sha1, 20) &&
-	    digest(k, k ? k->md5 : NULL, EVP_md5(), der, n, tmp_d->md5, 16))
-		*d = tmp_d;
+	tmp_d->valid = 0;
+	if (digest(k, k ? k->sha256 : NULL, EVP_sha256(), der, n, tmp_d->sha256, 32))
+		tmp_d->valid |= X509_DIGEST_SHA256;
+	if (digest(k, k ? k->sha1 : NULL, EVP_sha1(), der, n, tmp_d->sha1, 20))
+		tmp_d->valid |= X509_DIGEST_SHA1;
+	if (digest(k, k ? k->md5 : NULL, EVP_md5(), der, n, tmp_d->md5, 16))
+		tmp_d->valid |= X509_DIGEST_MD5;
 	int rc = x509_parse(der, n, tmp);
 	/* Garbage is not kept: it would crowd out the real chains. */
-	if (!k || !*d || rc != X509_OK || k->n >= X509_CACHE_MAX_ENTRIES ||
+	if (!k || rc != X509_OK || k->n >= X509_CACHE_MAX_ENTRIES ||
 	    n > X509_CACHE_MAX_BYTES - k->bytes)
 		return rc;
 	if ((k->n + 1) * 2 > k->cap && !grow(k))
@@ -156,6 +157,5 @@ int x509_cache_parse(struct x509_cache *k, const uint8_t *der, size_t n, struct 
 	k->n++;
 	k->bytes += n;
 	*c = kept;
-	*d = &s->d;
 	return rc;
 }

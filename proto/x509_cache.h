@@ -26,9 +26,13 @@
 struct x509_cache;
 
 /* The digests of a certificate's bytes, raw: computed once per distinct
- * certificate for its fingerprints and its hash analyzers. */
+ * certificate for its fingerprints and its hash analyzers. valid says
+ * which OpenSSL could compute (a FIPS provider refuses MD5, say); the
+ * others are left to the file's own hash analyzers. */
+enum { X509_DIGEST_MD5 = 1, X509_DIGEST_SHA1 = 2, X509_DIGEST_SHA256 = 4 };
 struct x509_digests {
 	uint8_t md5[16], sha1[20], sha256[32];
+	unsigned valid; /* X509_DIGEST_* bits */
 };
 
 struct x509_cache *x509_cache_new(void);
@@ -39,11 +43,10 @@ void x509_cache_free(struct x509_cache *k);
  * points either into the cache (valid until x509_cache_free) or, when the
  * cache is full or k is NULL, at *tmp, which the caller then owns and
  * frees with x509_info_free (freeing it is harmless in either case).
- * *d gets the digests of der whatever the result: the cache's, or tmp_d
- * filled; NULL only when no digest could be computed.
+ * *digests gets the digests of der whatever the result (copied out of
+ * the cache on a hit: the cache's slots move when it grows).
  */
 int x509_cache_parse(struct x509_cache *k, const uint8_t *der, size_t n, struct x509_info *tmp,
-		     const struct x509_info **c, struct x509_digests *tmp_d,
-		     const struct x509_digests **d);
+		     const struct x509_info **c, struct x509_digests *digests);
 
 #endif
