@@ -3,8 +3,6 @@
 #include "core/numtext.h"
 
 #include <math.h>
-#include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 
 /* 128-bit products keep the fixed-point and Grisu arithmetic exact; GCC

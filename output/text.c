@@ -1,5 +1,6 @@
 #include "output/text.h"
 
+#include "core/numtext.h"
 #include "output/numfmt.h"
 
 bool text_put_integer(struct buf *out, enum log_type type, const struct log_value *v)

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "core/numtext.h"
 #include "output/escape.h"
 #include "output/limits.h"
 #include "output/numfmt.h"

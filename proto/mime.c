@@ -777,7 +777,7 @@ void mime_init(struct mime_parser *mp, const struct mime_callbacks *cb,
 void mime_reinit(struct mime_parser *mp, const struct mime_callbacks *cb, void *ud)
 {
 	struct buf header = mp->header, filename = mp->filename;
-	struct evp_md_ctx_st *digest = mp->digest, *digest_copy = mp->digest_copy;
+	EVP_MD_CTX *digest = mp->digest, *digest_copy = mp->digest_copy;
 	unsigned ready = mp->ent_ready; /* the slots keep their boundary buffers */
 	memset(mp, 0, offsetof(struct mime_parser, ent));
 	if (cb)

@@ -14,10 +14,13 @@
  * between its parent's headers_done and entity_end. weird carries Zeek's
  * weirds by name; note carries Zeek's `mime_event` (no base script logs it).
  *
- * Memory: the parser is one struct the caller owns (it is ~15 KiB: one
- * slot per possible nesting level). It allocates only through struct buf
- * members, each with a maximum fixed at init: the pending header, the
- * boundaries and the filename slot. No allocation per line otherwise.
+ * Memory: the parser is one struct the caller owns (about 19 KiB: one
+ * slot per possible nesting level and a segment of body bytes). It
+ * allocates only through struct buf members, each with a maximum fixed at
+ * init (the pending header, the boundaries and the filename slot), and two
+ * OpenSSL digest contexts at the first line that several long boundaries
+ * are compared with. No allocation per line otherwise; mime_reinit()
+ * keeps all of it for the next message.
  *
  * Lifetime: mime_init() (begins the top-level entity, firing entity_begin
  * from inside the call), mime_feed_line()..., mime_end() (Zeek's
@@ -29,6 +32,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include <openssl/types.h>
 
 #include "core/buf.h"
 #include "core/bytes.h"
@@ -139,7 +144,7 @@ struct mime_parser {
 
 	/* OpenSSL digest contexts for lines compared with several long
 	 * boundaries at once; owned, made at the first such line. */
-	struct evp_md_ctx_st *digest, *digest_copy;
+	EVP_MD_CTX *digest, *digest_copy;
 
 	/* The large arrays last: mime_init() leaves them uninitialised (a
 	 * message would otherwise cost clearing 19 KB). */

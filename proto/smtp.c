@@ -294,9 +294,14 @@ struct smtp {
 struct smtp_run {
 	struct smtp_scratch scratch;
 	struct siphash_key set_key;	/* the address sets' index: random */
-	struct smtp *idle[SMTP_IDLE_MAX]; /* owned */
+	/* Connection states kept for the next connection, owned: state_recycle
+	 * keeps their line, HELO and queue storage; their record's strings
+	 * were freed already, when script_flush logged it. */
+	struct smtp *idle[SMTP_IDLE_MAX];
 	size_t n_idle;
-	struct mime_parser *idle_mail[SMTP_IDLE_MAX]; /* ended parsers, owned */
+	/* Parsers kept for the next message, owned; mime_reinit starts them
+	 * afresh whether or not their last message ended. */
+	struct mime_parser *idle_mail[SMTP_IDLE_MAX];
 	size_t n_idle_mail;
 };
 
@@ -1487,7 +1492,9 @@ static void smtp_destroy(void *state)
 	struct smtp *s = state;
 	if (!s)
 		return;
-	mail_release(s); /* no events: the removal ended the message already */
+	/* No events: smtp_finish ended the message when the connection was
+	 * removed; only a run torn down early (engine_free) drops one here. */
+	mail_release(s);
 	if (s->bdat_on)
 		smtp_bdat_free(&s->bdat);
 	struct smtp_run *run = s->run;
