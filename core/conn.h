@@ -103,14 +103,18 @@ struct conn {
 	uint8_t ip_proto;
 	uint8_t history_len;
 	uint8_t first_packet_seen;	/* TCP: bit 1 orig, bit 2 resp */
-	bool has_l2;
-	bool icmp_one_way;
 	bool in_table;
 	bool removed;			/* logged; waiting to go back to the pool */
 	bool an_wanted;			/* analysis loaded, an not made yet */
 	bool tcp_active;		/* Zeek's TCPSessionAdapter::is_active */
 	bool tcp_partial;
-	bool close_deferred, deferred_gen_event;
+	/* Rarely read flags share a byte, so that the record stays 672 bytes. */
+	bool has_l2 : 1;
+	bool icmp_one_way : 1;
+	bool close_deferred : 1, deferred_gen_event : 1;
+	/* Bad-checksum weirds for Zeek's sampling: the count up to 1,000, then
+	 * 1,000 + (count - 1,000) mod 1,000 (fits the padding). */
+	uint16_t cksum_weirds;
 };
 
 static inline struct tcp_endpoint *conn_tcp_orig(struct conn *c)

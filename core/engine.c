@@ -7,6 +7,7 @@
 #include "core/engine.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,15 @@ struct engine {
 	char close_failed[64];	/* a log whose close failed (its name) */
 	int err;
 	struct engine_stats stats;
+	/* find-checksum-offloading's state: the weirds its handlers saw (after
+	 * Zeek's sampling), the next ChecksumOffloading::check and whether it
+	 * has spoken; the IP weirds' global sampling count. */
+	uint64_t cksum_events[ENGINE_CKSUM_KINDS];
+	uint64_t received;	/* pkts_recvd: packets with a non-empty header */
+	double cksum_next_check;
+	bool cksum_done;
+	uint64_t ip_cksum_weirds;
+	double ip_cksum_sampling_start;
 };
 
 /* likely_server_ports: what Zeek's loaded analyzers register. The tunnel
@@ -115,13 +125,93 @@ bool engine_checksum_ignored(const struct engine *e, const struct sl_addr *src)
 	return false;
 }
 
+/* Zeek's weird sampling (Weird::sampling_threshold 1000, sampling_rate
+ * 1000): whether the count-th weird of one kind raises its event. */
+#define WEIRD_SAMPLING_THRESHOLD 1000
+#define WEIRD_SAMPLING_RATE 1000
+#define WEIRD_SAMPLING_DURATION 600.0 /* Weird::sampling_duration, 10 min */
+
+static bool weird_permitted(uint64_t count)
+{
+	return count <= WEIRD_SAMPLING_THRESHOLD ||
+	       (count - WEIRD_SAMPLING_THRESHOLD) % WEIRD_SAMPLING_RATE == 0;
+}
+
+/* The net_weird/conn_weird handlers of find-checksum-offloading count the
+ * bad-checksum weirds that get past Zeek's sampling: per connection for
+ * TCP and UDP, per name over the whole run for IP (whose count starts
+ * again once a sampling period of 10 minutes has passed). */
+static void checksum_weird(struct engine *e, struct conn *c, int kind)
+{
+	e->stats.bad_checksums[kind]++;
+	if (kind == ENGINE_CKSUM_IP) {
+		uint64_t n = ++e->ip_cksum_weirds;
+		if (n == WEIRD_SAMPLING_THRESHOLD + 1) {
+			e->ip_cksum_sampling_start = e->network_time;
+		} else if (n > WEIRD_SAMPLING_THRESHOLD + 1 &&
+			   e->network_time > e->ip_cksum_sampling_start + WEIRD_SAMPLING_DURATION) {
+			e->ip_cksum_weirds = n = 1;
+		}
+		if (weird_permitted(n))
+			e->cksum_events[kind]++;
+		return;
+	}
+	/* A connection's weirds count per name; a connection has only one
+	 * transport, so one counter serves both names. */
+	bool permitted = true;
+	if (c) {
+		if (c->cksum_weirds < WEIRD_SAMPLING_THRESHOLD)
+			c->cksum_weirds++;
+		else
+			c->cksum_weirds = (uint16_t)(WEIRD_SAMPLING_THRESHOLD +
+						     (c->cksum_weirds - WEIRD_SAMPLING_THRESHOLD + 1) %
+							 WEIRD_SAMPLING_RATE);
+		permitted = c->cksum_weirds <= WEIRD_SAMPLING_THRESHOLD;
+	}
+	if (permitted)
+		e->cksum_events[kind]++;
+}
+
 /* Zeek would write a weird.log line; until that log exists, weirds are
  * only counted (the connection and name are kept in the interface for it). */
 void engine_weird(struct engine *e, struct conn *c, const char *name)
 {
-	(void)c;
-	(void)name;
 	e->stats.weirds++;
+	if (name[0] == 'b' && strncmp(name, "bad_", 4) == 0) {
+		if (!strcmp(name + 4, "IP_checksum"))
+			checksum_weird(e, c, ENGINE_CKSUM_IP);
+		else if (!strcmp(name + 4, "TCP_checksum"))
+			checksum_weird(e, c, ENGINE_CKSUM_TCP);
+		else if (!strcmp(name + 4, "UDP_checksum"))
+			checksum_weird(e, c, ENGINE_CKSUM_UDP);
+	}
+}
+
+/* ChecksumOffloading::check: more than 5% of the packets received with a
+ * bad checksum of some layer. Scheduled 10 s of network time after the
+ * start (which, from zeek_init at time 0, is the first packet) and again
+ * every 10 s while fewer than 20 packets arrived; run once more at the
+ * end (zeek_done). */
+#define CKSUM_CHECK_INTERVAL 10.0
+static void checksum_check(struct engine *e, bool at_end)
+{
+	if (e->cksum_done)
+		return;
+	unsigned warn = 0;
+	for (int k = 0; k < ENGINE_CKSUM_KINDS; k++)
+		if (e->received && (double)e->cksum_events[k] / (double)e->received > 0.05)
+			warn = 1;
+	if (warn) {
+		/* The message names every layer with any bad checksum. */
+		for (int k = 0; k < ENGINE_CKSUM_KINDS; k++)
+			if (e->cksum_events[k])
+				e->stats.checksum_warning |= 1u << k;
+		e->cksum_done = true;
+	} else if (!at_end && e->received < 20) {
+		e->cksum_next_check = e->network_time + CKSUM_CHECK_INTERVAL;
+	} else {
+		e->cksum_next_check = INFINITY;
+	}
 }
 
 static void add_timer(struct engine *e, struct conn *c, enum timer_kind kind, double when,
@@ -580,21 +670,32 @@ int engine_packet(struct engine *e, const struct capture_packet *cp)
 	pkt.vlan = pkt.inner_vlan = -1;
 	e->stats.packets++;
 	e->stats.bytes += cp->caplen;
+	/* Zeek's pcap source counts only packets with a non-empty header. */
+	e->received += cp->caplen != 0 && cp->wirelen != 0;
 
 	if (pkt.ts > e->network_time)
 		e->network_time = pkt.ts;
 	run_due_timers(e);
+	if (e->network_time >= e->cksum_next_check)
+		checksum_check(e, false);
 
 	const char *weird = NULL;
-	if (decode_packet(&e->decode, e->frags, &pkt, &weird) == DECODE_OK)
+	enum decode_result r = decode_packet(&e->decode, e->frags, &pkt, &weird);
+	if (r == DECODE_OK) {
 		ip_packet(e, &pkt);
-	else if (weird)
-		engine_weird(e, NULL, weird);
+	} else if (r == DECODE_NOT_IP) {
+		e->stats.not_ip++;
+	} else if (r == DECODE_DROP) {
+		e->stats.not_decoded++;
+		if (weird)
+			engine_weird(e, NULL, weird);
+	}
 	return e->err;
 }
 
 int engine_finish(struct engine *e)
 {
+	checksum_check(e, true); /* zeek_done's */
 	/* Shutdown pass: only timers marked to run at shutdown act. */
 	struct timer_fired t;
 	while (timers_pop_any(&e->timers, &t))
@@ -638,6 +739,7 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 	struct engine *e = calloc(1, sizeof *e);
 	if (!e)
 		return NULL;
+	e->cksum_next_check = CKSUM_CHECK_INTERVAL; /* zeek_init's schedule, at time 0 */
 	e->cfg = cfg;
 	e->uids = *uids;
 	e->analyzers = analyzers;
@@ -722,8 +824,13 @@ static void close_one(struct engine *e, struct log_stream *s, int *err,
 	/* The name lives in the stream: keep a copy for the report. */
 	char name[sizeof e->close_failed];
 	snprintf(name, sizeof name, "%s", log_stream_filename(s));
-	if (log_stream_opened(s))
+	if (log_stream_opened(s)) {
 		list_add(rep->written, sizeof rep->written, name);
+		if (rep->n_logs < ENGINE_REPORT_LOGS) {
+			snprintf(rep->logs[rep->n_logs].name, sizeof rep->logs[0].name, "%s", name);
+			rep->logs[rep->n_logs++].records = log_stream_records(s);
+		}
+	}
 	int rc = log_stream_close(s);
 	if (rc < 0) {
 		list_add(rep->unfinished, sizeof rep->unfinished, name);
@@ -740,6 +847,7 @@ int engine_close_logs(struct engine *e, struct engine_close_report *rep)
 	int err = e->err;
 	memset(rep, 0, sizeof *rep);
 	rep->failed = e->failed_log;
+	files_extract_counts(e->files, &rep->extracted_files, &rep->extracted_bytes);
 	if (e->conn_stream) {
 		close_one(e, e->conn_stream, &err, rep);
 		e->conn_stream = NULL;

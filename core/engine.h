@@ -13,11 +13,20 @@
 
 struct engine;
 
+/* Bad checksums by layer, as Zeek's weirds name them. */
+enum { ENGINE_CKSUM_IP, ENGINE_CKSUM_TCP, ENGINE_CKSUM_UDP, ENGINE_CKSUM_KINDS };
+
 struct engine_stats {
 	uint64_t packets;
 	uint64_t bytes;
 	uint64_t connections;
 	uint64_t weirds;
+	uint64_t not_decoded;	/* dropped as damaged or not understood (not ARP & co.) */
+	uint64_t not_ip;	/* ARP, LLDP and the like: nothing for conn.log */
+	uint64_t bad_checksums[ENGINE_CKSUM_KINDS];
+	/* base/misc/find-checksum-offloading's verdict: bit k set when Zeek
+	 * would warn that layer k's checksums are likely offloaded. */
+	unsigned checksum_warning;
 };
 
 struct analyzer;
@@ -39,6 +48,8 @@ int engine_packet(struct engine *e, const struct capture_packet *cp);
 int engine_finish(struct engine *e);
 const struct engine_stats *engine_stats(const struct engine *e);
 
+#define ENGINE_REPORT_LOGS 16
+
 /* What engine_close_logs() tells about the logs. */
 struct engine_close_report {
 	const char *failed;	/* the first log or file that failed (owned by
@@ -46,6 +57,12 @@ struct engine_close_report {
 	char written[256];	/* logs written to, comma-separated: all cut
 				 * short when the run stopped at an error */
 	char unfinished[256];	/* logs whose final write or close failed */
+	struct {
+		char name[64];
+		uint64_t records;
+	} logs[ENGINE_REPORT_LOGS];	/* the logs written, in the order they were made */
+	size_t n_logs;
+	uint64_t extracted_files, extracted_bytes;
 };
 
 /* Closes every log. Returns 0 or the first error (the run's, or a
