@@ -79,6 +79,8 @@ struct capture_input {
 struct capture {
 	struct capture_input *in;	/* owned array of n inputs */
 	size_t n;
+	size_t usable;		/* inputs that opened */
+	uint64_t handed_out;	/* packets returned by capture_next */
 };
 
 static void copy_str(char *dst, size_t cap, const char *src)
@@ -98,6 +100,7 @@ set_error(struct capture_error *err, const char *path, uint64_t packet,
 		return;
 	copy_str(err->path, sizeof err->path, path);
 	err->bad_filter = false;
+	err->not_capture = false;
 	err->packet = packet;
 	err->offset = offset;
 	va_list ap;
@@ -255,6 +258,8 @@ static int input_open(struct capture_input *in, const char *bpf,
 		fclose(in->fp);
 		in->fp = NULL;
 		set_error(err, in->path, 0, 0, "empty file, not a capture");
+		if (err)
+			err->not_capture = true;
 		return -1;
 	}
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
@@ -274,6 +279,10 @@ static int input_open(struct capture_input *in, const char *bpf,
 				  "not a pcap or pcapng capture (unknown file format)");
 		else
 			set_error(err, in->path, 0, -1, "%s", errbuf);
+		/* libpcap read a header it does not know, or one cut short:
+		 * either way the file opened and is not a capture. */
+		if (err && !gzerr[0])
+			err->not_capture = true;
 		return -1;
 	}
 	in->linktype = pcap_datalink(in->pcap);
@@ -314,9 +323,9 @@ static void input_close(struct capture_input *in)
 	free(in->path);
 }
 
-struct capture *capture_open_reader(const char *const *paths, size_t n_paths,
-				    const char *bpf, enum capture_reader reader,
-				    struct capture_error *err)
+static struct capture *open_inputs(const char *const *paths, size_t n_paths, const char *bpf,
+				   enum capture_reader reader, capture_report_fn *report,
+				   void *ctx, struct capture_error *err)
 {
 	struct capture *c = calloc(1, sizeof *c);
 	if (!c) {
@@ -339,17 +348,70 @@ struct capture *capture_open_reader(const char *const *paths, size_t n_paths,
 			return NULL;
 		}
 		if (input_open(in, bpf, reader, err) < 0) {
-			capture_close(c);
-			return NULL;
+			if (!report || (err && err->bad_filter)) {
+				capture_close(c);
+				return NULL;
+			}
+			report(ctx, err);
+			/* Left out: whatever the failed open kept is let go now,
+			 * the path stays for the input's index. */
+			char *path = in->path;
+			in->path = NULL;
+			input_close(in);
+			memset(in, 0, sizeof *in);
+			in->path = path;
+			in->state = INPUT_DONE;
+			continue;
 		}
+		c->usable++;
 	}
 	return c;
+}
+
+struct capture *capture_open_reader(const char *const *paths, size_t n_paths,
+				    const char *bpf, enum capture_reader reader,
+				    struct capture_error *err)
+{
+	return open_inputs(paths, n_paths, bpf, reader, NULL, NULL, err);
 }
 
 struct capture *capture_open(const char *const *paths, size_t n_paths,
 			     const char *bpf, struct capture_error *err)
 {
-	return capture_open_reader(paths, n_paths, bpf, CAPTURE_READER_BEST, err);
+	return open_inputs(paths, n_paths, bpf, CAPTURE_READER_BEST, NULL, NULL, err);
+}
+
+struct capture *capture_open_each(const char *const *paths, size_t n_paths, const char *bpf,
+				  capture_report_fn *report, void *ctx, struct capture_error *err)
+{
+	struct capture_error scratch;
+	if (!err)
+		err = &scratch;
+	return open_inputs(paths, n_paths, bpf, CAPTURE_READER_BEST, report, ctx, err);
+}
+
+size_t capture_usable(const struct capture *c)
+{
+	return c->usable;
+}
+
+void capture_counts(const struct capture *c, uint64_t *records, uint64_t *packets)
+{
+	uint64_t r = 0;
+	for (size_t i = 0; i < c->n; i++)
+		r += c->in[i].number;
+	*records = r;
+	*packets = c->handed_out;
+}
+
+const char *capture_input_path(const struct capture *c, size_t input)
+{
+	return input < c->n && c->in[input].path ? c->in[input].path : "";
+}
+
+int64_t capture_input_offset(const struct capture *c, size_t input)
+{
+	return input < c->n ? c->in[input].pos : -1;
 }
 
 enum capture_reader capture_input_reader(const struct capture *c, size_t i)
@@ -470,6 +532,7 @@ int capture_next(struct capture *c, struct capture_packet *pkt,
 	pkt->input = (size_t)(best - c->in);
 	pkt->number = best->number;
 	best->state = INPUT_NEED;	/* read again on the next call, not now */
+	c->handed_out++;
 	return 1;
 }
 

@@ -29,6 +29,7 @@ struct capture_packet {
 /* What went wrong, where: for the one message cmd/ prints. */
 struct capture_error {
 	bool bad_filter;	/* the BPF expression, not the input, is at fault */
+	bool not_capture;	/* the input opened but is not a capture (or empty) */
 	char path[512];
 	uint64_t packet;	/* 0 when not about a packet */
 	int64_t offset;		/* byte offset in the (decompressed) file, -1 unknown */
@@ -42,6 +43,29 @@ struct capture_error {
  */
 struct capture *capture_open(const char *const *paths, size_t n_paths,
 			     const char *bpf, struct capture_error *err);
+
+/*
+ * capture_open(), except that an input that cannot be opened or is not a
+ * capture is left out: report(ctx, e) hears about each such input, and
+ * the others are read. NULL (with *err) only when the filter does not
+ * compile or memory runs out; a capture of no usable input is returned
+ * (capture_usable() says 0).
+ */
+typedef void capture_report_fn(void *ctx, const struct capture_error *e);
+struct capture *capture_open_each(const char *const *paths, size_t n_paths, const char *bpf,
+				  capture_report_fn *report, void *ctx, struct capture_error *err);
+
+/* Inputs that opened as captures. */
+size_t capture_usable(const struct capture *c);
+
+/* Where reading stands: records read from the files (filtered ones too)
+ * and packets handed out by capture_next(). */
+void capture_counts(const struct capture *c, uint64_t *records, uint64_t *packets);
+
+/* The input a packet came from, for messages ("" past the last), and the
+ * byte offset reading has reached in it (-1 unknown). */
+const char *capture_input_path(const struct capture *c, size_t input);
+int64_t capture_input_offset(const struct capture *c, size_t input);
 
 /*
  * The next packet that passes the filter, in timestamp order across
