@@ -161,6 +161,7 @@ struct files {
 	size_t md_pool_n;
 	magic_t magic;			/* owned: --mime-engine libmagic; else NULL */
 	struct magic_index *magic_index;	/* owned; NULL: detection unindexed */
+	uint64_t extracted_files, extracted_bytes;	/* for the run's summary */
 	/* The first extraction failure, FILES_EXTRACT_DIR "/" name. */
 	char failed[sizeof FILES_EXTRACT_DIR + FILES_EXTRACT_NAME_MAX];
 };
@@ -312,6 +313,8 @@ static void extract_start(struct files *fm, struct sl_file *f)
 	f->extracted[sizeof f->extracted - 1] = '\0';
 	if (!f->extract_h)
 		extract_failed(fm, f, err < 0 ? err : -EIO);
+	else
+		fm->extracted_files++;
 }
 
 /* Zeek's check_limit_exceeded: how much of n fits; true if not all. */
@@ -351,6 +354,7 @@ static void extract_data(struct files *fm, struct sl_file *f, const uint8_t *p, 
 			return;
 		}
 		f->extract_written += fits;
+		fm->extracted_bytes += fits;
 	}
 	if (over)
 		extract_stop(fm, f);
@@ -384,7 +388,7 @@ static bool extract_wanted(const struct files *fm, const struct sl_file *f)
 		return fm->mode.extract_at_sniff;
 	const char *t = f->mime_type ? f->mime_type : "none";
 	for (size_t i = 0; i < fm->mode.n_extract_types; i++)
-		if (strcmp(fm->mode.extract_types[i], t) == 0)
+		if (files_type_matches(fm->mode.extract_types[i], t))
 			return true;
 	return false;
 }
@@ -1097,4 +1101,18 @@ void files_free(struct files *fm)
 	if (fm->magic)
 		magic_close(fm->magic);
 	free(fm);
+}
+
+void files_extract_counts(const struct files *fm, uint64_t *files, uint64_t *bytes)
+{
+	*files = fm ? fm->extracted_files : 0;
+	*bytes = fm ? fm->extracted_bytes : 0;
+}
+
+bool files_type_matches(const char *pattern, const char *type)
+{
+	size_t n = strlen(pattern);
+	if (n >= 2 && pattern[n - 2] == '/' && pattern[n - 1] == '*')
+		return strncmp(pattern, type, n - 1) == 0;
+	return strcmp(pattern, type) == 0;
 }

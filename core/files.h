@@ -230,4 +230,12 @@ int files_expire(struct files *fm, double now, struct log_stream *stream);
  * in fuid order. The files stay allocated until files_end/files_free. */
 int files_finish(struct files *fm, struct log_stream *stream);
 
+/* Whether a -x type matches a file's type: equal, or "major/ *" (without
+ * the space) for every type under major. */
+bool files_type_matches(const char *pattern, const char *type);
+
+/* Files extracted so far (opened in the sink) and the bytes written to
+ * them (gaps skipped are not counted). fm may be NULL. */
+void files_extract_counts(const struct files *fm, uint64_t *files, uint64_t *bytes);
+
 #endif

@@ -23,6 +23,7 @@ struct log_stream {
 	char filename[64];
 	int fd;
 	int err;
+	uint64_t records;	/* written (dropped oversized ones not counted) */
 	struct buf pending;	/* rendered, not yet written */
 };
 
@@ -127,6 +128,8 @@ int log_stream_write(struct log_stream *s, const struct log_value *values)
 		/* Too large to render: drop this record only, as Zeek does. */
 		s->pending.len = before;
 		s->pending.err = false;
+	} else {
+		s->records++;
 	}
 	if (s->pending.len >= LOG_FLUSH_BYTES)
 		return flush_pending(s);
@@ -141,6 +144,11 @@ bool log_stream_opened(const struct log_stream *s)
 const char *log_stream_filename(const struct log_stream *s)
 {
 	return s->filename;
+}
+
+uint64_t log_stream_records(const struct log_stream *s)
+{
+	return s->records;
 }
 
 int log_stream_close(struct log_stream *s)

@@ -150,6 +150,8 @@ bool log_stream_opened(const struct log_stream *s);
 
 /* The file name, e.g. "conn.log". */
 const char *log_stream_filename(const struct log_stream *s);
+/* Records written so far. */
+uint64_t log_stream_records(const struct log_stream *s);
 
 /* Writes the footer if the file was opened, closes it, and frees the
  * stream. Returns the first error the stream met, or 0. */

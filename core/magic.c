@@ -1779,3 +1779,8 @@ const char *magic_mime_type_indexed(struct magic_index *x, const uint8_t *bof, s
 	memcpy(m->bof, bof, len);
 	return mime;
 }
+
+const char *magic_rule_type(size_t i)
+{
+	return i < sizeof magic_rules / sizeof magic_rules[0] ? magic_rules[i].mime : NULL;
+}

@@ -28,6 +28,10 @@
  */
 const char *magic_mime_type(const uint8_t *bof, size_t len);
 
+/* The type the i-th rule gives (types repeat), or NULL past the last:
+ * for the check of -x's list. */
+const char *magic_rule_type(size_t i);
+
 /*
  * The same answer, faster, for a whole run: the rules are indexed by the
  * first byte they require (most begin with a literal at offset 0), and the

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -75,6 +76,42 @@ const char *extract_mime_ext(const char *mime_type)
 		if (strcmp(mime_exts[i].mime, mime_type) == 0)
 			return mime_exts[i].ext;
 	return NULL;
+}
+
+const char *extract_ext_mime(const char *ext)
+{
+	for (size_t i = 0; i < sizeof mime_exts / sizeof mime_exts[0]; i++)
+		if (strcasecmp(mime_exts[i].ext, ext) == 0)
+			return mime_exts[i].mime;
+	return NULL;
+}
+
+static bool alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool extract_name_is_ours(const char *name)
+{
+	/* Zeek's naming: extract-TS-SOURCE-FUID. */
+	if (strncmp(name, "extract-", 8) == 0 && strstr(name + 8, "-F"))
+		return true;
+	/* Source naming: SOURCE-FUID.EXT, the source in capitals. */
+	const char *p = name;
+	while ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_')
+		p++;
+	if (p == name || p[0] != '-' || p[1] != 'F')
+		return false;
+	p += 2;
+	const char *fuid = p;
+	while (alnum(*p))
+		p++;
+	if (p == fuid || *p != '.')
+		return false;
+	const char *ext = ++p;
+	while (alnum(*p))
+		p++;
+	return p > ext && *p == '\0';
 }
 
 static bool name_byte_ok(unsigned char c)

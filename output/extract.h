@@ -52,4 +52,12 @@ size_t extract_name_make(enum config_extract_naming naming, const struct file_si
 /* The extension for a MIME type from the built-in table, or NULL. */
 const char *extract_mime_ext(const char *mime_type);
 
+/* Whether a file name in the extraction folder is one extract_name_make()
+ * could have given (--force replaces those and leaves the rest alone). */
+bool extract_name_is_ours(const char *name);
+
+/* The MIME type of the table above whose extension is ext ("pdf" ->
+ * "application/pdf"), or NULL: for the hint after "-x pdf". */
+const char *extract_ext_mime(const char *ext);
+
 #endif
