@@ -5,7 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "core/files.h"
+#include "core/magic.h"
+#include "output/extract.h"
+#include "proto/registry.h"
 #include "proto/x509_dedup.h"
 
 #define VERSION "0.1.0"
@@ -16,8 +21,9 @@ static const char usage_text[] =
 	"Reads packet captures and writes the logs Zeek 9 would write for them.\n"
 	"\n"
 	"Zeek-compatible options:\n"
-	"  -r, --read FILE          capture to read (pcap, pcapng, .gz, '-' = stdin);\n"
-	"                           repeat to merge several captures by timestamp\n"
+	"  -r, --read FILE|DIR      capture to read (pcap, pcapng, .gz, '-' = stdin), or\n"
+	"                           every capture in a folder (sorted by name); repeat\n"
+	"                           to merge several captures by timestamp\n"
 	"  -f, --filter EXPR        BPF filter (libpcap syntax)\n"
 	"  -C, --no-checksums       ignore bad IP/TCP/UDP/ICMP checksums\n"
 	"  -b, --bare               bare mode: only what the SCRIPT arguments load\n"
@@ -40,10 +46,12 @@ static const char usage_text[] =
 	"                           Zeek-identical) or from libmagic (richer, not Zeek's)\n"
 	"      --force              overwrite logs (and extracted files) already in\n"
 	"                           the output folder\n"
+	"      --recursive          -r DIR reads its subfolders too\n"
 	"  -x, --extract [MIME,...] write files to DIR/extract_files/: all of them, or\n"
 	"                           those of the listed detected MIME types ('none':\n"
-	"                           no type detected); files.log gains extracted,\n"
-	"                           extracted_cutoff, extracted_size\n"
+	"                           no type detected; 'image/*': all images);\n"
+	"                           files.log gains extracted, extracted_cutoff,\n"
+	"                           extracted_size\n"
 	"      --extract-limit BYTES\n"
 	"                           cut each extracted file at BYTES (0 = no limit;\n"
 	"                           default 104857600, FileExtract::default_limit)\n"
@@ -52,14 +60,17 @@ static const char usage_text[] =
 	"                           default) or source (SOURCE-FUID.EXT)\n"
 	"      --progress auto|always|never\n"
 	"                           progress line on stderr (auto: only on a terminal)\n"
-	"  -q, --quiet              only errors on stderr\n"
+	"  -q, --quiet              only errors on stderr (no warnings, no summary)\n"
+	"      --stats FILE         the end-of-run summary as one JSON object\n"
 	"      --help-scripts       list the supported SCRIPT names\n"
 	"      --help-options       list the supported NAME=VALUE options\n"
 	"  -h, --help               this help\n"
 	"  -V, --version            version\n"
 	"\n"
 	"Exit status: 0 success, 1 usage, 2 an input could not be read (logs of what\n"
-	"was read are still written), 3 output could not be written.\n";
+	"was read are still written), 3 output could not be written, 128+N stopped\n"
+	"by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP; the logs are complete up\n"
+	"to where reading stopped).\n";
 
 struct script {
 	const char *name;
@@ -273,6 +284,29 @@ static int parse_count(const char *v, uint64_t *out)
 	return 0;
 }
 
+/* A byte count with an optional k, M or G (powers of 1024). */
+static int parse_size(const char *v, uint64_t *out)
+{
+	char digits[32];
+	size_t n = strlen(v);
+	uint64_t unit = 1;
+	if (n > 0 && strchr("kKmMgG", v[n - 1])) {
+		char u = v[n - 1];
+		unit = (u == 'k' || u == 'K') ? 1024 : (u == 'm' || u == 'M') ? 1024 * 1024
+										: 1024 * 1024 * 1024;
+		n--;
+	}
+	if (n == 0 || n >= sizeof digits)
+		return -1;
+	memcpy(digits, v, n);
+	digits[n] = '\0';
+	uint64_t count;
+	if (parse_count(digits, &count) != 0 || count > UINT64_MAX / unit)
+		return -1;
+	*out = count * unit;
+	return 0;
+}
+
 /* One MIME type token, "type/subtype" (or "none"). */
 static bool is_mime_token(const char *p, size_t n)
 {
@@ -293,6 +327,20 @@ static bool is_mime_token(const char *p, size_t n)
 	return slashes == 1 && slash > 0 && slash + 1 < n;
 }
 
+/* "major/ *" (no space): every type under major. */
+static bool is_mime_glob(const char *p, size_t n)
+{
+	if (n < 3 || p[n - 1] != '*' || p[n - 2] != '/')
+		return false;
+	for (size_t i = 0; i + 2 < n; i++) {
+		char c = p[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '+' || c == '-' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
 static const struct script *find_script(const char *arg);
 
 /* Whether the word after a bare -x is its MIME list (not a script, an
@@ -303,7 +351,7 @@ static bool looks_like_mime_list(const char *v)
 		return false;
 	for (const char *p = v;;) {
 		size_t n = strcspn(p, ",");
-		if (!is_mime_token(p, n))
+		if (!is_mime_token(p, n) && !is_mime_glob(p, n))
 			return false;
 		if (!p[n])
 			return true;
@@ -320,7 +368,7 @@ static int set_extract(struct options *o, const char *list)
 		return 0;
 	for (const char *p = list;;) {
 		size_t n = strcspn(p, ",");
-		if (!is_mime_token(p, n) || n >= CONFIG_EXTRACT_TYPE_MAX ||
+		if ((!is_mime_token(p, n) && !is_mime_glob(p, n)) || n >= CONFIG_EXTRACT_TYPE_MAX ||
 		    x->n_types >= CONFIG_MAX_EXTRACT_TYPES)
 			return -1;
 		char *t = x->types[x->n_types++];
@@ -497,6 +545,7 @@ static const struct {
 	{"help-options", 0, false},	{"help", 'h', false},
 	{"version", 'V', false},	{"extract", 'x', OPT_MAYBE},
 	{"extract-limit", 0, true},	{"extract-naming", 0, true},
+	{"recursive", 0, false},	{"stats", 0, true},
 };
 #define N_LONG (sizeof long_opts / sizeof long_opts[0])
 
@@ -520,6 +569,7 @@ static int apply_option(struct options *o, size_t which, const char *val)
 	} else if (!strcmp(name, "json")) {
 		o->cfg.json = true;
 	} else if (!strcmp(name, "json-timestamps")) {
+		o->set_json_ts = true;
 		if (set_json_ts(o, val) != 0)
 			return usage_error("--json-timestamps: '%s' is not epoch, iso8601 or millis", val);
 	} else if (!strcmp(name, "local-nets")) {
@@ -549,9 +599,12 @@ static int apply_option(struct options *o, size_t which, const char *val)
 		if (set_extract(o, val) != 0)
 			return usage_error("--extract: bad MIME type list '%s'", val);
 	} else if (!strcmp(name, "extract-limit")) {
-		if (parse_count(val, &o->cfg.extract.limit) != 0)
-			return usage_error("--extract-limit: '%s' is not a byte count", val);
+		o->set_extract_limit = true;
+		if (parse_size(val, &o->cfg.extract.limit) != 0)
+			return usage_error("--extract-limit: '%s' is not a byte count (such as 1000000, "
+					   "64k, 10M or 1G)", val);
 	} else if (!strcmp(name, "extract-naming")) {
+		o->set_extract_naming = true;
 		if (!strcmp(val, "zeek"))
 			o->cfg.extract.naming = EXTRACT_NAMING_ZEEK;
 		else if (!strcmp(val, "source"))
@@ -560,6 +613,10 @@ static int apply_option(struct options *o, size_t which, const char *val)
 			return usage_error("--extract-naming: '%s' is not zeek or source", val);
 	} else if (!strcmp(name, "quiet")) {
 		o->quiet = true;
+	} else if (!strcmp(name, "recursive")) {
+		o->recursive = true;
+	} else if (!strcmp(name, "stats")) {
+		o->stats_file = val;
 	} else if (!strcmp(name, "help-scripts")) {
 		print_scripts();
 		o->exit_now = true;
@@ -641,6 +698,101 @@ static int parse_short(struct options *o, int argc, char **argv, int *i)
 	return 0;
 }
 
+/* A word that is neither a script nor an assignment: what it likely was. */
+static int unknown_word(const char *arg)
+{
+	struct stat st;
+	if (stat(arg, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+		fprintf(stderr, "smtplog: '%s' is not a script but a %s: use -r for each capture "
+				"(-r a.pcap -r b.pcap), or -r DIR for a folder\n",
+			arg, S_ISDIR(st.st_mode) ? "folder" : "file");
+		return 1;
+	}
+	const char *mime = extract_ext_mime(arg);
+	if (mime) {
+		fprintf(stderr, "smtplog: unsupported script '%s'; to extract files by type, give "
+				"their MIME type: -x %s\n",
+			arg, mime);
+		return 1;
+	}
+	return usage_error("unsupported script '%s' (see --help-scripts)", arg);
+}
+
+/* Edit distance, for "did you mean": short strings only. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	if (na > 80 || nb > 80)
+		return (size_t)-1;
+	size_t row[81];
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= na; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= nb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[nb];
+}
+
+/* Whether some file can get a type the pattern accepts, and if not the
+ * closest type there is. */
+static bool type_possible(const char *pattern, const char **closest)
+{
+	size_t best = (size_t)-1;
+	*closest = NULL;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0;; i++) {
+			const char *t = pass == 0 ? magic_rule_type(i) : proto_file_types[i];
+			if (!t)
+				break;
+			if (files_type_matches(pattern, t))
+				return true;
+			size_t d = distance(pattern, t);
+			if (d < best) {
+				best = d;
+				*closest = t;
+			}
+		}
+	}
+	if (best > 3)
+		*closest = NULL;
+	return false;
+}
+
+/* Warnings about options that will not do what they were given for. */
+static void warn_ineffective(const struct options *o)
+{
+	const struct config_extract *x = &o->cfg.extract;
+	if (!x->on && o->set_extract_limit)
+		fprintf(stderr, "smtplog: warning: --extract-limit has no effect without -x\n");
+	if (!x->on && o->set_extract_naming)
+		fprintf(stderr, "smtplog: warning: --extract-naming has no effect without -x\n");
+	if (!o->cfg.json && o->set_json_ts)
+		fprintf(stderr, "smtplog: warning: --json-timestamps has no effect without --json\n");
+	/* With libmagic any type can come up; Zeek's signatures know theirs. */
+	for (size_t i = 0; x->on && !o->cfg.mime_libmagic && i < x->n_types; i++) {
+		const char *closest;
+		if (!strcmp(x->types[i], "none") || type_possible(x->types[i], &closest))
+			continue;
+		fprintf(stderr, "smtplog: warning: -x %s: no file gets this type from Zeek's "
+				"signatures, so none will be extracted for it",
+			x->types[i]);
+		if (closest)
+			fprintf(stderr, " (did you mean %s?)", closest);
+		fprintf(stderr, "\n");
+	}
+}
+
 int options_parse(int argc, char **argv, struct options *o)
 {
 	memset(o, 0, sizeof *o);
@@ -658,7 +810,7 @@ int options_parse(int argc, char **argv, struct options *o)
 			} else {
 				const struct script *s = find_script(arg);
 				if (!s)
-					return usage_error("unsupported script '%s' (see --help-scripts)", arg);
+					return unknown_word(arg);
 				load_script(o, s);
 			}
 		} else if (arg[1] == '-') {
@@ -684,5 +836,7 @@ int options_parse(int argc, char **argv, struct options *o)
 	if (!o->seed_file && seed && *seed)
 		o->seed_file = seed;
 	o->cfg.deterministic = o->seed_file != NULL;
+	if (!o->quiet)
+		warn_ineffective(o);
 	return 0;
 }

@@ -21,6 +21,10 @@ struct options {
 	const char *seed_file;	/* -G, or ZEEK_SEED_FILE */
 	bool force;
 	bool quiet;
+	bool recursive;		/* -r DIR reads subfolders too */
+	const char *stats_file;	/* --stats: the summary as JSON */
+	/* smtplog's own options given, for the "has no effect" warnings */
+	bool set_extract_limit, set_extract_naming, set_json_ts;
 	enum progress_mode progress;
 	bool exit_now;		/* --help, --version and friends were handled */
 };

@@ -115,7 +115,7 @@ grep -v '^#' "$tmp/l2/conn.log" | cut -f13,14 | sort -u | grep -qx 'T	T' && ok |
 gzip -c $T/http-curl.pcap > "$tmp/h.pcap.gz"
 expect_status 0 "gzip" -- $S -C -r "$tmp/h.pcap.gz" -o "$tmp/g"
 [ "$(lines "$tmp/g/conn.log")" = 3 ] && ok || bad "gzip input"
-$S -C -r - -o "$tmp/s" < $T/http-curl.pcap && ok || bad "stdin exit"
+$S -q -C -r - -o "$tmp/s" < $T/http-curl.pcap && ok || bad "stdin exit"
 [ "$(lines "$tmp/s/conn.log")" = 3 ] && ok || bad "stdin input"
 expect_status 0 "two -r" -- $S -C -r $T/http-curl.pcap -r $T/smtp-swaks.pcap -o "$tmp/two"
 [ "$(lines "$tmp/two/conn.log")" = 5 ] && ok || bad "two inputs merged"
@@ -132,7 +132,7 @@ grep -q "^#fields.*ip_proto	community_id$" "$tmp/b1/conn.log" && ok || bad "comm
 expect_status 0 "--help lists --extract" -- $S --help
 grep -q -- "--extract-naming" "$tmp/out" && grep -q -- "--extract-limit" "$tmp/out" && ok || bad "--help lists the extraction options"
 expect_status 1 "bad --extract-naming" -- $S -r $T/http-curl.pcap --extract-naming nope
-expect_status 1 "bad --extract-limit" -- $S -r $T/http-curl.pcap --extract-limit 12k
+expect_status 1 "bad --extract-limit" -- $S -r $T/http-curl.pcap --extract-limit 12q
 expect_status 1 "bad FileExtract::default_limit" -- $S -r $T/http-curl.pcap FileExtract::default_limit=-1
 conf=../shared/conformance
 if [ -f "$conf/traces/smtp.pcap" ] && [ -f "$conf/random.seed" ] && command -v sha256sum >/dev/null 2>&1; then
@@ -161,12 +161,12 @@ if [ -f "$conf/traces/smtp.pcap" ] && [ -f "$conf/random.seed" ] && command -v s
 	# No silent overwrite; --force overwrites; a write error names the file.
 	mkdir -p "$tmp/x4/extract_files" && : >"$tmp/x4/extract_files/extract-1254722770.692743-SMTP-Fqrb1K5DWEfgy4WU2"
 	expect_status 3 "-x: existing extracted file" -- $S $X -x -o "$tmp/x4"
-	grep -q "extract_files/extract-1254722770.692743-SMTP-Fqrb1K5DWEfgy4WU2: File exists" "$tmp/err" && ok || bad "-x: existing file message names it"
+	grep -q "extract_files/extract-1254722770.692743-SMTP-Fqrb1K5DWEfgy4WU2: already exists (use --force" "$tmp/err" && ok || bad "-x: existing file message names it"
 	expect_status 0 "-x --force" -- $S $X -x -o "$tmp/x4" --force
 	[ -s "$tmp/x4/extract_files/extract-1254722770.692743-SMTP-Fqrb1K5DWEfgy4WU2" ] && ok || bad "--force overwrites an extracted file"
 	mkdir -p "$tmp/x5" && : >"$tmp/x5/extract_files"
 	expect_status 3 "-x: extract_files not a folder" -- $S $X -x -o "$tmp/x5"
-	grep -q "x5/extract_files/extract-.*SMTP-F" "$tmp/err" && ok || bad "-x: write error message names the file"
+	grep -q "x5/extract_files: Not a directory" "$tmp/err" && [ ! -e "$tmp/x5/conn.log" ] && ok || bad "-x: extract_files not a folder is refused before reading ($(cat "$tmp/err"))"
 else
 	echo "skip: extraction checks need $conf (smtp.pcap, random.seed) and sha256sum"
 fi
@@ -202,7 +202,9 @@ sh -c 'ulimit -f 4; trap "" XFSZ; exec "$@"' sh $S -C -r $T/smtp-features.pcap -
 # The logs are written as they fill a buffer, so this one fails at the end,
 # when the last lines go out: smtp.log and files.log are cut, conn.log not.
 grep -q "full/[a-z]*\.log: File too large; incomplete: .*smtp.log" "$tmp/err" && ok || bad "full disk: message names the incomplete logs ($(cat "$tmp/err"))"
-! grep -q "conn.log" "$tmp/err" && tail -n 1 "$tmp/full/conn.log" | grep -q '^#close' && ok || bad "full disk: a complete log is not called incomplete"
+! grep "incomplete" "$tmp/err" | grep -q "conn.log" && ok || bad "full disk: a complete log is not called incomplete"
+# Incomplete logs never take the final names, and nothing is left behind.
+[ -z "$(ls -A "$tmp/full")" ] && grep -q "no log of this run was put in place" "$tmp/err" && ok || bad "full disk: no log in place ($(ls -A "$tmp/full"))"
 # A log that fills its buffer mid-run hits the limit then: the run stops
 # there, and every log written so far is cut short.
 if [ -x build/tools/gen_pcap ] && build/tools/gen_pcap mixed "$tmp/m5.pcap" 5 2>/dev/null; then
@@ -216,5 +218,116 @@ if [ "$(id -u)" != 0 ]; then
 	mkdir "$tmp/ro" && chmod 555 "$tmp/ro"
 	expect_status 3 "read-only output" -- $S -C -r $T/http-curl.pcap -o "$tmp/ro"
 fi
+# ---- Runs that never fail silently ----
+# A loopback capture without -C: Zeek's checksum-offloading warning.
+expect_status 0 "no -C on loopback" -- $S -r $T/smtp-swaks.pcap -o "$tmp/w1"
+grep -q "warning: Your trace file likely has invalid TCP checksums.*-C command-line option" "$tmp/err" && ok || bad "checksum offloading warning ($(head -1 "$tmp/err"))"
+expect_status 0 "-C: no checksum warning" -- $S -C -r $T/smtp-swaks.pcap -o "$tmp/w2"
+! grep -q "checksums, most likely" "$tmp/err" && ok || bad "no checksum warning with -C"
+# The summary on stderr, not with -q; --stats as JSON.
+grep -q "^smtplog: read 1 capture, .* 48 packets" "$tmp/err" && grep -q "logs: conn.log 2, files.log 3, smtp.log 2" "$tmp/err" && ok || bad "summary ($(cat "$tmp/err"))"
+expect_status 0 "--stats" -- $S -q -C -r $T/smtp-swaks.pcap -o "$tmp/w3" --stats "$tmp/w3.json"
+[ ! -s "$tmp/err" ] && ok || bad "-q: no summary ($(cat "$tmp/err"))"
+grep -q '"packets_read":48,.*"connections":2,.*"logs":{"conn.log":2,"files.log":3,"smtp.log":2}' "$tmp/w3.json" && ok || bad "--stats JSON ($(cat "$tmp/w3.json"))"
+# A filter that matches nothing, a capture with nothing to decode.
+expect_status 0 "filter matching nothing" -- $S -C -r $T/smtp-swaks.pcap -f "port 9" -o "$tmp/w4"
+grep -q "warning: the filter 'port 9' matched none of the 48 packets" "$tmp/err" && ok || bad "filter warning ($(head -1 "$tmp/err"))"
+head -c 24 $T/smtp-swaks.pcap > "$tmp/hdronly.pcap"
+expect_status 0 "capture without packets" -- $S -C -r "$tmp/hdronly.pcap" -o "$tmp/w5"
+grep -q "warning: the capture held no packets" "$tmp/err" && ok || bad "empty capture warning ($(head -1 "$tmp/err"))"
+
+# Options that have no effect, MIME types no file can get, and hints.
+expect_status 0 "--extract-limit without -x" -- $S -C -r $T/http-curl.pcap -o "$tmp/w6" --extract-limit 10M
+grep -q "warning: --extract-limit has no effect without -x" "$tmp/err" && ok || bad "--extract-limit warning"
+expect_status 0 "--json-timestamps without --json" -- $S -C -r $T/http-curl.pcap -o "$tmp/w7" --json-timestamps iso8601
+grep -q "warning: --json-timestamps has no effect without --json" "$tmp/err" && ok || bad "--json-timestamps warning"
+expect_status 0 "-x with a typo" -- $S -C -r $T/http-curl.pcap -o "$tmp/w8" -x application/pfd
+grep -q "warning: -x application/pfd: no file gets this type .*(did you mean application/pdf?)" "$tmp/err" && ok || bad "-x typo warning ($(head -1 "$tmp/err"))"
+expect_status 0 "-x glob" -- $S -C -r $T/http-curl.pcap -o "$tmp/w9" -x 'text/*'
+! grep -q "no file gets this type" "$tmp/err" && ok || bad "-x text/* is a known pattern"
+expect_status 1 "-x pdf" -- $S -C -r $T/http-curl.pcap -o "$tmp/w10" -x pdf
+grep -q "give their MIME type: -x application/pdf" "$tmp/err" && ok || bad "-x pdf hint ($(head -1 "$tmp/err"))"
+expect_status 1 "a second capture without -r" -- $S -C -r $T/http-curl.pcap $T/smtp-swaks.pcap -o "$tmp/w11"
+grep -q "is not a script but a file: use -r for each capture" "$tmp/err" && ok || bad "positional capture hint ($(head -1 "$tmp/err"))"
+if [ -n "${X:-}" ]; then
+	expect_status 0 "--extract-limit with a suffix" -- $S $X -x --extract-limit 1k -o "$tmp/w12"
+	[ "$(grep -c '	T	1024$' "$tmp/w12/files.log")" = 2 ] && ok || bad "--extract-limit 1k cuts the two big files at 1024 bytes"
+fi
+
+# Inputs as incidents arrive: a bad input among good ones, folders, twice.
+: > "$tmp/empty.pcap"
+printf 'not a capture at all\n' > "$tmp/text.pcap"
+head -c 10 $T/smtp-swaks.pcap > "$tmp/cuthdr.pcap"
+for second in "$tmp/empty.pcap" "$tmp/missing.pcap" "$tmp/text.pcap" "$tmp/cuthdr.pcap"; do
+	rm -rf "$tmp/in1"
+	expect_status 2 "a bad second input ($(basename "$second"))" -- $S -C -r $T/smtp-swaks.pcap -r "$second" -o "$tmp/in1"
+	grep -q "$(basename "$second")" "$tmp/err" && [ "$(lines "$tmp/in1/smtp.log")" = 2 ] && tail -n 1 "$tmp/in1/conn.log" | grep -q '^#close' && ok || bad "the good input is read completely beside $(basename "$second") ($(head -1 "$tmp/err"))"
+done
+mkdir -p "$tmp/caps/sub" && cp $T/smtp-swaks.pcap "$tmp/caps/a.pcap" && cp $T/http-curl.pcap "$tmp/caps/b.pcap" && cp $T/tls-alert.pcap "$tmp/caps/sub/c.pcap" && printf 'notes\n' > "$tmp/caps/README"
+expect_status 0 "-r DIR" -- $S -C -r "$tmp/caps" -o "$tmp/in2"
+[ "$(lines "$tmp/in2/conn.log")" = 5 ] && grep -q "README: not a pcap or pcapng capture.*; skipped" "$tmp/err" && grep -q "1 subfolder not read (use --recursive)" "$tmp/err" && ok || bad "-r DIR reads the captures, skips the rest ($(cat "$tmp/err"))"
+expect_status 0 "-r DIR --recursive" -- $S -C -r "$tmp/caps" --recursive -o "$tmp/in3"
+[ "$(lines "$tmp/in3/conn.log")" -gt 5 ] && [ -s "$tmp/in3/ssl.log" ] && ok || bad "--recursive reads subfolders"
+expect_status 0 "the same capture twice" -- $S -C -r $T/smtp-swaks.pcap -r "$tmp/caps/../caps/a.pcap" -r $T/smtp-swaks.pcap -o "$tmp/in4"
+grep -q "warning: .*smtp-swaks.pcap is the same file as .*; read once" "$tmp/err" && [ "$(lines "$tmp/in4/conn.log")" = 2 ] && ok || bad "a capture named twice is read once ($(head -1 "$tmp/err"))"
+
+# Output folders that cannot mix runs: without --force any earlier log
+# refuses the run; with it, every log and extracted file smtplog owns goes,
+# and nothing else is touched.
+expect_status 0 "a TLS run with -x" -- $S -q -C -r $T/tls-chain.pcap -x -o "$tmp/mix" X509::log_x509_in_files_log=T
+[ -s "$tmp/mix/ssl.log" ] && [ -s "$tmp/mix/x509.log" ] && [ -n "$(ls "$tmp/mix/extract_files")" ] && ok || bad "TLS run wrote ssl.log, x509.log and files"
+printf 'mine\n' > "$tmp/mix/notes.txt" && printf 'mine\n' > "$tmp/mix/extract_files/my-notes.txt"
+expect_status 3 "another capture without --force" -- $S -q -C -b -r $T/http-curl.pcap base/protocols/conn -o "$tmp/mix"
+grep -q "already exists (use --force" "$tmp/err" && ok || bad "an earlier run's log refuses the run"
+expect_status 0 "another capture with --force" -- $S -q -C -b -r $T/http-curl.pcap base/protocols/conn -o "$tmp/mix" --force
+[ ! -e "$tmp/mix/ssl.log" ] && [ ! -e "$tmp/mix/x509.log" ] && [ ! -e "$tmp/mix/files.log" ] && [ "$(ls "$tmp/mix/extract_files")" = my-notes.txt ] && [ -s "$tmp/mix/notes.txt" ] && [ "$(lines "$tmp/mix/conn.log")" = 3 ] && ok || bad "--force replaces every owned file and only those ($(ls -A "$tmp/mix" "$tmp/mix/extract_files" | tr '\n' ' '))"
+[ -z "$(ls -A "$tmp/mix" | grep smtplog-run)" ] && ok || bad "no staging folder left"
+
+# Signals: a run stopped at a random moment leaves complete logs whose
+# files.log names every extracted file, or nothing under the final names.
+# check_stopped DIR: every log ends with #close, files and files.log agree.
+check_stopped() {
+	for l in "$1"/*.log; do
+		[ -e "$l" ] || continue
+		tail -n 1 "$l" | grep -q '^#close' || return 1
+	done
+	[ -z "$(ls -A "$1" | grep smtplog-run)" ] || return 1
+	[ -d "$1/extract_files" ] || return 0
+	awk -F'\t' '/^#fields/ { for (i = 2; i <= NF; i++) if ($i == "extracted") col = i - 1 }
+		!/^#/ && col && $col != "-" { print $col }' "$1/files.log" | sort > "$tmp/named"
+	ls "$1/extract_files" | sort > "$tmp/ondisk"
+	cmp -s "$tmp/named" "$tmp/ondisk"
+}
+if [ -x build/tools/gen_pcap ] && build/tools/gen_pcap mixed "$tmp/big.pcap" 120 >/dev/null 2>&1; then
+	for at in 0.05 0.2 0.4 0.7; do
+		rm -rf "$tmp/sig"
+		$S -C -r "$tmp/big.pcap" -x -o "$tmp/sig" policy/frameworks/files/hash-all-files 2>"$tmp/err" &
+		pid=$!
+		sleep $at
+		kill -INT $pid 2>/dev/null
+		wait $pid
+		rc=$?
+		if [ $rc = 130 ]; then
+			grep -q "stopped by SIGINT after .*big.pcap, packet [0-9]* (byte offset [0-9]*); the logs are complete up to there" "$tmp/err" && ok || bad "SIGINT at ${at}s: message ($(head -1 "$tmp/err"))"
+		else
+			[ $rc = 0 ] && ok || bad "SIGINT at ${at}s: exit $rc"
+		fi
+		check_stopped "$tmp/sig" && ok || bad "SIGINT at ${at}s: logs not complete or files.log does not name every extracted file"
+	done
+	# A second signal ends the run at once: nothing under the final names.
+	rm -rf "$tmp/sig2"
+	$S -C -r "$tmp/big.pcap" -x -o "$tmp/sig2" policy/frameworks/files/hash-all-files 2>"$tmp/err" &
+	pid=$!
+	sleep 0.3
+	kill -TERM $pid 2>/dev/null; kill -TERM $pid 2>/dev/null
+	wait $pid
+	rc=$?
+	if [ $rc = 143 ] && grep -q "second signal: stopped at once" "$tmp/err"; then
+		[ -z "$(ls "$tmp/sig2")" ] && ok || bad "second signal: logs under their final names"
+	else
+		check_stopped "$tmp/sig2" && ok || bad "SIGTERM twice: exit $rc, logs incomplete"
+	fi
+fi
+
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]
