@@ -118,10 +118,15 @@ bench: deps
 lint:
 	@sh tools/lint.sh
 
+# The completions come from the binary's own option table.
 install: smtplog
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 755 smtplog $(DESTDIR)$(PREFIX)/bin/smtplog
 	install -m 644 man/smtplog.1 $(DESTDIR)$(PREFIX)/share/man/man1/smtplog.1
+	./smtplog --completion bash > $(DESTDIR)$(PREFIX)/share/bash-completion/completions/smtplog
+	./smtplog --completion zsh > $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_smtplog
 
 clean:
 	rm -rf $(B) smtplog smtplog-sanitize

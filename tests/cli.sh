@@ -329,5 +329,16 @@ if [ -x build/tools/gen_pcap ] && build/tools/gen_pcap mixed "$tmp/big.pcap" 120
 	fi
 fi
 
+# Ecosystem habits: versions, aligned help tables, completions.
+expect_status 0 "--version" -- $S --version
+grep -q "^smtplog .*Zeek 9" "$tmp/out" && grep -q "^libpcap version" "$tmp/out" && grep -q "^OpenSSL" "$tmp/out" && grep -q "^zlib " "$tmp/out" && grep -q "^jansson " "$tmp/out" && grep -q "^libmagic " "$tmp/out" && ok || bad "--version names the libraries ($(cat "$tmp/out"))"
+expect_status 0 "--help-options" -- $S --help-options
+[ "$(awk '{ match($0, /  +[^ ]/); print RSTART + RLENGTH }' "$tmp/out" | sort -u | wc -l)" = 1 ] && ok || bad "--help-options columns aligned"
+expect_status 0 "--completion bash" -- $S --completion bash
+if command -v bash >/dev/null 2>&1; then
+	[ "$(bash -c ". '$tmp/out'; COMP_WORDS=(smtplog --extract-l); COMP_CWORD=1; _smtplog; echo \"\${COMPREPLY[*]}\"")" = "--extract-limit" ] && ok || bad "bash completion completes --extract-l"
+fi
+expect_status 1 "--completion fish" -- $S --completion fish
+
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]
