@@ -135,10 +135,10 @@ static void warn_little(const struct options *o, const struct run_summary *s)
 		fprintf(stderr, "smtplog: warning: the capture%s held no packets\n",
 			s->inputs == 1 ? "" : "s");
 	else if (s->packets > 0 && e->connections == 0)
-		fprintf(stderr, "smtplog: warning: no connection in %llu packets (%llu not "
+		fprintf(stderr, "smtplog: warning: no connection in %llu packet%s (%llu not "
 				"decoded, %llu not IP): no logs to write\n",
-			(unsigned long long)s->packets, (unsigned long long)e->not_decoded,
-			(unsigned long long)e->not_ip);
+			(unsigned long long)s->packets, s->packets == 1 ? "" : "s",
+			(unsigned long long)e->not_decoded, (unsigned long long)e->not_ip);
 	if (e->checksum_warning && !o->cfg.ignore_checksums)
 		warn_checksums(e->checksum_warning);
 }

@@ -236,6 +236,14 @@ head -c 24 $T/smtp-swaks.pcap > "$tmp/hdronly.pcap"
 expect_status 0 "capture without packets" -- $S -C -r "$tmp/hdronly.pcap" -o "$tmp/w5"
 grep -q "warning: the capture held no packets" "$tmp/err" && ok || bad "empty capture warning ($(head -1 "$tmp/err"))"
 
+# Only ARP: packets, but no connection to log.
+{ printf '\324\303\262\241\002\000\004\000\000\000\000\000\000\000\000\000\377\377\000\000\001\000\000\000'
+  printf '\000\000\000\000\000\000\000\000\052\000\000\000\052\000\000\000'
+  printf '\377\377\377\377\377\377\002\000\000\000\000\001\010\006'
+  printf '\000\001\010\000\006\004\000\001\002\000\000\000\000\001\012\000\000\001\000\000\000\000\000\000\012\000\000\002'; } > "$tmp/arp.pcap"
+expect_status 0 "a capture of ARP only" -- $S -C -r "$tmp/arp.pcap" -o "$tmp/w5a"
+grep -q "warning: no connection in 1 packet (0 not decoded, 1 not IP): no logs to write" "$tmp/err" && ok || bad "nothing-decoded warning ($(cat "$tmp/err"))"
+
 # Options that have no effect, MIME types no file can get, and hints.
 expect_status 0 "--extract-limit without -x" -- $S -C -r $T/http-curl.pcap -o "$tmp/w6" --extract-limit 10M
 grep -q "warning: --extract-limit has no effect without -x" "$tmp/err" && ok || bad "--extract-limit warning"
