@@ -141,6 +141,12 @@ static void warn_little(const struct options *o, const struct run_summary *s)
 			(unsigned long long)e->not_decoded, (unsigned long long)e->not_ip);
 	if (e->checksum_warning && !o->cfg.ignore_checksums)
 		warn_checksums(e->checksum_warning);
+	if (e->filtered_trace_warning)
+		fprintf(stderr, "smtplog: warning: The analyzed trace file was determined to contain "
+				"only TCP control packets, which may indicate it's been pre-filtered.  "
+				"By default, Zeek reports the missing segments for this type of trace, "
+				"but the 'detect_filtered_trace' option may be toggled if that's not "
+				"desired.\n");
 }
 
 /* The stop's place, for the message after a signal. */

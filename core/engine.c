@@ -64,6 +64,7 @@ struct engine {
 	bool cksum_done;
 	uint64_t ip_cksum_weirds;
 	double ip_cksum_sampling_start;
+	bool saw_tcp, saw_non_tcp, saw_tcp_data;	/* find-filtered-trace's */
 };
 
 /* likely_server_ports: what Zeek's loaded analyzers register. The tunnel
@@ -273,6 +274,13 @@ void engine_remove_conn(struct engine *e, struct conn *c)
 		return;
 	conn_table_unlink(e->conns, c);
 	timers_cancel(&e->timers, c, UINT32_MAX);
+	/* find-filtered-trace's connection_state_remove: a TCP connection with
+	 * data (D or d in its history), or any other kind of connection. */
+	if (c->transport != CONN_TCP)
+		e->saw_non_tcp = true;
+	else if ((e->saw_tcp = true) && !e->saw_tcp_data)
+		e->saw_tcp_data = memchr(c->history, 'D', c->history_len) ||
+				  memchr(c->history, 'd', c->history_len);
 	analyzers_finish(c);
 	if (e->cfg->scripts & SCRIPTS_HANDLING_REMOVAL)
 		engine_conn_uid(e, c);
@@ -695,7 +703,6 @@ int engine_packet(struct engine *e, const struct capture_packet *cp)
 
 int engine_finish(struct engine *e)
 {
-	checksum_check(e, true); /* zeek_done's */
 	/* Shutdown pass: only timers marked to run at shutdown act. */
 	struct timer_fired t;
 	while (timers_pop_any(&e->timers, &t))
@@ -713,6 +720,9 @@ int engine_finish(struct engine *e)
 	/* File analysis shuts down last: what is still open times out. */
 	if (e->files)
 		files_result(e, files_finish(e->files, engine_files_log(e)));
+	/* zeek_done, after the last connection_state_remove. */
+	checksum_check(e, true);
+	e->stats.filtered_trace_warning = e->saw_tcp && !e->saw_non_tcp && !e->saw_tcp_data;
 	return e->err;
 }
 

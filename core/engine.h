@@ -27,6 +27,9 @@ struct engine_stats {
 	/* base/misc/find-checksum-offloading's verdict: bit k set when Zeek
 	 * would warn that layer k's checksums are likely offloaded. */
 	unsigned checksum_warning;
+	/* base/misc/find-filtered-trace's: TCP connections only, none of them
+	 * with data (a capture filtered down to SYN/FIN/RST packets). */
+	bool filtered_trace_warning;
 };
 
 struct analyzer;
