@@ -54,10 +54,7 @@ struct open_report {
 static void on_bad_input(void *ctx, const struct capture_error *err)
 {
 	struct open_report *r = ctx;
-	bool in_folder = false;
-	for (size_t i = 0; i < r->inputs->n; i++)
-		if (!strcmp(r->inputs->paths[i], err->path))
-			in_folder = r->inputs->from_dir[i];
+	bool in_folder = err->input < r->inputs->n && r->inputs->from_dir[err->input];
 	if (in_folder && err->not_capture) {
 		r->skipped++;
 		if (!r->quiet)

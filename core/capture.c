@@ -352,6 +352,7 @@ static struct capture *open_inputs(const char *const *paths, size_t n_paths, con
 				capture_close(c);
 				return NULL;
 			}
+			err->input = i;
 			report(ctx, err);
 			/* Left out: whatever the failed open kept is let go now,
 			 * the path stays for the input's index. */

@@ -30,6 +30,7 @@ struct capture_packet {
 struct capture_error {
 	bool bad_filter;	/* the BPF expression, not the input, is at fault */
 	bool not_capture;	/* the input opened but is not a capture (or empty) */
+	size_t input;		/* which one, for capture_open_each's report */
 	char path[512];
 	uint64_t packet;	/* 0 when not about a packet */
 	int64_t offset;		/* byte offset in the (decompressed) file, -1 unknown */

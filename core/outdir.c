@@ -245,7 +245,15 @@ static int move_into(int from_fd, const char *name, int to_fd, bool replace)
 		return renameat(from_fd, name, to_fd, name) == 0 ? 0 : -errno;
 	/* Without --force nothing is replaced, even a file that appeared
 	 * while the run went on. */
-	return renameat2(from_fd, name, to_fd, name, RENAME_NOREPLACE) == 0 ? 0 : -errno;
+	if (renameat2(from_fd, name, to_fd, name, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -errno;
+	/* A file system without RENAME_NOREPLACE: a hard link fails the
+	 * same way when the name is taken. */
+	if (linkat(from_fd, name, to_fd, name, 0) != 0)
+		return -errno;
+	return unlinkat(from_fd, name, 0) == 0 ? 0 : -errno;
 }
 
 static int move_file(int dirfd, const char *name, void *ctx)
@@ -285,8 +293,15 @@ static int commit_extracted(struct commit_ctx *c)
 	/* Usually there is none yet: the whole folder moves at once. */
 	if (renameat2(c->d->fd, x, c->d->final_fd, x, RENAME_NOREPLACE) == 0)
 		return 0;
-	if (errno != EEXIST && errno != ENOTEMPTY)
-		return fail(c, -errno, "");
+	int why = errno;
+	if (why == EINVAL || why == ENOSYS) {
+		/* No RENAME_NOREPLACE here: the folder is made, and filled
+		 * file by file as when it exists. */
+		if (mkdirat(c->d->final_fd, x, 0777) != 0 && errno != EEXIST)
+			return fail(c, -errno, "");
+	} else if (why != EEXIST && why != ENOTEMPTY) {
+		return fail(c, -why, "");
+	}
 	int to = openat(c->d->final_fd, x, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (to < 0)
 		return fail(c, -errno, "");
