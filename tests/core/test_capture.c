@@ -513,6 +513,23 @@ static void test_stdin(void)
 	close(saved);
 }
 
+
+struct bad_seen {
+	size_t n;
+	size_t input[4];
+	bool not_capture[4];
+};
+
+static void note_bad(void *ctx, const struct capture_error *e)
+{
+	struct bad_seen *s = ctx;
+	if (s->n < 4) {
+		s->input[s->n] = e->input;
+		s->not_capture[s->n] = e->not_capture;
+	}
+	s->n++;
+}
+
 static void test_damage(void)
 {
 	struct capture_error err;
@@ -588,9 +605,42 @@ static void test_damage(void)
 	const char *two[2] = {tmp_path("le-us.pcap"), tmp_path("mail.txt")};
 	CHECK(capture_open(two, 2, NULL, &err) == NULL);
 	CHECK_STR(err.path, tmp_path("mail.txt"));
+
+	/* capture_open_each reports it and reads the other to its end. */
+	char p0[512], p1[512], p2[512];
+	snprintf(p0, sizeof p0, "%s", tmp_path("mail.txt"));
+	snprintf(p1, sizeof p1, "%s", tmp_path("le-us.pcap"));
+	snprintf(p2, sizeof p2, "%s", tmp_path("does-not-exist.pcap"));
+	const char *three[3] = {p0, p1, p2};
+	struct bad_seen seen = {0};
+	c = capture_open_each(three, 3, NULL, note_bad, &seen, &err);
+	CHECK(c != NULL && capture_usable(c) == 1);
+	CHECK(seen.n == 2 && seen.input[0] == 0 && seen.not_capture[0] && seen.input[1] == 2 &&
+	      !seen.not_capture[1]);
+	int n = 0, rc;
+	while ((rc = capture_next(c, &p, &err)) == 1) {
+		CHECK(p.input == 1);
+		n++;
+	}
+	uint64_t records, packets;
+	capture_counts(c, &records, &packets);
+	CHECK(rc == 0 && n > 0 && packets == (uint64_t)n && records == packets);
+	CHECK_STR(capture_input_path(c, 1), p1);
+	capture_close(c);
+	/* None usable: still a capture, of nothing. */
+	const char *none[1] = {p2};
+	c = capture_open_each(none, 1, NULL, NULL, NULL, &err);
+	CHECK(c == NULL); /* without a report function it is capture_open */
+	c = capture_open_each(none, 1, NULL, note_bad, &seen, &err);
+	CHECK(c != NULL && capture_usable(c) == 0 && capture_next(c, &p, &err) == 0);
+	capture_close(c);
+	/* A bad filter fails the whole open. */
+	c = capture_open_each(three, 3, "port nonsense", note_bad, &seen, &err);
+	CHECK(c == NULL && err.bad_filter);
 }
 
 /* File a: t=1,3,3,2(backwards),5; file b: t=1,2,3,4. Tag = 0xa0|i, 0xb0|i. */
+
 static void test_merge(void)
 {
 	static const uint32_t ta[5] = {1, 3, 3, 2, 5}, tb[4] = {1, 2, 3, 4};
