@@ -106,14 +106,19 @@ enum run_status run(const struct options *o)
 	if (!o->force) {
 		const char *names[8];
 		size_t n = planned_logs(o, names, 8);
-		for (size_t i = 0; i < n; i++)
-			if (outdir_exists(dir, names[i])) {
+		for (size_t i = 0; i < n; i++) {
+			/* LogAscii::gzip_level makes them NAME.log.gz */
+			char path[LOG_FILE_NAME_MAX], fname[LOG_FILE_NAME_MAX];
+			snprintf(path, sizeof path, "%.*s", (int)(strlen(names[i]) - 4), names[i]);
+			log_file_name(path, &o->cfg.log_format, fname);
+			if (outdir_exists(dir, fname)) {
 				fprintf(stderr, "smtplog: %s/%s: already exists (use --force to "
-						"overwrite)\n", o->output_dir, names[i]);
+						"overwrite)\n", o->output_dir, fname);
 				outdir_close(dir);
 				capture_close(cap);
 				return RUN_OUTPUT;
 			}
+		}
 	}
 
 	/* The engine borrows cfg; the extraction sink is wired into it. */
@@ -127,6 +132,7 @@ enum run_status run(const struct options *o)
 			outdir_close(dir);
 			return RUN_OUTPUT;
 		}
+		extract_sink_set_dir(sink, cfg.extract.dir);
 		cfg.extract.sink = &extract_sink_ops;
 		cfg.extract.sink_ctx = sink;
 	}

@@ -162,7 +162,7 @@ struct files {
 	magic_t magic;			/* owned: --mime-engine libmagic; else NULL */
 	struct magic_index *magic_index;	/* owned; NULL: detection unindexed */
 	/* The first extraction failure, FILES_EXTRACT_DIR "/" name. */
-	char failed[sizeof FILES_EXTRACT_DIR + FILES_EXTRACT_NAME_MAX];
+	char failed[FILES_EXTRACT_DIR_MAX + FILES_EXTRACT_NAME_MAX];
 };
 
 struct files *files_new(const struct files_mode *mode, const struct uid_gen *uids)
@@ -270,7 +270,9 @@ static void schedule_timer(struct sl_file *f, double now)
 static void extract_failed(struct files *fm, struct sl_file *f, int err)
 {
 	if (fm->failed[0] == '\0') {
-		snprintf(fm->failed, sizeof fm->failed, "%s/%s", FILES_EXTRACT_DIR, f->extracted);
+		const char *dir = fm->mode.extract_dir && fm->mode.extract_dir[0]
+					  ? fm->mode.extract_dir : FILES_EXTRACT_DIR;
+		snprintf(fm->failed, sizeof fm->failed, "%s/%s", dir, f->extracted);
 		if (fm->mode.on_error)
 			fm->mode.on_error(fm->mode.on_error_ctx, err, fm->failed);
 	}

@@ -36,6 +36,12 @@ struct extract_sink *extract_sink_new(const char *outdir, enum config_extract_na
 				      bool overwrite);
 void extract_sink_free(struct extract_sink *s);
 
+/* FileExtract::prefix: the folder, one name inside outdir, instead of
+ * FILES_EXTRACT_DIR (NULL or "" keeps it); before the first file. cmd/
+ * has refused names with '/' or "..", and the folder is opened
+ * O_NOFOLLOW relative to outdir, so files stay inside it. */
+void extract_sink_set_dir(struct extract_sink *s, const char *dir);
+
 /*
  * Copies `in` to out (EXTRACT_NAME_MAX + 1 bytes) as a safe single path
  * component: bytes outside [A-Za-z0-9._+-] become '_', a leading '.'
