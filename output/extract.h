@@ -1,6 +1,7 @@
 /*
  * The extraction file sink: core's struct file_sink_ops, writing each
- * extracted file into DIR/extract_files/ (zeek-core-spec §6).
+ * extracted file into DIR/extract_files/ (zeek-core-spec §6), or the folder
+ * FileExtract::prefix names (extract_sink_set_dir).
  *
  * Safety: the folder is created on demand and every file is opened
  * relative to its descriptor, with O_CREAT|O_EXCL|O_NOFOLLOW, from a name
