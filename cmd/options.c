@@ -1,5 +1,6 @@
 #include "cmd/options.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,10 @@
 #include "core/files.h"
 #include "core/magic.h"
 #include "output/extract.h"
+#include "proto/mime.h"
 #include "proto/registry.h"
+#include "proto/smtp_addr.h"
+#include "proto/smtp_line.h"
 #include "proto/x509_dedup.h"
 
 static const char usage_text[] =
@@ -141,6 +145,30 @@ static const struct {
 	 "count: Zeek's certificate cache; accepted, logs are the same without it"},
 	{"X509::relog_known_certificates_after",
 	 "interval such as 1day or 0secs: log a certificate again after this (0: always)"},
+	{"LogAscii::include_meta", "T or F: the #-lines of TSV logs (T; JSON has none)"},
+	{"LogAscii::separator", "string: between TSV fields (\\t), written as in a Zeek string"},
+	{"LogAscii::set_separator", "string: between set/vector elements (,)"},
+	{"LogAscii::empty_field", "string: an empty string, set or vector ((empty))"},
+	{"LogAscii::unset_field", "string: an unset field (-)"},
+	{"LogAscii::gzip_level", "0-9: gzip the logs at this level (0: off), TSV and JSON"},
+	{"LogAscii::gzip_file_extension", "string: what gzipped logs end in after .log (gz)"},
+	{"Log::default_logdir",
+	 "folder for the logs, relative to the current one (as -o; not with -o)"},
+	{"FileExtract::prefix",
+	 "folder name inside the output folder for -x (extract_files); no '/', '..'"},
+	{"ignore_checksums", "T: as -C (F changes nothing: -C still wins, as in Zeek)"},
+	{"SMTP::max_invalid_mail_transactions",
+	 "count: stop SMTP analysis after more failed transactions (25; 0 = never)"},
+	{"SMTP::mail_transaction_validation",
+	 "T or F: check RCPT TO/DATA follow MAIL FROM/RCPT TO (T)"},
+	{"SMTP::max_rcptto_addresses", "count 1-100000: rcptto addresses per message (1000)"},
+	{"SMTP::max_to_addresses", "count 1-100000: to addresses per message (1000)"},
+	{"SMTP::max_cc_addresses", "count 1-100000: cc addresses per message (1000)"},
+	{"SMTP::max_path_length", "count 1-100000: path entries per message (1000)"},
+	{"SMTP::bdat_max_line_length",
+	 "count 1-16777116: longest BDAT line before a forced break (4096)"},
+	{"MIME::max_depth", "count 1-100: MIME nesting analysed (100)"},
+	{"MIME::max_header_bytes", "count 1-65536: bytes of one MIME header kept (65536)"},
 };
 
 #define N_SCRIPTS (sizeof scripts / sizeof scripts[0])
@@ -456,6 +484,191 @@ static int parse_interval(const char *v, double *out)
 	return -1;
 }
 
+/*
+ * The value of a Zeek string option. Zeek puts it between quotes and
+ * scans it as a string literal (scan.l: "redef NAME = \"VALUE\";"), so
+ * it is a literal's body: \t \n \r \b \f \a \v, \x with one or two hex
+ * digits, \ with one to three octal digits, \ before anything else is
+ * that character. An unescaped '"', a line break, a lone final '\' or a
+ * \x without a digit are errors in Zeek and refused here.
+ */
+static int parse_zeek_string(const char *v, char *out, size_t cap, size_t *n)
+{
+	size_t k = 0;
+	for (const char *p = v; *p;) {
+		unsigned c = (unsigned char)*p++;
+		if (c == '"' || c == '\r' || c == '\n')
+			return -1;
+		if (c == '\\') {
+			char e = *p++;
+			const char *hex = "0123456789abcdef";
+			switch (e) {
+			case 'b': c = '\b'; break;
+			case 'f': c = '\f'; break;
+			case 'n': c = '\n'; break;
+			case 'r': c = '\r'; break;
+			case 't': c = '\t'; break;
+			case 'a': c = '\a'; break;
+			case 'v': c = '\v'; break;
+			case 'x': {
+				const char *d = *p ? strchr(hex, tolower((unsigned char)*p)) : NULL;
+				if (!d)
+					return -1;
+				c = (unsigned)(d - hex);
+				p++;
+				d = *p ? strchr(hex, tolower((unsigned char)*p)) : NULL;
+				if (d) {
+					c = c << 4 | (unsigned)(d - hex);
+					p++;
+				}
+				break;
+			}
+			case '\0': case '\r': case '\n':
+				return -1;
+			default:
+				if (e >= '0' && e <= '7') {
+					c = (unsigned)(e - '0');
+					for (int i = 0; i < 2 && *p >= '0' && *p <= '7'; i++)
+						c = c << 3 | (unsigned)(*p++ - '0');
+					c &= 0xff;	/* stored in a char */
+				} else {
+					c = (unsigned char)e;
+				}
+			}
+		}
+		if (k >= cap)
+			return -1;
+		out[k++] = (char)c;
+	}
+	*n = k;
+	return 0;
+}
+
+static void set_text(struct log_text *t, const char *p, size_t n)
+{
+	memcpy(t->p, p, n);
+	t->n = n;
+}
+
+/* One of LogAscii's four strings; the others keep Zeek's defaults. */
+static int set_ascii_text(struct log_ascii *a, const char *which, const char *v)
+{
+	char text[LOG_TEXT_MAX];
+	size_t n;
+	if (parse_zeek_string(v, text, sizeof text, &n) != 0)
+		return -1;
+	if (!a->custom) {
+		a->custom = true;
+		set_text(&a->separator, "\t", 1);
+		set_text(&a->set_separator, ",", 1);
+		set_text(&a->empty_field, "(empty)", 7);
+		set_text(&a->unset_field, "-", 1);
+	}
+	struct log_text *t = !strcmp(which, "separator")       ? &a->separator
+			     : !strcmp(which, "set_separator") ? &a->set_separator
+			     : !strcmp(which, "empty_field")   ? &a->empty_field
+							       : &a->unset_field;
+	set_text(t, text, n);
+	return 0;
+}
+
+/* A string option that names a file or folder: no NUL byte inside. */
+static int parse_zeek_path(const char *v, char *out, size_t cap)
+{
+	size_t n;
+	if (parse_zeek_string(v, out, cap - 1, &n) != 0 || memchr(out, '\0', n))
+		return -1;
+	out[n] = '\0';
+	return 0;
+}
+
+/*
+ * FileExtract::prefix ("./extract_files/" in Zeek, relative to Zeek's
+ * working folder). smtplog extracts inside the output folder only, so
+ * the prefix must come down to one folder name there: "./" and trailing
+ * slashes are dropped; anything with '/', "..", or nothing left is
+ * refused.
+ */
+static int set_extract_prefix(struct config_extract *x, const char *v)
+{
+	char p[CONFIG_EXTRACT_DIR_MAX];
+	if (parse_zeek_path(v, p, sizeof p) != 0)
+		return -1;
+	char *s = p;
+	while (s[0] == '.' && s[1] == '/')
+		s += 2;
+	size_t n = strlen(s);
+	while (n > 0 && s[n - 1] == '/')
+		s[--n] = '\0';
+	if (n == 0 || strchr(s, '/') || !strcmp(s, ".") || !strcmp(s, ".."))
+		return usage_error("FileExtract::prefix '%s': must be one folder name inside the "
+				   "output folder (no '/', '..' or absolute path)", v);
+	memmove(x->dir, s, n + 1);
+	return 0;
+}
+
+/* A count within [lo, hi], or a usage error naming the range and why. */
+static int parse_count_in(const char *arg, const char *v, uint64_t lo, uint64_t hi,
+			  const char *why, uint64_t *out)
+{
+	if (parse_count(v, out) != 0)
+		return usage_error("bad value in '%s'", arg);
+	if (*out < lo || *out > hi) {
+		fprintf(stderr, "smtplog: bad value in '%s': %llu to %llu (%s)\nTry 'smtplog --help'.\n",
+			arg, (unsigned long long)lo, (unsigned long long)hi, why);
+		return 1;
+	}
+	return 0;
+}
+
+/* The SMTP and MIME counts (struct config_smtp). Returns 0, 1 (usage
+ * error printed) or -1 (not one of them). */
+static int apply_smtp_count(struct config_smtp *m, const char *name, const char *arg,
+			    const char *v)
+{
+	static const struct {
+		const char *name;
+		uint64_t lo, hi;
+	} ranges[] = {
+	    {"SMTP::max_rcptto_addresses", 1, SMTP_ADDR_OPTION_MAX},
+	    {"SMTP::max_to_addresses", 1, SMTP_ADDR_OPTION_MAX},
+	    {"SMTP::max_cc_addresses", 1, SMTP_ADDR_OPTION_MAX},
+	    {"SMTP::max_path_length", 1, SMTP_ADDR_OPTION_MAX},
+	    {"SMTP::bdat_max_line_length", 1, SMTP_LINE_MAX},
+	    {"MIME::max_depth", 1, MIME_MAX_DEPTH},
+	    {"MIME::max_header_bytes", 1, MIME_MAX_HEADER_BYTES},
+	};
+	size_t *slots[] = {&m->max_rcptto, &m->max_to, &m->max_cc, &m->max_path,
+			   &m->bdat_max_line, NULL, &m->mime_max_header_bytes};
+	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
+		if (strcmp(name, ranges[i].name) != 0)
+			continue;
+		uint64_t n;
+		if (parse_count_in(arg, v, ranges[i].lo, ranges[i].hi,
+				   "smtplog's memory bound, see README, Limits", &n) != 0)
+			return 1;
+		if (slots[i])
+			*slots[i] = (size_t)n;
+		else
+			m->mime_max_depth = (unsigned)n;
+		return 0;
+	}
+	return -1;
+}
+
+/* After the command line: Log::default_logdir stands for -o (both at
+ * once would leave it unclear which folder is meant). */
+static int zeek_options_finish(struct options *o, bool output_given)
+{
+	if (!o->logdir_set)
+		return 0;
+	if (output_given)
+		return usage_error("give either -o or Log::default_logdir, not both%s", "");
+	/* Zeek's "" is the current folder. */
+	o->output_dir = o->logdir[0] ? o->logdir : ".";
+	return 0;
+}
+
 /* NAME=VALUE or NAME+=VALUE. Returns 0, or 1 after printing why not. */
 static int apply_assignment(struct options *o, const char *arg)
 {
@@ -533,6 +746,47 @@ static int apply_assignment(struct options *o, const char *arg)
 		rc = parse_count(v, &ignored);
 	} else if (!strcmp(name, "X509::relog_known_certificates_after") && !add) {
 		rc = parse_interval(v, &c->ssl.relog_after);
+	} else if (!strcmp(name, "LogAscii::include_meta") && !add) {
+		bool meta = true;
+		rc = parse_bool(v, &meta);
+		c->log_format.ascii.no_meta = !meta;
+	} else if (!strncmp(name, "LogAscii::", 10) && !add &&
+		   (!strcmp(name + 10, "separator") || !strcmp(name + 10, "set_separator") ||
+		    !strcmp(name + 10, "empty_field") || !strcmp(name + 10, "unset_field"))) {
+		rc = set_ascii_text(&c->log_format.ascii, name + 10, v);
+	} else if (!strcmp(name, "LogAscii::gzip_level") && !add) {
+		uint64_t level;
+		if (parse_count_in(arg, v, 0, 9, "zlib's levels", &level) != 0)
+			return 1;
+		c->log_format.gzip_level = (int)level;
+	} else if (!strcmp(name, "LogAscii::gzip_file_extension") && !add) {
+		rc = parse_zeek_path(v, c->log_format.gzip_ext, sizeof c->log_format.gzip_ext);
+		if (rc == 0 && strchr(c->log_format.gzip_ext, '/'))
+			rc = -1;
+	} else if (!strcmp(name, "Log::default_logdir") && !add) {
+		rc = parse_zeek_path(v, o->logdir, sizeof o->logdir);
+		o->logdir_set = rc == 0;
+	} else if (!strcmp(name, "FileExtract::prefix") && !add) {
+		if (set_extract_prefix(&c->extract, v) != 0)
+			return 1;
+	} else if (!strcmp(name, "ignore_checksums") && !add) {
+		/* Zeek's -C sets the constant after the scripts, so F never
+		 * undoes -C; without -C it is already F. */
+		bool on = false;
+		rc = parse_bool(v, &on);
+		if (on)
+			c->ignore_checksums = true;
+	} else if (!strcmp(name, "SMTP::max_invalid_mail_transactions") && !add) {
+		uint64_t n = 0;
+		rc = parse_count(v, &n);
+		if (rc == 0)
+			c->smtp.max_invalid_transactions = n == 0 ? CONFIG_UNLIMITED : n;
+	} else if (!strcmp(name, "SMTP::mail_transaction_validation") && !add) {
+		bool on = true;
+		rc = parse_bool(v, &on);
+		c->smtp.no_transaction_validation = !on;
+	} else if (!add && (rc = apply_smtp_count(&c->smtp, name, arg, v)) >= 0) {
+		return rc;
 	} else {
 		return usage_error("unsupported option '%s' (see --help-options)", name);
 	}
@@ -865,10 +1119,13 @@ static void warn_ineffective(const struct options *o)
 	}
 }
 
+/* -o's default; a -o "." points elsewhere, into argv. */
+static const char default_output_dir[] = ".";
+
 int options_parse(int argc, char **argv, struct options *o)
 {
 	memset(o, 0, sizeof *o);
-	o->output_dir = ".";
+	o->output_dir = default_output_dir;
 	o->cfg.private_is_local = true;
 	o->progress = PROGRESS_AUTO;
 	o->cfg.extract.limit = FILES_EXTRACT_DEFAULT_LIMIT;
@@ -902,6 +1159,8 @@ int options_parse(int argc, char **argv, struct options *o)
 		o->cfg.extract.on = true;
 		o->cfg.extract.n_types = 0;
 	}
+	if (zeek_options_finish(o, o->output_dir != default_output_dir) != 0)
+		return 1;
 	if (o->n_inputs == 0)
 		return usage_error("no input: give a capture with -r FILE%s", "");
 	const char *seed = getenv("ZEEK_SEED_FILE");

@@ -18,6 +18,10 @@ struct options {
 	size_t n_inputs;
 	const char *filter;
 	const char *output_dir;
+	/* Log::default_logdir, decoded; output_dir points here when it is
+	 * used (see zeek_options_finish in options.c). */
+	char logdir[4096];
+	bool logdir_set;
 	const char *seed_file;	/* -G, or ZEEK_SEED_FILE */
 	bool force;
 	bool quiet;

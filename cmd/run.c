@@ -25,13 +25,33 @@
 /* Every log smtplog can write: an earlier run's are never mixed with this
  * one's (refused without --force, replaced with it). */
 static const char *const owned_logs[] = {
-	"conn.log", "smtp.log", "files.log", "ssl.log", "x509.log", "known_certs.log",
+	"conn", "smtp", "files", "ssl", "x509", "known_certs",
+};
+#define N_OWNED_LOGS (sizeof owned_logs / sizeof owned_logs[0])
+
+/* Each log plain, gzipped, and as this run names it (LogAscii::gzip_file_extension). */
+struct owned_names {
+	char names[N_OWNED_LOGS * 3][LOG_FILE_NAME_MAX];
+	const char *list[N_OWNED_LOGS * 3];
 };
 
-static const struct outdir_owned owned = {
-	owned_logs, sizeof owned_logs / sizeof owned_logs[0], FILES_EXTRACT_DIR,
-	extract_name_is_ours,
-};
+static struct outdir_owned owned_files(const struct options *o, struct owned_names *n)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < N_OWNED_LOGS; i++) {
+		snprintf(n->names[k++], LOG_FILE_NAME_MAX, "%s.log", owned_logs[i]);
+		snprintf(n->names[k++], LOG_FILE_NAME_MAX, "%s.log.gz", owned_logs[i]);
+		log_file_name(owned_logs[i], &o->cfg.log_format, n->names[k]);
+		if (strcmp(n->names[k], n->names[k - 1]) && strcmp(n->names[k], n->names[k - 2]))
+			k++;
+	}
+	for (size_t i = 0; i < k; i++)
+		n->list[i] = n->names[i];
+	return (struct outdir_owned){
+		n->list, k, o->cfg.extract.dir[0] ? o->cfg.extract.dir : FILES_EXTRACT_DIR,
+		extract_name_is_ours,
+	};
+}
 
 static void report_capture_error(const struct capture_error *err)
 {
@@ -215,6 +235,8 @@ enum run_status run(const struct options *o)
 		inputs_free(&inputs);
 		return RUN_OUTPUT;
 	}
+	struct owned_names names;
+	struct outdir_owned owned = owned_files(o, &names);
 	char found[512];
 	if (!o->force && outdir_find_owned(dir, &owned, found, sizeof found)) {
 		fprintf(stderr, "smtplog: %s/%s: already exists (use --force to replace the "
@@ -227,9 +249,9 @@ enum run_status run(const struct options *o)
 		return RUN_OUTPUT;
 	}
 
-	int xrc = o->cfg.extract.on ? outdir_check_folder(dir, FILES_EXTRACT_DIR) : 0;
+	int xrc = o->cfg.extract.on ? outdir_check_folder(dir, owned.extract_dir) : 0;
 	if (xrc < 0) {
-		fprintf(stderr, "smtplog: %s/%s: %s\n", o->output_dir, FILES_EXTRACT_DIR,
+		fprintf(stderr, "smtplog: %s/%s: %s\n", o->output_dir, owned.extract_dir,
 			strerror(-xrc));
 		outdir_discard(dir);
 		outdir_close(dir);
@@ -251,6 +273,7 @@ enum run_status run(const struct options *o)
 			inputs_free(&inputs);
 			return RUN_OUTPUT;
 		}
+		extract_sink_set_dir(sink, cfg.extract.dir);
 		cfg.extract.sink = &extract_sink_ops;
 		cfg.extract.sink_ctx = sink;
 	}

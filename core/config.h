@@ -50,8 +50,27 @@ struct config_ssl {
 	double relog_after;		/* X509::relog_known_certificates_after, seconds */
 };
 
+/*
+ * Options of the SMTP and MIME analyzers (NAME=VALUE). Zero everywhere is
+ * Zeek's default, the value of the analyzer's own constant, so that a
+ * zeroed config needs no setup; CONFIG_UNLIMITED is a Zeek 0 ("no limit")
+ * where smtplog can honour one. cmd/ refuses values that would let a
+ * capture grow memory past what the Limits table promises.
+ */
+#define CONFIG_UNLIMITED UINT64_MAX
+struct config_smtp {
+	uint64_t max_invalid_transactions;	/* SMTP::max_invalid_mail_transactions */
+	bool no_transaction_validation;		/* SMTP::mail_transaction_validation = F */
+	size_t max_rcptto, max_to, max_cc;	/* SMTP::max_{rcptto,to,cc}_addresses */
+	size_t max_path;			/* SMTP::max_path_length */
+	size_t bdat_max_line;			/* SMTP::bdat_max_line_length */
+	unsigned mime_max_depth;		/* MIME::max_depth */
+	size_t mime_max_header_bytes;		/* MIME::max_header_bytes */
+};
+
 #define CONFIG_MAX_EXTRACT_TYPES 32
 #define CONFIG_EXTRACT_TYPE_MAX 128
+#define CONFIG_EXTRACT_DIR_MAX 128 /* = FILES_EXTRACT_DIR_MAX */
 
 enum config_extract_naming {
 	EXTRACT_NAMING_ZEEK,	/* extract-<last_active>-<SOURCE>-<fuid> */
@@ -69,6 +88,9 @@ struct config_extract {
 	size_t n_types;
 	uint64_t limit;			/* FileExtract::default_limit, 0 = none */
 	enum config_extract_naming naming;
+	/* FileExtract::prefix as one folder name inside the output folder;
+	 * "" is FILES_EXTRACT_DIR. */
+	char dir[CONFIG_EXTRACT_DIR_MAX];
 	/* The sink cmd/ wires in (output/extract.c); borrowed. */
 	const struct file_sink_ops *sink;
 	void *sink_ctx;
@@ -102,6 +124,7 @@ struct config {
 	bool deterministic;		/* a seed file was given */
 	struct config_extract extract;
 	struct config_ssl ssl;
+	struct config_smtp smtp;
 };
 
 #endif

@@ -788,6 +788,7 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 			mode.extract_columns = true;
 			mode.sink = cfg->extract.sink;
 			mode.sink_ctx = cfg->extract.sink_ctx;
+			mode.extract_dir = cfg->extract.dir;
 			mode.extract_all = cfg->extract.n_types == 0;
 			mode.extract_at_sniff = cfg->extract.naming == EXTRACT_NAMING_SOURCE;
 			for (size_t i = 0; i < cfg->extract.n_types; i++)

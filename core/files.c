@@ -163,7 +163,7 @@ struct files {
 	struct magic_index *magic_index;	/* owned; NULL: detection unindexed */
 	uint64_t extracted_files, extracted_bytes;	/* for the run's summary */
 	/* The first extraction failure, FILES_EXTRACT_DIR "/" name. */
-	char failed[sizeof FILES_EXTRACT_DIR + FILES_EXTRACT_NAME_MAX];
+	char failed[FILES_EXTRACT_DIR_MAX + FILES_EXTRACT_NAME_MAX];
 };
 
 struct files *files_new(const struct files_mode *mode, const struct uid_gen *uids)
@@ -271,7 +271,9 @@ static void schedule_timer(struct sl_file *f, double now)
 static void extract_failed(struct files *fm, struct sl_file *f, int err)
 {
 	if (fm->failed[0] == '\0') {
-		snprintf(fm->failed, sizeof fm->failed, "%s/%s", FILES_EXTRACT_DIR, f->extracted);
+		const char *dir = fm->mode.extract_dir && fm->mode.extract_dir[0]
+					  ? fm->mode.extract_dir : FILES_EXTRACT_DIR;
+		snprintf(fm->failed, sizeof fm->failed, "%s/%s", dir, f->extracted);
 		if (fm->mode.on_error)
 			fm->mode.on_error(fm->mode.on_error_ctx, err, fm->failed);
 	}

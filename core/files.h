@@ -36,6 +36,8 @@
 /* FileExtract::prefix without "./": extracted files live in this folder
  * under the output folder (zeek-core-spec §6.1). */
 #define FILES_EXTRACT_DIR "extract_files"
+/* Longest folder name given as FileExtract::prefix, with its NUL. */
+#define FILES_EXTRACT_DIR_MAX 128
 /* Room for an extracted file's bare name, NUL included. */
 #define FILES_EXTRACT_NAME_MAX 256
 
@@ -111,8 +113,10 @@ struct files_mode {
 	 *                  else at file_sniff when the detected type is one
 	 *                  of extract_types ("none": no type was detected)
 	 *   extract_limit  FileExtract::default_limit (0 = none)
+	 *   extract_dir    the folder's name (FileExtract::prefix) for
+	 *                  messages; NULL or "": FILES_EXTRACT_DIR. Borrowed.
 	 *   on_error       told of the first failing open/write/close; what
-	 *                  is FILES_EXTRACT_DIR "/" name and lives as long as
+	 *                  is extract_dir "/" name and lives as long as
 	 *                  the manager. The file's extraction stops there.
 	 * extract_types (borrowed) must outlive the manager.
 	 */
@@ -125,6 +129,7 @@ struct files_mode {
 	const char *const *extract_types;
 	size_t n_extract_types;
 	uint64_t extract_limit;
+	const char *extract_dir;
 	void (*on_error)(void *ctx, int err, const char *what);
 	void *on_error_ctx;
 };

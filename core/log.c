@@ -7,6 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "core/outdir.h"
 
 /* Flush to the file once this much is rendered: few syscalls, small RSS. */
@@ -20,12 +22,25 @@ struct log_stream {
 	const struct log_format *fmt;	/* the run's, or own_fmt */
 	struct log_format own_fmt;	/* with the schema's own limits */
 	struct outdir *dir;
-	char filename[64];
+	char filename[LOG_FILE_NAME_MAX];
 	int fd;
+	gzFile gz;		/* owns fd once made (LogAscii::gzip_level) */
 	int err;
 	uint64_t records;	/* written (dropped oversized ones not counted) */
+	struct log_writer_state wstate;
 	struct buf pending;	/* rendered, not yet written */
 };
+
+void log_file_name(const char *path, const struct log_format *fmt,
+		   char out[LOG_FILE_NAME_MAX])
+{
+	/* Ascii.cc DoInit: an empty extension falls back to "gz". */
+	if (fmt->gzip_level > 0)
+		snprintf(out, LOG_FILE_NAME_MAX, "%s.log.%s", path,
+			 fmt->gzip_ext[0] ? fmt->gzip_ext : "gz");
+	else
+		snprintf(out, LOG_FILE_NAME_MAX, "%s.log", path);
+}
 
 size_t log_put_ts_uid_id(struct log_value *v, double ts, const char *uid,
 			 const struct sl_addr *orig_h, uint16_t orig_p,
@@ -64,7 +79,7 @@ struct log_stream *log_stream_new(const struct log_schema *schema,
 	}
 	s->dir = dir;
 	s->fd = -1;
-	snprintf(s->filename, sizeof s->filename, "%s.log", schema->path);
+	log_file_name(schema->path, fmt, s->filename);
 	buf_init(&s->pending, LOG_FLUSH_BYTES + LOG_RECORD_MAX);
 	return s;
 }
@@ -92,12 +107,32 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
+/* Ascii.cc InternalWrite through gzwrite; zlib buffers and compresses. */
+static int gz_write_all(gzFile gz, const uint8_t *p, size_t n)
+{
+	while (n > 0) {
+		unsigned chunk = n > (1u << 30) ? 1u << 30 : (unsigned)n;
+		errno = 0;
+		int w = gzwrite(gz, p, chunk);
+		if (w <= 0) {
+			int zerr;
+			gzerror(gz, &zerr);
+			return zerr == Z_ERRNO && errno ? -errno : -EIO;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 static int flush_pending(struct log_stream *s)
 {
 	if (s->err)
 		return s->err;
 	if (buf_error(&s->pending))
 		s->err = -ENOMEM;
+	else if (s->gz)
+		s->err = gz_write_all(s->gz, s->pending.data, s->pending.len);
 	else
 		s->err = write_all(s->fd, s->pending.data, s->pending.len);
 	buf_reset(&s->pending);
@@ -110,9 +145,17 @@ static int open_file(struct log_stream *s)
 	if (fd < 0)
 		return s->err = fd;
 	s->fd = fd;
+	if (s->fmt->gzip_level > 0) {
+		char mode[16];
+		snprintf(mode, sizeof mode, "wb%d", s->fmt->gzip_level);
+		errno = 0;
+		s->gz = gzdopen(fd, mode);
+		if (!s->gz)
+			return s->err = errno ? -errno : -ENOMEM;
+	}
 	char when[32];
 	wall_clock_text(when);
-	s->ops->header(&s->pending, s->schema, when);
+	s->ops->header(&s->pending, s->schema, s->fmt, when);
 	return 0;
 }
 
@@ -123,7 +166,7 @@ int log_stream_write(struct log_stream *s, const struct log_value *values)
 	if (s->fd < 0 && open_file(s) < 0)
 		return s->err;
 	size_t before = s->pending.len;
-	s->ops->record(&s->pending, s->schema, values, s->fmt);
+	s->ops->record(&s->pending, s->schema, values, s->fmt, &s->wstate);
 	if (buf_error(&s->pending)) {
 		/* Too large to render: drop this record only, as Zeek does. */
 		s->pending.len = before;
@@ -160,11 +203,18 @@ int log_stream_close(struct log_stream *s)
 		if (!err) {
 			char when[32];
 			wall_clock_text(when);
-			s->ops->footer(&s->pending, s->schema, when);
+			s->ops->footer(&s->pending, s->schema, s->fmt, when);
 			err = flush_pending(s);
 		}
-		if (close(s->fd) != 0 && !err)
+		if (s->gz) {
+			/* gzclose writes zlib's last block and closes fd. */
+			errno = 0;
+			int zrc = gzclose(s->gz);
+			if (zrc != Z_OK && !err)
+				err = zrc == Z_ERRNO && errno ? -errno : -EIO;
+		} else if (close(s->fd) != 0 && !err) {
 			err = -errno;
+		}
 	}
 	buf_free(&s->pending);
 	free(s);

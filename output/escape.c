@@ -129,6 +129,63 @@ void escape_append_tsv(struct buf *out, const char *s, size_t n,
 	escape_tsv_body(out, p, n, in_container);
 }
 
+void escape_seqs_insert(struct escape_seqs *set, const char *p, size_t n)
+{
+	size_t at = 0;
+	for (; at < set->n; at++) {
+		const struct escape_seq *e = &set->s[at];
+		size_t m = e->n < n ? e->n : n;
+		int c = m ? memcmp(e->p, p, m) : 0;
+		if (c == 0 && e->n == n)
+			return;	/* already there */
+		if (c > 0 || (c == 0 && e->n > n))
+			break;
+	}
+	if (set->n >= sizeof set->s / sizeof set->s[0])
+		return;
+	memmove(&set->s[at + 1], &set->s[at], (set->n - at) * sizeof set->s[0]);
+	set->s[at].p = p;
+	set->s[at].n = n;
+	set->n++;
+}
+
+/* ODesc::StartsWithEscapeSequence: the first sequence (in set order)
+ * that fits and matches; an empty one "matches" with length 0. */
+static size_t escape_seq_at(const struct escape_seqs *seqs, const uint8_t *p, size_t left)
+{
+	for (size_t k = 0; k < seqs->n; k++) {
+		const struct escape_seq *e = &seqs->s[k];
+		if (e->n > left)
+			continue;
+		if (memcmp(p, e->p, e->n) == 0)
+			return e->n;
+	}
+	return 0;
+}
+
+void escape_append_desc(struct buf *out, const char *s, size_t n,
+			const struct escape_seqs *seqs)
+{
+	const uint8_t *p = (const uint8_t *)s;
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = p[i] == '\\' ? 1 : escape_seq_at(seqs, p + i, n - i);
+		if (len == 0)
+			continue;
+		escape_tsv_segment(out, p + start, i - start);
+		/* util::get_escaped_string(..., escape_all = true) */
+		for (size_t k = i; k < i + len; k++) {
+			if (p[k] == '\\')
+				buf_append(out, "\\\\", 2);
+			else
+				escape_put_hex(out, p[k]);
+		}
+		i += len - 1;
+		start = i + 1;
+	}
+	escape_tsv_segment(out, p + start, n - start);
+}
+
 void escape_append_tsv_meta(struct buf *out, const char *s, size_t n)
 {
 	const uint8_t *p = (const uint8_t *)s;

@@ -35,6 +35,33 @@ void escape_append_tsv_meta(struct buf *out, const char *p, size_t n);
  */
 void escape_append_json(struct buf *out, const char *p, size_t n);
 
+/* One sequence Zeek's ODesc escapes (a separator); bytes, not a C string. */
+struct escape_seq {
+	const char *p;
+	size_t n;
+};
+
+/* The sequences in effect, in std::set<std::string> order (bytewise, a
+ * prefix first); at most the separator and the set separator. */
+struct escape_seqs {
+	struct escape_seq s[2];
+	size_t n;
+};
+
+/* Adds a sequence where std::set::insert would put it (no duplicates). */
+void escape_seqs_insert(struct escape_seqs *set, const char *p, size_t n);
+
+/*
+ * Zeek's ODesc::AddBytes with escaping and UTF-8 on, for any separators:
+ * a backslash becomes "\\", the first sequence of `seqs` that starts at
+ * a byte has each of its bytes as \xNN (an empty sequence ahead of the
+ * others matches nothing and hides them, as in Zeek), and the stretches
+ * between go through step C of escape_append_tsv. Reserved values are the
+ * caller's. The TSV writer's path for custom LogAscii separators.
+ */
+void escape_append_desc(struct buf *out, const char *p, size_t n,
+			const struct escape_seqs *seqs);
+
 /* A JSON string with RapidJSON's escaping only (object keys). */
 void escape_append_json_raw(struct buf *out, const char *p, size_t n);
 

@@ -33,6 +33,7 @@ struct extract_sink {
 	int outdir_fd;		/* the -o folder */
 	int dir_fd;		/* extract_files/, -1 until the first file */
 	bool dir_is_ours;	/* created by this run */
+	char dir[FILES_EXTRACT_DIR_MAX];	/* its name: FileExtract::prefix */
 	bool overwrite;		/* --force */
 	enum config_extract_naming naming;
 	magic_t magic;		/* libmagic's extension table, loaded on demand */
@@ -203,9 +204,17 @@ struct extract_sink *extract_sink_new(const char *outdir, enum config_extract_na
 		return NULL;
 	}
 	s->dir_fd = -1;
+	memcpy(s->dir, FILES_EXTRACT_DIR, sizeof FILES_EXTRACT_DIR);
 	s->naming = naming;
 	s->overwrite = overwrite;
 	return s;
+}
+
+void extract_sink_set_dir(struct extract_sink *s, const char *dir)
+{
+	if (dir && dir[0] && strlen(dir) < sizeof s->dir && !strchr(dir, '/') &&
+	    strcmp(dir, ".") != 0 && strcmp(dir, "..") != 0)
+		memcpy(s->dir, dir, strlen(dir) + 1);
 }
 
 void extract_sink_free(struct extract_sink *s)
@@ -226,11 +235,11 @@ static int sink_dir(struct extract_sink *s)
 {
 	if (s->dir_fd >= 0)
 		return 0;
-	if (mkdirat(s->outdir_fd, FILES_EXTRACT_DIR, 0777) == 0)
+	if (mkdirat(s->outdir_fd, s->dir, 0777) == 0)
 		s->dir_is_ours = true;
 	else if (errno != EEXIST)
 		return -errno;
-	int fd = openat(s->outdir_fd, FILES_EXTRACT_DIR,
+	int fd = openat(s->outdir_fd, s->dir,
 			O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

@@ -1,6 +1,7 @@
 /*
  * The extraction file sink: core's struct file_sink_ops, writing each
- * extracted file into DIR/extract_files/ (zeek-core-spec §6).
+ * extracted file into DIR/extract_files/ (zeek-core-spec §6), or the folder
+ * FileExtract::prefix names (extract_sink_set_dir).
  *
  * Safety: the folder is created on demand and every file is opened
  * relative to its descriptor, with O_CREAT|O_EXCL|O_NOFOLLOW, from a name
@@ -35,6 +36,12 @@ extern const struct file_sink_ops extract_sink_ops;
 struct extract_sink *extract_sink_new(const char *outdir, enum config_extract_naming naming,
 				      bool overwrite);
 void extract_sink_free(struct extract_sink *s);
+
+/* FileExtract::prefix: the folder, one name inside outdir, instead of
+ * FILES_EXTRACT_DIR (NULL or "" keeps it); before the first file. cmd/
+ * has refused names with '/' or "..", and the folder is opened
+ * O_NOFOLLOW relative to outdir, so files stay inside it. */
+void extract_sink_set_dir(struct extract_sink *s, const char *dir);
 
 /*
  * Copies `in` to out (EXTRACT_NAME_MAX + 1 bytes) as a safe single path

@@ -8,19 +8,22 @@
 #include "output/numfmt.h"
 #include "output/text.h"
 
+/* Ascii::InitFormatter: JSON turns include_meta off. */
 static void json_header(struct buf *out, const struct log_schema *schema,
-			const char *open_time)
+			const struct log_format *fmt, const char *open_time)
 {
 	(void)out;
 	(void)schema;
+	(void)fmt;
 	(void)open_time;
 }
 
 static void json_footer(struct buf *out, const struct log_schema *schema,
-			const char *close_time)
+			const struct log_format *fmt, const char *close_time)
 {
 	(void)out;
 	(void)schema;
+	(void)fmt;
 	(void)close_time;
 }
 
@@ -98,8 +101,9 @@ static void json_put_value(struct buf *out, enum log_type type,
 
 static void json_record(struct buf *out, const struct log_schema *schema,
 			const struct log_value *values,
-			const struct log_format *fmt)
+			const struct log_format *fmt, struct log_writer_state *state)
 {
+	(void)state;
 	struct limits_budget budget;
 	limits_begin(&budget, fmt);
 	bool first = true;

@@ -1,4 +1,5 @@
-/* Zeek's ASCII (TSV) log writer with LogAscii's defaults (§1). */
+/* Zeek's ASCII (TSV) log writer (§1), with LogAscii's separators and
+ * markers from the log_format (its defaults when none were given). */
 #ifndef SMTPLOG_OUTPUT_TSV_H
 #define SMTPLOG_OUTPUT_TSV_H
 

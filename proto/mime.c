@@ -295,7 +295,7 @@ static void finish_header(struct mime_parser *mp, unsigned i);
 static void begin_child(struct mime_parser *mp, unsigned i)
 {
 	struct mime_entity *e = &mp->ent[i];
-	if (MIME_MAX_DEPTH > 0 && e->level >= MIME_MAX_DEPTH) {
+	if (e->level >= mp->max_depth) {
 		/* No child: its lines are dropped by this entity. */
 		weird_limit(mp, MIME_WEIRD_MAX_DEPTH, e->level);
 		return;
@@ -542,8 +542,7 @@ static void cont_header(struct mime_parser *mp, unsigned i, const uint8_t *p,
 		new_header(mp, i, p + ws, n - ws);
 		return;
 	}
-	if (MIME_MAX_HEADER_BYTES > 0 &&
-	    mp->header.len >= MIME_MAX_HEADER_BYTES) {
+	if (mp->header.len >= mp->max_header_bytes) {
 		weird_limit(mp, MIME_WEIRD_MAX_HEADER_BYTES, mp->header.len);
 		return;
 	}
@@ -769,6 +768,8 @@ void mime_init(struct mime_parser *mp, const struct mime_callbacks *cb,
 	if (cb)
 		mp->cb = *cb;
 	mp->ud = ud;
+	mp->max_depth = MIME_MAX_DEPTH;
+	mp->max_header_bytes = MIME_MAX_HEADER_BYTES;
 	buf_init(&mp->header, MIME_MAX_FIELD_BYTES);
 	buf_init(&mp->filename, MIME_MAX_FIELD_BYTES);
 	entity_begin(mp, 0, 0, MIME_ENC_OTHER);
@@ -790,7 +791,17 @@ void mime_reinit(struct mime_parser *mp, const struct mime_callbacks *cb, void *
 	mp->digest = digest;
 	mp->digest_copy = digest_copy;
 	mp->ent_ready = ready;
+	mp->max_depth = MIME_MAX_DEPTH;
+	mp->max_header_bytes = MIME_MAX_HEADER_BYTES;
 	entity_begin(mp, 0, 0, MIME_ENC_OTHER);
+}
+
+void mime_set_limits(struct mime_parser *mp, unsigned max_depth, size_t max_header_bytes)
+{
+	if (max_depth > 0 && max_depth <= MIME_MAX_DEPTH)
+		mp->max_depth = max_depth;
+	if (max_header_bytes > 0 && max_header_bytes <= MIME_MAX_HEADER_BYTES)
+		mp->max_header_bytes = max_header_bytes;
 }
 
 void mime_feed_line(struct mime_parser *mp, const uint8_t *line, size_t len,

@@ -142,6 +142,12 @@ struct mime_parser {
 	size_t seg_len;
 	bool done;
 
+	/* MIME::max_depth (<= MIME_MAX_DEPTH, the size of ent[]) and
+	 * MIME::max_header_bytes (<= MIME_MAX_HEADER_BYTES, what the header
+	 * buffer is sized for); mime_init sets the defaults. */
+	unsigned max_depth;
+	size_t max_header_bytes;
+
 	/* OpenSSL digest contexts for lines compared with several long
 	 * boundaries at once; owned, made at the first such line. */
 	EVP_MD_CTX *digest, *digest_copy;
@@ -162,6 +168,10 @@ void mime_init(struct mime_parser *mp, const struct mime_callbacks *cb,
 void mime_reinit(struct mime_parser *mp, const struct mime_callbacks *cb, void *ud);
 void mime_feed_line(struct mime_parser *mp, const uint8_t *line, size_t len,
 		    bool crlf);
+/* Lowers MIME::max_depth and MIME::max_header_bytes for this message
+ * (after mime_init/mime_reinit); 0 or a value above the compile-time
+ * maximum keeps the default. */
+void mime_set_limits(struct mime_parser *mp, unsigned max_depth, size_t max_header_bytes);
 /* Ends the message: every open entity ends (idempotent). */
 void mime_end(struct mime_parser *mp);
 /* Bytes the parser's buffers hold (beyond the struct itself). */

@@ -647,11 +647,24 @@ static void script_flush(struct smtp *s)
 	}
 }
 
+/* A limit of the run's options (struct config_smtp), or its default. */
+static uint64_t opt_or(uint64_t v, uint64_t dflt)
+{
+	return v ? v : dflt;
+}
+
+static const struct config_smtp *smtp_opts(const struct smtp *s)
+{
+	return &analyzer_config(s->ctx)->smtp;
+}
+
 static void script_invalid_transaction(struct smtp *s)
 {
 	analyzer_weird(s->ctx, "smtp_mail_transaction_invalid", false);
 	s->invalid_transactions++;
-	if (s->invalid_transactions > SMTP_MAX_INVALID_TRANS && s->analyzer_id) {
+	/* CONFIG_UNLIMITED (Zeek's 0) is never exceeded. */
+	uint64_t max = opt_or(smtp_opts(s)->max_invalid_transactions, SMTP_MAX_INVALID_TRANS);
+	if (s->invalid_transactions > max && s->analyzer_id) {
 		analyzer_weird(s->ctx, "smtp_excessive_invalid_mail_transactions", true);
 		/* disable_analyzer() takes effect once the packet's events
 		 * have run: the rest of this delivery is still parsed. */
@@ -691,7 +704,7 @@ static void script_rcpt(struct smtp *s, struct bytes arg)
 	}
 	n = strlist_order(b, table_key(s), sc->order, sc);
 	for (size_t i = 0; i < n; i++) {
-		if (r->rcptto.members.n >= SMTP_ADDR_MAX_RCPTTO) {
+		if (r->rcptto.members.n >= opt_or(smtp_opts(s)->max_rcptto, SMTP_ADDR_MAX_RCPTTO)) {
 			analyzer_weird(s->ctx, "smtp_too_many_rcptto_addresses", false);
 			break;
 		}
@@ -702,7 +715,7 @@ static void script_rcpt(struct smtp *s, struct bytes arg)
 
 /* To:/Cc: values through split_mime_email_addresses(), §2.8. */
 static void script_mime_addrs(struct smtp *s, struct strset *set, struct bytes value,
-			      const char *limit_weird)
+			      size_t max, const char *limit_weird)
 {
 	struct smtp_scratch *sc = s->scratch;
 	set->present = true;
@@ -724,7 +737,7 @@ static void script_mime_addrs(struct smtp *s, struct strset *set, struct bytes v
 	}
 	n = strlist_order(b, table_key(s), sc->order, sc);
 	for (size_t i = 0; i < n; i++) {
-		if (set->members.n >= SMTP_ADDR_MAX_TO) {
+		if (set->members.n >= max) {
 			analyzer_weird(s->ctx, limit_weird, false);
 			break;
 		}
@@ -747,7 +760,7 @@ static void script_request(struct smtp *s, const char *cmd, struct bytes arg)
 		script_rcpt(s, arg);
 		r->has_client_activity = true;
 		s->trans_rcpt_to_seen = true;
-		if (!s->trans_mail_from_seen)
+		if (!smtp_opts(s)->no_transaction_validation && !s->trans_mail_from_seen)
 			script_invalid_transaction(s); /* "rcpt to missing mail from" */
 	} else if (!strcmp(cmd, "MAIL") && smtp_arg_is_mail_from(arg)) {
 		script_flush(s);
@@ -764,7 +777,7 @@ static void script_request(struct smtp *s, const char *cmd, struct bytes arg)
 		s->trans_mail_from_seen = true;
 		s->trans_rcpt_to_seen = false;
 	} else if (!strcmp(cmd, "DATA") || !strcmp(cmd, "BDAT")) {
-		if (!s->trans_rcpt_to_seen)
+		if (!smtp_opts(s)->no_transaction_validation && !s->trans_rcpt_to_seen)
 			script_invalid_transaction(s); /* "data missing rcpt to" */
 		if (!strcmp(cmd, "BDAT") && smtp_arg_ends_with_last(arg)) {
 			s->trans_mail_from_seen = false;
@@ -895,7 +908,7 @@ static void mime_cb_header(void *ud, const struct mime_entity *e, struct bytes n
 		struct sl_addr ip;
 		if (smtp_addr_received_ip(value, &ip) &&
 		    sl_addr_cmp(&r->path[r->n_path - 1], &ip) != 0) {
-			if (r->n_path >= SMTP_ADDR_MAX_PATH)
+			if (r->n_path >= opt_or(smtp_opts(s)->max_path, SMTP_ADDR_MAX_PATH))
 				analyzer_weird(s->ctx, "smtp_max_path_length_exceeded", false);
 			else
 				rec_path_add(r, &ip);
@@ -911,9 +924,11 @@ static void mime_cb_header(void *ud, const struct mime_entity *e, struct bytes n
 	} else if (bytes_ieq(name, "DATE")) {
 		opt_set(&r->date, value.p, value.n);
 	} else if (bytes_ieq(name, "TO")) {
-		script_mime_addrs(s, &r->to, value, "smtp_too_many_to_addresses");
+		script_mime_addrs(s, &r->to, value, opt_or(smtp_opts(s)->max_to, SMTP_ADDR_MAX_TO),
+				  "smtp_too_many_to_addresses");
 	} else if (bytes_ieq(name, "CC")) {
-		script_mime_addrs(s, &r->cc, value, "smtp_too_many_cc_addresses");
+		script_mime_addrs(s, &r->cc, value, opt_or(smtp_opts(s)->max_cc, SMTP_ADDR_MAX_CC),
+				  "smtp_too_many_cc_addresses");
 	} else if (bytes_ieq(name, "X-ORIGINATING-IP")) {
 		struct sl_addr ip;
 		if (smtp_addr_x_originating_ip(value, &ip)) {
@@ -1020,6 +1035,7 @@ static void begin_data(struct smtp *s, bool is_orig, enum smtp_state st)
 		mime_reinit(s->mail, &mime_cbs, s);
 	else
 		mime_init(s->mail, &mime_cbs, s);
+	mime_set_limits(s->mail, smtp_opts(s)->mime_max_depth, smtp_opts(s)->mime_max_header_bytes);
 }
 
 static void end_data(struct smtp *s)
@@ -1224,7 +1240,7 @@ static bool process_bdat_arg(struct smtp *s, struct bytes arg, bool is_orig)
 	smtp_line_set_raw(&s->lf[is_orig], ba.size);
 	if (!s->bdat_on) {
 		begin_data(s, is_orig, ST_IN_BDAT);
-		smtp_bdat_init(&s->bdat, 0);
+		smtp_bdat_init(&s->bdat, smtp_opts(s)->bdat_max_line);
 		s->bdat_on = true;
 	}
 	smtp_bdat_chunk(&s->bdat, ba.size, ba.last);

@@ -53,6 +53,10 @@
 #define SMTP_ADDR_MAX_TO 1000     /* SMTP::max_to_addresses */
 #define SMTP_ADDR_MAX_CC 1000     /* SMTP::max_cc_addresses */
 #define SMTP_ADDR_MAX_PATH 1000   /* SMTP::max_path_length */
+/* The most any of the four may be set to (NAME=VALUE): half the
+ * insertions a set remembers (SMTP_SET_HISTORY_MAX), so duplicates still
+ * fit, and memory stays this many addresses per message. */
+#define SMTP_ADDR_OPTION_MAX 100000
 
 enum smtp_addr_pattern {
 	SMTP_ADDR_EMAIL, /* email.zeek's address pattern P */

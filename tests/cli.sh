@@ -295,6 +295,12 @@ grep -q "already exists (use --force" "$tmp/err" && ok || bad "an earlier run's 
 expect_status 0 "another capture with --force" -- $S -q -C -b -r $T/http-curl.pcap base/protocols/conn -o "$tmp/mix" --force
 [ ! -e "$tmp/mix/ssl.log" ] && [ ! -e "$tmp/mix/x509.log" ] && [ ! -e "$tmp/mix/files.log" ] && [ "$(ls "$tmp/mix/extract_files")" = my-notes.txt ] && [ -s "$tmp/mix/notes.txt" ] && [ "$(lines "$tmp/mix/conn.log")" = 3 ] && ok || bad "--force replaces every owned file and only those ($(ls -A "$tmp/mix" "$tmp/mix/extract_files" | tr '\n' ' '))"
 [ -z "$(ls -A "$tmp/mix" | grep smtplog-run)" ] && ok || bad "no staging folder left"
+# Gzipped logs of an earlier run count as well.
+expect_status 0 "gzipped logs" -- $S -q -C -r $T/http-curl.pcap -o "$tmp/gz" LogAscii::gzip_level=6
+expect_status 3 "over gzipped logs without --force" -- $S -q -C -r $T/http-curl.pcap -o "$tmp/gz"
+grep -q "gz/conn.log.gz: already exists" "$tmp/err" && ok || bad "an earlier run's conn.log.gz refuses the run"
+expect_status 0 "over gzipped logs with --force" -- $S -q -C -r $T/http-curl.pcap -o "$tmp/gz" --force
+[ -s "$tmp/gz/conn.log" ] && [ ! -e "$tmp/gz/conn.log.gz" ] && ok || bad "--force replaces conn.log.gz by conn.log"
 
 # Signals: a run stopped at a random moment leaves complete logs whose
 # files.log names every extracted file, or nothing under the final names.

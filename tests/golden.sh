@@ -13,8 +13,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passed=0 failed=0
 
-canon() { # file -> stdout
-	sed -e 's/^#open\t.*/#open\tXXXX/' -e 's/^#close\t.*/#close\tXXXX/' "$1"
+canon() { # file -> stdout; the times after any separator (LogAscii::separator)
+	sed -e 's/^\(#open[^0-9]*\)[0-9][0-9-]*$/\1XXXX/' -e 's/^\(#close[^0-9]*\)[0-9][0-9-]*$/\1XXXX/' "$1"
 }
 
 while IFS='|' read -r name capture args; do

@@ -30,6 +30,12 @@
  *              past the 16 MiB a message can hold)
  *   tlsconns   SIZE TLS connections, 100 a second, each with its own
  *              certificate (default 100000)
+ *   optmail    SMTP, for the NAME=VALUE tests (tests/options.sh): one mail
+ *              with SIZE recipients in RCPT TO, To: and Cc:, SIZE Received
+ *              headers of distinct addresses, a Subject folded to about
+ *              200 bytes and four nested multiparts; then, on a second
+ *              connection, SIZE RCPT TO without MAIL FROM (each refused)
+ *              before a valid mail "after invalid" (default 30, at most 250)
  *   holes      SMTP: after EHLO the client sends SIZE one-byte segments in
  *              shuffled order, each one byte past a hole that is never
  *              filled, while the server keeps acknowledging up to the
@@ -458,6 +464,77 @@ static int gen_rcpt(struct gen *g, uint64_t n, bool dup)
 	}
 	smtp_say(g, &t, "DATA\r\n", "354 End data with <CR><LF>.<CR><LF>\r\n");
 	tcp_puts(g, &t, ORIG, "From: alice@example.com\r\nSubject: many recipients\r\n\r\nhi\r\n");
+	smtp_finish(g, &t);
+	return 0;
+}
+
+static void smtp_open_port(struct gen *g, struct tcp *t, uint16_t port)
+{
+	tcp_init(g, t, CLIENT_NET + 0x010203, port, SERVER_ADDR, 25);
+	tcp_handshake(g, t);
+	tcp_puts(g, t, RESP, "220 mx.example.net ESMTP ready\r\n");
+	tcp_puts(g, t, ORIG, "EHLO client.example.com\r\n");
+	tcp_puts(g, t, RESP, "250-mx.example.net\r\n250-PIPELINING\r\n250 8BITMIME\r\n");
+}
+
+/* The SMTP and MIME options' limits, each crossed by n (at most 250, so
+ * that the Received addresses stay distinct in 10.1.0.0/24). */
+static int gen_optmail(struct gen *g, uint64_t n)
+{
+	struct tcp t;
+	char line[160];
+	if (n > 250)
+		n = 250;
+	smtp_open_port(g, &t, 40001);
+	smtp_say(g, &t, "MAIL FROM:<alice@example.com>\r\n", "250 2.1.0 Ok\r\n");
+	for (uint64_t i = 0; i < n; i++) {
+		snprintf(line, sizeof line, "RCPT TO:<user%llu@example.net>\r\n",
+			 (unsigned long long)i);
+		smtp_say(g, &t, line, "250 2.1.5 Ok\r\n");
+	}
+	smtp_say(g, &t, "DATA\r\n", "354 End data with <CR><LF>.<CR><LF>\r\n");
+	for (uint64_t i = 0; i < n; i++) {
+		snprintf(line, sizeof line, "Received: from h%llu (h%llu [10.1.0.%llu]) by mx\r\n",
+			 (unsigned long long)i, (unsigned long long)i, (unsigned long long)i + 1);
+		tcp_puts(g, &t, ORIG, line);
+	}
+	const char *hdr[] = {"To: ", "Cc: "};
+	const char *who[] = {"to", "cc"};
+	for (int h = 0; h < 2; h++) {
+		tcp_puts(g, &t, ORIG, hdr[h]);
+		for (uint64_t i = 0; i < n; i++) {
+			snprintf(line, sizeof line, "%s%s%llu@example.net", i ? ", " : "", who[h],
+				 (unsigned long long)i);
+			tcp_puts(g, &t, ORIG, line);
+		}
+		tcp_puts(g, &t, ORIG, "\r\n");
+	}
+	tcp_puts(g, &t, ORIG, "From: alice@example.com\r\nSubject: folded subject 0123456789\r\n");
+	for (int i = 1; i <= 5; i++) {
+		snprintf(line, sizeof line, " continuation line %d of the subject, 0123456789\r\n", i);
+		tcp_puts(g, &t, ORIG, line);
+	}
+	tcp_puts(g, &t, ORIG, "MIME-Version: 1.0\r\n");
+	for (int i = 0; i < 4; i++) {
+		snprintf(line, sizeof line,
+			 "Content-Type: multipart/mixed; boundary=\"b%d\"\r\n\r\n--b%d\r\n"
+			 "Content-Type: text/plain\r\n\r\npart at level %d\r\n--b%d\r\n",
+			 i, i, i, i);
+		tcp_puts(g, &t, ORIG, line);
+	}
+	tcp_puts(g, &t, ORIG, "Content-Type: text/plain\r\n\r\nthe innermost part\r\n");
+	for (int i = 4; i-- > 0;) {
+		snprintf(line, sizeof line, "--b%d--\r\n", i);
+		tcp_puts(g, &t, ORIG, line);
+	}
+	smtp_finish(g, &t);
+
+	smtp_open_port(g, &t, 40002);
+	for (uint64_t i = 0; i < n; i++)
+		smtp_say(g, &t, "RCPT TO:<early@example.net>\r\n",
+			 "503 5.5.1 Error: need MAIL command\r\n");
+	smtp_envelope(g, &t);
+	tcp_puts(g, &t, ORIG, "From: alice@example.com\r\nSubject: after invalid\r\n\r\nhi\r\n");
 	smtp_finish(g, &t);
 	return 0;
 }
@@ -1432,7 +1509,7 @@ static int usage(void)
 		"  longbody (2G bytes), mimedepth (5000 levels), rcpt (1000000),\n"
 		"  rcptdup (200000), bigheader (8M bytes), tlsbig (1G bytes),\n"
 		"  tlscerts (20000 certs), tlsconns (100000 connections),\n"
-		"  holes (1000000 segments), bigboundary (8M bytes);\n"
+		"  holes (1000000 segments), bigboundary (8M bytes), optmail (30);\n"
 		"with a -benign twin: ipscan (4M bytes), rcptset (200000), toset (4M),\n"
 		"  mimebound (4M), decoders (4M), lines (4M), mimeheader (4M),\n"
 		"  magic (4M), escape (4M), dpd (2M), tlsext (4M), tlsrec (64K),\n"
@@ -1462,7 +1539,7 @@ static bool parse_size(const char *s, uint64_t *out)
 
 enum kind {
 	K_SYNFLOOD, K_LONGLINE, K_LONGBODY, K_MIMEDEPTH, K_RCPT, K_RCPTDUP, K_BIGHEADER,
-	K_TLSBIG, K_TLSCERTS, K_TLSCONNS, K_HOLES, K_BIGBOUNDARY,
+	K_TLSBIG, K_TLSCERTS, K_TLSCONNS, K_HOLES, K_BIGBOUNDARY, K_OPTMAIL,
 	/* the scanner worst cases, each with a -benign twin */
 	K_IPSCAN, K_RCPTSET, K_TOSET, K_MIMEBOUND, K_DECODERS, K_LINES, K_MIMEHEADER,
 	K_MAGIC, K_ESCAPE, K_DPD, K_TLSEXT, K_TLSREC, K_X509NAME, K_IMAPXMPP,
@@ -1487,6 +1564,7 @@ int main(int argc, char **argv)
 	    [K_TLSCONNS] = {"tlsconns", 100000, true},
 	    [K_HOLES] = {"holes", 1000000, false},
 	    [K_BIGBOUNDARY] = {"bigboundary", 8u << 20, false},
+	    [K_OPTMAIL] = {"optmail", 30, false},
 	    [K_IPSCAN] = {"ipscan", 4u << 20, false},
 	    [K_RCPTSET] = {"rcptset", 200000, false},
 	    [K_TOSET] = {"toset", 4u << 20, false},
@@ -1546,6 +1624,7 @@ int main(int argc, char **argv)
 	case K_TLSCONNS: r = gen_tlsconns(&g, size, &c); break;
 	case K_HOLES: r = gen_holes(&g, size); break;
 	case K_BIGBOUNDARY: r = gen_bigboundary(&g, size); break;
+	case K_OPTMAIL: r = gen_optmail(&g, size); break;
 	case K_IPSCAN: r = gen_ipscan(&g, size, benign); break;
 	case K_RCPTSET: r = gen_rcptset(&g, size, benign); break;
 	case K_TOSET: r = gen_toset(&g, size, benign); break;

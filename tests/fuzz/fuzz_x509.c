@@ -32,9 +32,9 @@ static void render(const struct x509_info *c, const struct x509_log_opts *o, boo
 	fmt.max_total_container_elements = X509_MAX_TOTAL_CONTAINER_ELEMENTS;
 	struct buf out;
 	buf_init(&out, 1 << 24);
-	tsv_writer_ops.record(&out, schema, row.v, &fmt);
+	tsv_writer_ops.record(&out, schema, row.v, &fmt, NULL);
 	buf_reset(&out);
-	json_writer_ops.record(&out, schema, row.v, &fmt);
+	json_writer_ops.record(&out, schema, row.v, &fmt, NULL);
 	buf_free(&out);
 	x509_log_row_free(&row);
 }

@@ -73,7 +73,7 @@ static void render(const struct log_writer_ops *ops,
 		   const struct log_format *fmt, struct buf *b)
 {
 	buf_reset(b);
-	ops->record(b, schema, values, fmt);
+	ops->record(b, schema, values, fmt, NULL);
 	CHECK(!buf_error(b));
 	if (ops == &json_writer_ops)
 		check_json_valid(b);
@@ -190,8 +190,8 @@ static void test_conn(void)
 
 	/* Header and footer (§1.2) */
 	buf_reset(&b);
-	tsv_writer_ops.header(&b, &conn_schema, "2026-03-01-14-05-09");
-	tsv_writer_ops.footer(&b, &conn_schema, "2026-03-01-14-05-10");
+	tsv_writer_ops.header(&b, &conn_schema, NULL, "2026-03-01-14-05-09");
+	tsv_writer_ops.footer(&b, &conn_schema, NULL, "2026-03-01-14-05-10");
 	CHECK_BYTES(b.data, b.len,
 		    "#separator \\x09\n"
 		    "#set_separator\t,\n"
@@ -209,8 +209,8 @@ static void test_conn(void)
 		    "\tcount\tcount\tcount\tcount\tset[string]\tcount\n"
 		    "#close\t2026-03-01-14-05-10\n");
 	buf_reset(&b);
-	json_writer_ops.header(&b, &conn_schema, "2026-03-01-14-05-09");
-	json_writer_ops.footer(&b, &conn_schema, "2026-03-01-14-05-10");
+	json_writer_ops.header(&b, &conn_schema, NULL, "2026-03-01-14-05-09");
+	json_writer_ops.footer(&b, &conn_schema, NULL, "2026-03-01-14-05-10");
 	CHECK(b.len == 0);
 
 	/* ISO 8601 and millis time forms */
@@ -427,11 +427,165 @@ static void test_limits(void)
 	buf_free(&b);
 }
 
+/* ---- LogAscii's separators and markers (the writer's general path) ---- */
+
+static const struct log_field opt_fields[] = {
+	{"t", LOG_TIME, LOG_SCALAR},	  {"id.orig_h", LOG_ADDR, LOG_SCALAR},
+	{"id.orig_p", LOG_PORT, LOG_SCALAR}, {"status", LOG_STRING, LOG_SCALAR},
+	{"country", LOG_STRING, LOG_SCALAR}, {"b", LOG_BOOL, LOG_SCALAR},
+	{"ss", LOG_STRING, LOG_SET},
+};
+static const struct log_schema opt_schema = {
+	.path = "ssh", .fields = opt_fields, .n_fields = sizeof opt_fields / sizeof opt_fields[0]};
+
+static void text_set(struct log_text *t, const char *p, size_t n)
+{
+	memcpy(t->p, p, n);
+	t->n = n;
+}
+
+static struct log_format ascii_fmt(const char *sep, const char *set_sep, const char *empty,
+				   const char *unset)
+{
+	struct log_format f;
+	memset(&f, 0, sizeof f);
+	f.ascii.custom = true;
+	text_set(&f.ascii.separator, sep, strlen(sep));
+	text_set(&f.ascii.set_separator, set_sep, strlen(set_sep));
+	text_set(&f.ascii.empty_field, empty, strlen(empty));
+	text_set(&f.ascii.unset_field, unset, strlen(unset));
+	return f;
+}
+
+/* One ssh line: status, country (NULL: unset), b unset, ss = {elem} or
+ * unset (NULL) or empty (""... as n = 0 when elem_n is 0). */
+static void opt_line(struct buf *b, const struct log_format *f, struct log_writer_state *st,
+		     const char *status, size_t status_n, const char *country,
+		     const struct log_value *ss, size_t n_ss, bool ss_present)
+{
+	struct log_value v[7] = {V_DBL(1.5), v_addr("1.2.3.4"), V_PORT(1234), V_UNSET,
+				 V_UNSET,     V_UNSET,		 V_UNSET};
+	if (status) {
+		v[3].present = true;
+		v[3].u.str.p = status;
+		v[3].u.str.n = status_n;
+	}
+	if (country) {
+		v[4].present = true;
+		v[4].u.str.p = country;
+		v[4].u.str.n = strlen(country);
+	}
+	if (ss_present)
+		v[6] = v_list(ss, n_ss);
+	buf_reset(b);
+	tsv_writer_ops.record(b, &opt_schema, v, f, st);
+	CHECK(!buf_error(b));
+}
+
+static void test_ascii_options(void)
+{
+	struct buf b;
+	buf_init(&b, 1 << 20);
+
+	/* A two-byte separator inside a value (as Zeek's ascii-escape). */
+	struct log_format f = ascii_fmt("||", ",", "(empty)", "-");
+	opt_line(&b, &f, NULL, "fa||ure", 7, "UK", NULL, 0, false);
+	CHECK_BYTES(b.data, b.len, "1.500000||1.2.3.4||1234||fa\\x7c\\x7cure||UK||-||-\n");
+
+	/* Header: line 1 with a space, the rest joined by the separator. */
+	buf_reset(&b);
+	tsv_writer_ops.header(&b, &opt_schema, &f, "2026-03-01-14-05-09");
+	tsv_writer_ops.footer(&b, &opt_schema, &f, "2026-03-01-14-05-10");
+	CHECK_BYTES(b.data, b.len,
+		    "#separator ||\n#set_separator||,\n#empty_field||(empty)\n#unset_field||-\n"
+		    "#path||ssh\n#open||2026-03-01-14-05-09\n"
+		    "#fields||t||id.orig_h||id.orig_p||status||country||b||ss\n"
+		    "#types||time||addr||port||string||string||bool||set[string]\n"
+		    "#close||2026-03-01-14-05-10\n");
+
+	/* Markers of one's own (ascii-empty): unset and empty strings. */
+	f = ascii_fmt("|", ",", "EMPTY", "NOT-SET");
+	opt_line(&b, &f, NULL, "", 0, NULL, NULL, 0, true);
+	CHECK_BYTES(b.data, b.len, "1.500000|1.2.3.4|1234|EMPTY|NOT-SET|NOT-SET|EMPTY\n");
+	/* A value equal to a marker gets its first byte escaped. */
+	opt_line(&b, &f, NULL, "EMPTY", 5, "NOT-SET", NULL, 0, false);
+	CHECK_BYTES(b.data, b.len, "1.500000|1.2.3.4|1234|\\x45MPTY|\\x4eOT-SET|NOT-SET|NOT-SET\n");
+
+	/* Binary next to the separator (ascii-binary). */
+	opt_line(&b, &f, NULL, "abc|\xff" "def", 8, "abc\xff|def", NULL, 0, false);
+	CHECK_BYTES(b.data, b.len,
+		    "1.500000|1.2.3.4|1234|abc\\x7c\\xffdef|abc\\xff\\x7cdef|NOT-SET|NOT-SET\n");
+
+	/* A separator that occurs in numbers and addresses is escaped there
+	 * too: ODesc::Add escapes whatever it is given. */
+	f = ascii_fmt(".", ",", "(empty)", "-");
+	opt_line(&b, &f, NULL, "a.b", 3, "x", NULL, 0, false);
+	CHECK_BYTES(b.data, b.len,
+		    "1\\x2e500000.1\\x2e2\\x2e3\\x2e4.1234.a\\x2eb.x.-.-\n");
+
+	/* A multibyte set separator that is valid UTF-8, as an element. */
+	f = ascii_fmt("\t", "\xc2\xae", "(empty)", "-");
+	struct log_value el[2] = {V_STR("\xc2\xae"), V_STR("a")};
+	opt_line(&b, &f, NULL, "s", 1, "c", el, 2, true);
+	CHECK_BYTES(b.data, b.len, "1.500000\t1.2.3.4\t1234\ts\tc\t-\t\\xc2\\xae\xc2\xae" "a\n");
+	buf_reset(&b);
+	tsv_writer_ops.header(&b, &opt_schema, &f, "T");
+	CHECK(memcmp(b.data, "#separator \\x09\n#set_separator\t\\xc2\\xae\n", 39) == 0);
+
+	/* Equal separators: Zeek's escape set loses the separator with the
+	 * first non-empty set, for the rest of the file. */
+	f = ascii_fmt(",", ",", "(empty)", "-");
+	struct log_writer_state st = {false};
+	struct log_value xy[1] = {V_STR("x,y")};
+	opt_line(&b, &f, &st, "a,b", 3, "c,d", xy, 1, true);
+	CHECK_BYTES(b.data, b.len, "1.500000,1.2.3.4,1234,a\\x2cb,c\\x2cd,-,x\\x2cy\n");
+	opt_line(&b, &f, &st, "a,b", 3, "c,d", xy, 1, true);
+	CHECK_BYTES(b.data, b.len, "1.500000,1.2.3.4,1234,a,b,c,d,-,x\\x2cy\n");
+
+	/* An empty separator hides every sequence escape (it sorts first and
+	 * matches with length 0); backslashes are still doubled. */
+	f = ascii_fmt("", ",", "(empty)", "-");
+	struct log_value ab[1] = {V_STR("a,\\b")};
+	opt_line(&b, &f, NULL, "q,\\", 3, NULL, ab, 1, true);
+	CHECK_BYTES(b.data, b.len, "1.5000001.2.3.41234q,\\\\--a,\\\\b\n");
+
+	/* include_meta = F: no header, no footer; the line-start rule stays. */
+	f = ascii_fmt("|", ",", "(empty)", "-");
+	f.ascii.no_meta = true;
+	buf_reset(&b);
+	tsv_writer_ops.header(&b, &opt_schema, &f, "T");
+	tsv_writer_ops.footer(&b, &opt_schema, &f, "T");
+	CHECK(b.len == 0);
+	struct log_format plain;
+	memset(&plain, 0, sizeof plain);
+	plain.ascii.no_meta = true;
+	buf_reset(&b);
+	tsv_writer_ops.header(&b, &opt_schema, &plain, "T");
+	CHECK(b.len == 0);
+
+	/* The general path with the default strings equals the fast path. */
+	static const char *const vals[] = {"-", "(empty)", "", "a\tb", "a\\b", "x,y", "#x",
+					   "\xc3\xa9\n", "\xc3\xa9\t\xff", "ok", "-x"};
+	struct log_format dflt = ascii_fmt("\t", ",", "(empty)", "-");
+	struct buf fast;
+	buf_init(&fast, 1 << 20);
+	for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+		struct log_value e[2] = {{.present = true, .u.str = {vals[i], strlen(vals[i])}},
+					 V_STR("k")};
+		opt_line(&b, &dflt, NULL, vals[i], strlen(vals[i]), vals[i], e, 2, true);
+		opt_line(&fast, &fmt_epoch, NULL, vals[i], strlen(vals[i]), vals[i], e, 2, true);
+		CHECK(b.len == fast.len && memcmp(b.data, fast.data, b.len) == 0);
+	}
+	buf_free(&fast);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	test_conn();
 	test_all_types();
 	test_strings();
 	test_limits();
+	test_ascii_options();
 	return check_summary();
 }

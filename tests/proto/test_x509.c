@@ -90,7 +90,7 @@ static void render(struct buf *b, const struct x509_log_opts *o, double ts,
 	struct x509_log_row r;
 	buf_reset(b);
 	CHECK(x509_log_row_fill(&r, o, ts, c, host, client) == 0);
-	tsv_writer_ops.record(b, x509_log_schema(o), r.v, &fmt);
+	tsv_writer_ops.record(b, x509_log_schema(o), r.v, &fmt, NULL);
 	x509_log_row_free(&r);
 	if (b->len && b->data[b->len - 1] == '\n')
 		b->len--;
