@@ -121,6 +121,7 @@ script_stage() {
 	fi
 }
 script_stage "command line" tests/cli.sh
+script_stage "diff" tests/diff.sh
 script_stage "bounded resources" tests/limits.sh
 
 # --- c) conformance --------------------------------------------------------
