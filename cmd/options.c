@@ -20,6 +20,7 @@
 
 static const char usage_text[] =
 	"usage: smtplog [OPTIONS] -r FILE [-r FILE ...] [SCRIPT ...] [NAME=VALUE ...]\n"
+	"       smtplog diff [OPTIONS] A B  compare two log folders (see man page)\n"
 	"\n"
 	"Reads packet captures and writes the logs Zeek 9 would write for them.\n"
 	"\n"

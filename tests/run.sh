@@ -122,6 +122,7 @@ script_stage() {
 }
 script_stage "command line" tests/cli.sh
 script_stage "zeek options" tests/options.sh
+script_stage "diff" tests/diff.sh
 script_stage "bounded resources" tests/limits.sh
 
 # --- c) conformance --------------------------------------------------------
