@@ -1106,6 +1106,10 @@ static void warn_ineffective(const struct options *o)
 		fprintf(stderr, "smtplog: warning: --extract-naming has no effect without -x\n");
 	if (!o->cfg.json && o->set_json_ts)
 		fprintf(stderr, "smtplog: warning: --json-timestamps has no effect without --json\n");
+	/* Files come from the analyzers that hand data to file analysis. */
+	if (x->on && !(o->cfg.scripts & (SCRIPT_SMTP | SCRIPT_SSL)))
+		fprintf(stderr, "smtplog: warning: -x has no effect: no loaded script analyses "
+				"files (base/protocols/smtp or base/protocols/ssl)\n");
 	/* With libmagic any type can come up; Zeek's signatures know theirs. */
 	for (size_t i = 0; x->on && !o->cfg.mime_libmagic && i < x->n_types; i++) {
 		const char *closest;

@@ -254,6 +254,8 @@ expect_status 0 "--extract-limit without -x" -- $S -C -r $T/http-curl.pcap -o "$
 grep -q "warning: --extract-limit has no effect without -x" "$tmp/err" && ok || bad "--extract-limit warning"
 expect_status 0 "--json-timestamps without --json" -- $S -C -r $T/http-curl.pcap -o "$tmp/w7" --json-timestamps iso8601
 grep -q "warning: --json-timestamps has no effect without --json" "$tmp/err" && ok || bad "--json-timestamps warning"
+expect_status 0 "-x in bare conn-only mode" -- $S -C -b -r $T/http-curl.pcap base/protocols/conn -o "$tmp/w7a" -x
+grep -q "warning: -x has no effect: no loaded script analyses files" "$tmp/err" && ok || bad "-x without a file-analysing script warns"
 expect_status 0 "-x with a typo" -- $S -C -r $T/http-curl.pcap -o "$tmp/w8" -x application/pfd
 grep -q "warning: -x application/pfd: no file gets this type .*(did you mean application/pdf?)" "$tmp/err" && ok || bad "-x typo warning ($(head -1 "$tmp/err"))"
 expect_status 0 "-x glob" -- $S -C -r $T/http-curl.pcap -o "$tmp/w9" -x 'text/*'
