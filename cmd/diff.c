@@ -40,6 +40,10 @@ static const char diff_usage[] =
     "  --skip FIELD[,FIELD...]\n"
     "                       ignore these fields; LOG:FIELD for one log only\n"
     "                       (e.g. conn:duration); repeatable\n"
+    "  --sort FIELD[,FIELD...]\n"
+    "                       compare these set or vector fields with their elements\n"
+    "                       sorted (a test script that reorders a set); LOG:FIELD\n"
+    "                       as for --skip; repeatable\n"
     "  --max-diffs N        differences printed per log (default 10)\n"
     "  -q, --quiet          print only the counts\n"
     "  -h, --help           this help\n"
@@ -57,6 +61,8 @@ struct diff_opts {
 	unsigned long max_diffs;
 	struct skip skips[MAX_SKIPS];
 	size_t nskips;
+	struct skip sorts[MAX_SKIPS]; /* --sort */
+	size_t nsorts;
 };
 
 /* A field kept for comparison. */
@@ -65,6 +71,7 @@ struct view {
 	const char *val;
 	size_t len;
 	size_t pos;
+	bool rewritten; /* val is in the side's vals (renamed or sorted) */
 };
 
 /* One side of a log comparison. Owns its reader, ID map and buffers. */
@@ -118,6 +125,11 @@ static void opts_free(struct diff_opts *o)
 		free(o->skips[i].field);
 	}
 	o->nskips = 0;
+	for (size_t i = 0; i < o->nsorts; i++) {
+		free(o->sorts[i].log);
+		free(o->sorts[i].field);
+	}
+	o->nsorts = 0;
 }
 
 static char *dup_n(const char *p, size_t n)
@@ -130,18 +142,23 @@ static char *dup_n(const char *p, size_t n)
 	return s;
 }
 
-static int add_skips(struct diff_opts *o, const char *arg)
+/* A --skip or --sort list into list[*n]. */
+static int add_fields(struct skip *list, size_t *count, const char *opt, const char *arg)
 {
 	const char *p = arg;
 	for (;;) {
 		const char *end = strchr(p, ',');
 		size_t n = end ? (size_t)(end - p) : strlen(p);
 		const char *colon = memchr(p, ':', n);
-		if (n == 0 || (colon && (colon == p || colon == p + n - 1)))
-			return usage_error("bad --skip list '%s'", arg);
-		if (o->nskips >= MAX_SKIPS)
-			return usage_error("too many --skip fields (at most 256)%s", "");
-		struct skip *s = &o->skips[o->nskips];
+		if (n == 0 || (colon && (colon == p || colon == p + n - 1))) {
+			fprintf(stderr, "smtplog: diff: bad %s list '%s'\n", opt, arg);
+			return 2;
+		}
+		if (*count >= MAX_SKIPS) {
+			fprintf(stderr, "smtplog: diff: too many %s fields (at most 256)\n", opt);
+			return 2;
+		}
+		struct skip *s = &list[*count];
 		if (colon) {
 			size_t ln = (size_t)(colon - p);
 			/* "conn.log:uid" and "conn:uid" both mean conn.log. */
@@ -158,7 +175,7 @@ static int add_skips(struct diff_opts *o, const char *arg)
 			free(s->field);
 			return errorf("diff", "out of memory");
 		}
-		o->nskips++;
+		(*count)++;
 		if (!end)
 			return 0;
 		p = end + 1;
@@ -198,6 +215,7 @@ static int parse_args(int argc, char **argv, struct diff_opts *o, const char **a
 		const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
 		size_t nlen = eq ? (size_t)(eq - arg) : strlen(arg);
 		bool takes = (nlen == 6 && !strncmp(arg, "--skip", 6)) ||
+			     (nlen == 6 && !strncmp(arg, "--sort", 6)) ||
 			     (nlen == 11 && !strncmp(arg, "--max-diffs", 11));
 		if (takes) {
 			if (eq)
@@ -222,8 +240,12 @@ static int parse_args(int argc, char **argv, struct diff_opts *o, const char **a
 			o->rename_ids = true;
 		} else if (!strcmp(arg, "--unordered")) {
 			o->unordered = true;
-		} else if (takes && arg[2] == 's') {
-			int rc = add_skips(o, val);
+		} else if (takes && !strncmp(arg, "--skip", 6)) {
+			int rc = add_fields(o->skips, &o->nskips, "--skip", val);
+			if (rc)
+				return rc;
+		} else if (takes && !strncmp(arg, "--sort", 6)) {
+			int rc = add_fields(o->sorts, &o->nsorts, "--sort", val);
 			if (rc)
 				return rc;
 		} else if (takes) {
@@ -381,11 +403,12 @@ static void loglist_sort(struct loglist *l)
 /* ------------------------------------------------------------------ */
 /* Records                                                             */
 
-/* Whether --skip names the field for this log. */
-static bool skip_listed(const struct diff_opts *o, const char *log, const char *field)
+/* Whether a --skip or --sort list names the field for this log. */
+static bool field_listed(const struct skip *list, size_t count, const char *log,
+			 const char *field)
 {
-	for (size_t i = 0; i < o->nskips; i++) {
-		const struct skip *s = &o->skips[i];
+	for (size_t i = 0; i < count; i++) {
+		const struct skip *s = &list[i];
 		if (strcmp(s->field, field) != 0)
 			continue;
 		if (!s->log)
@@ -399,7 +422,56 @@ static bool skip_listed(const struct diff_opts *o, const char *log, const char *
 
 static bool skipped(const struct diff_opts *o, const char *log, const char *field)
 {
-	return (o->mask_ts && !strcmp(field, "ts")) || skip_listed(o, log, field);
+	return (o->mask_ts && !strcmp(field, "ts")) ||
+	       field_listed(o->skips, o->nskips, log, field);
+}
+
+static int cmp_elem(const void *a, const void *b)
+{
+	const char *const *x = a, *const *y = b;
+	return strcmp(*x, *y);
+}
+
+/* The value (in sd->vals from offset off to its NUL) with its ','-separated
+ * elements in byte order, rewritten in place. Elements never hold a ','
+ * themselves (logread writes one inside an element as \x2c). */
+static void sort_elements(struct side *sd, size_t off)
+{
+	char *v = (char *)sd->vals.data + off;
+	size_t n = strlen(v), count = 1;
+	for (size_t i = 0; i < n; i++)
+		count += v[i] == ',';
+	if (count < 2)
+		return;
+	char *copy = malloc(n + 1);
+	char **elem = malloc(count * sizeof *elem);
+	if (!copy || !elem) {
+		free(copy);
+		free(elem);
+		sd->vals.err = true;
+		return;
+	}
+	memcpy(copy, v, n + 1);
+	size_t k = 0;
+	for (char *p = copy;; p++) {
+		elem[k++] = p;
+		p = strchr(p, ',');
+		if (!p)
+			break;
+		*p = '\0';
+	}
+	qsort(elem, k, sizeof *elem, cmp_elem);
+	char *w = v;
+	for (size_t i = 0; i < k; i++) {
+		size_t len = strlen(elem[i]);
+		memcpy(w, elem[i], len);
+		w += len;
+		if (i + 1 < k)
+			*w++ = ',';
+	}
+	*w = '\0';
+	free(copy);
+	free(elem);
 }
 
 /* The value with every ID token (the whole value, or a whole element of a
@@ -461,16 +533,26 @@ static int side_view(struct side *sd, const struct diff_opts *o, const char *log
 		v->val = f->val;
 		v->len = f->len;
 		v->pos = f->pos;
-		if (o->rename_ids) {
+		bool sorted = field_listed(o->sorts, o->nsorts, log, f->name);
+		v->rewritten = o->rename_ids || sorted;
+		if (v->rewritten) {
 			/* An offset for now: vals may move while it grows. */
-			v->len = rename_value(sd, f->val, f->len, !o->unordered);
+			if (o->rename_ids) {
+				v->len = rename_value(sd, f->val, f->len, !o->unordered);
+			} else {
+				v->len = sd->vals.len;
+				buf_append(&sd->vals, f->val, f->len);
+				buf_putc(&sd->vals, '\0');
+			}
+			if (sorted && !buf_error(&sd->vals))
+				sort_elements(sd, v->len);
 			v->val = NULL;
 		}
 	}
 	if (buf_error(&sd->vals))
 		return -1;
-	if (o->rename_ids) {
-		for (size_t i = 0; i < k; i++) {
+	for (size_t i = 0; i < k; i++) {
+		if (sd->v[i].rewritten) {
 			sd->v[i].val = (const char *)sd->vals.data + sd->v[i].len;
 			sd->v[i].len = strlen(sd->v[i].val);
 		}
@@ -596,7 +678,7 @@ static void header_list(const struct logread *r, const struct diff_opts *o, cons
 	if (v) {
 		for (size_t i = 0; i < r->nfields; i++) {
 			/* --mask-ts masks the value, not the column. */
-			if (skip_listed(o, log, r->names[i]))
+			if (field_listed(o->skips, o->nskips, log, r->names[i]))
 				continue;
 			v[k++] = types ? (i < r->ntypes ? r->types[i] : "?") : r->names[i];
 		}
