@@ -76,46 +76,38 @@ static const char usage_text[] =
 	"by signal N (130 SIGINT, 143 SIGTERM, 129 SIGHUP; the logs are complete up\n"
 	"to where reading stopped).\n";
 
-struct script {
-	const char *name;
-	unsigned bits;
-	const char *help;
-};
+/* Every script smtplog accepts, core's then each analyzer's in registry
+ * order; NULL past the last. */
+static const struct analyzer_script *script_at(size_t i)
+{
+	for (const struct analyzer_script *c = core_scripts; c->name; c++)
+		if (i-- == 0)
+			return c;
+	for (size_t k = 0; proto_analyzers[k]; k++)
+		for (const struct analyzer_script *a = proto_analyzers[k]->scripts; a && a->name; a++)
+			if (i-- == 0)
+				return a;
+	return NULL;
+}
 
-static const struct script scripts[] = {
-	{"base/protocols/conn", SCRIPT_CONN, "conn.log"},
-	{"base/protocols/smtp", SCRIPT_SMTP, "SMTP analysis: smtp.log (files.log for MIME entities)"},
-	/* Zeek's ssl loads base/files/x509, which loads base/files/hash. */
-	{"base/protocols/ssl", SCRIPT_SSL | SCRIPT_FILES_HASH, "SSL/TLS analysis: ssl.log"},
-	{"base/protocols/imap", SCRIPT_IMAP, "IMAP as far as STARTTLS: service imap, then SSL"},
-	{"base/protocols/xmpp", SCRIPT_XMPP, "XMPP as far as STARTTLS: service xmpp, then SSL"},
-	/* Loaded by base/protocols/ssl; alone it only adds what it loads. */
-	{"base/files/x509", SCRIPT_FILES_HASH, "x509.log for the certificates SSL analysis sees"},
-	{"policy/protocols/ssl/log-certs-base64", SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_CERTS_BASE64,
-	 "x509.log gains cert, the certificate in base64"},
-	{"policy/protocols/ssl/log-hostcerts-only",
-	 SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_HOSTCERTS_ONLY,
-	 "x509.log keeps only host (leaf) certificates"},
-	{"policy/protocols/ssl/certificate-request-info",
-	 SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_CERT_REQUEST_INFO,
-	 "ssl.log gains requested_client_certificate_authorities"},
-	{"policy/protocols/ssl/known-certs", SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_KNOWN_CERTS,
-	 "known_certs.log: each server certificate once a day per host"},
-	{"policy/frameworks/files/hash-all-files", SCRIPT_HASH_ALL_FILES | SCRIPT_FILES_HASH,
-	 "files.log gains md5, sha1, sha256 for every file"},
-	{"base/files/hash", SCRIPT_FILES_HASH,
-	 "files.log gains the md5, sha1, sha256 columns (filled for files something hashes)"},
-	{"base/files/extract", SCRIPT_FILES_EXTRACT,
-	 "files.log gains extracted, extracted_cutoff, extracted_size"},
-	{"policy/frameworks/files/extract-all-files", SCRIPT_FILES_EXTRACT | SCRIPT_EXTRACT_ALL_FILES,
-	 "extract every file into DIR/extract_files/ (as -x)"},
-	{"policy/protocols/conn/community-id-logging", SCRIPT_CONN | SCRIPT_COMMUNITY_ID,
-	 "conn.log gains community_id"},
-	{"policy/protocols/conn/mac-logging", SCRIPT_CONN | SCRIPT_MAC_LOGGING,
-	 "conn.log gains orig_l2_addr, resp_l2_addr"},
-	{"policy/protocols/conn/vlan-logging", SCRIPT_CONN | SCRIPT_VLAN_LOGGING,
-	 "conn.log gains vlan, inner_vlan"},
-};
+static size_t n_scripts(void)
+{
+	size_t n = 0;
+	while (script_at(n))
+		n++;
+	return n;
+}
+
+/* Zeek's default mode: every script of base/init-default that smtplog has. */
+static unsigned default_mode_bits(void)
+{
+	unsigned bits = 0;
+	const struct analyzer_script *sc;
+	for (size_t i = 0; (sc = script_at(i)); i++)
+		if (sc->default_mode)
+			bits |= sc->bits;
+	return bits;
+}
 
 static const struct {
 	const char *name;
@@ -172,7 +164,6 @@ static const struct {
 	{"MIME::max_header_bytes", "count 1-65536: bytes of one MIME header kept (65536)"},
 };
 
-#define N_SCRIPTS (sizeof scripts / sizeof scripts[0])
 #define N_ZEEK_OPTIONS (sizeof zeek_options / sizeof zeek_options[0])
 
 /* Name, then help, the help column after the longest name. */
@@ -188,12 +179,18 @@ static void print_table(const char *const *names, const char *const *helps, size
 
 static void print_scripts(void)
 {
-	const char *names[N_SCRIPTS], *helps[N_SCRIPTS];
-	for (size_t i = 0; i < N_SCRIPTS; i++) {
-		names[i] = scripts[i].name;
-		helps[i] = scripts[i].help;
+	size_t n = n_scripts();
+	const char **names = malloc((n ? n : 1) * sizeof *names);
+	const char **helps = malloc((n ? n : 1) * sizeof *helps);
+	if (names && helps) {
+		for (size_t i = 0; i < n; i++) {
+			names[i] = script_at(i)->name;
+			helps[i] = script_at(i)->help;
+		}
+		print_table(names, helps, n);
 	}
-	print_table(names, helps, N_SCRIPTS);
+	free(names);
+	free(helps);
 }
 
 static void print_zeek_options(void)
@@ -215,7 +212,7 @@ static int usage_error(const char *fmt, const char *arg)
 }
 
 /* Zeek resolves a script name against base/'s parent and policy/. */
-static const struct script *find_script(const char *arg)
+static const struct analyzer_script *find_script(const char *arg)
 {
 	char name[256];
 	size_t n = strlen(arg);
@@ -224,17 +221,18 @@ static const struct script *find_script(const char *arg)
 	memcpy(name, arg, n + 1);
 	if (n > 5 && strcmp(name + n - 5, ".zeek") == 0)
 		name[n - 5] = '\0';
-	for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++) {
-		const char *s = scripts[i].name;
+	const struct analyzer_script *sc;
+	for (size_t i = 0; (sc = script_at(i)); i++) {
+		const char *s = sc->name;
 		if (strcmp(s, name) == 0)
-			return &scripts[i];
+			return sc;
 		if (strncmp(s, "policy/", 7) == 0 && strcmp(s + 7, name) == 0)
-			return &scripts[i];
+			return sc;
 	}
 	return NULL;
 }
 
-static void load_script(struct options *o, const struct script *s)
+static void load_script(struct options *o, const struct analyzer_script *s)
 {
 	/* Policy scripts that add conn.log columns, in load order. */
 	unsigned extra = s->bits & (SCRIPT_COMMUNITY_ID | SCRIPT_MAC_LOGGING | SCRIPT_VLAN_LOGGING);
@@ -391,7 +389,7 @@ static bool is_mime_glob(const char *p, size_t n)
 	return true;
 }
 
-static const struct script *find_script(const char *arg);
+static const struct analyzer_script *find_script(const char *arg);
 
 /* Whether the word after a bare -x is its MIME list (not a script, an
  * assignment or an option). */
@@ -863,8 +861,8 @@ static int print_completion(const char *shell)
 		if (long_opts[k].letter)
 			printf("-%c ", long_opts[k].letter);
 	}
-	for (size_t i = 0; i < N_SCRIPTS; i++)
-		printf("%s ", scripts[i].name);
+	for (size_t i = 0; script_at(i); i++)
+		printf("%s ", script_at(i)->name);
 	for (size_t i = 0; i < N_ZEEK_OPTIONS; i++)
 		printf("%s= ", zeek_options[i].name);
 	printf("\"\n\tCOMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n}\n");
@@ -1071,24 +1069,35 @@ static size_t distance(const char *a, const char *b)
 	return row[nb];
 }
 
+/* The i-th type a file can get: Zeek's signatures', then those analyzers
+ * give files themselves; NULL past the last. */
+static const char *file_type_at(size_t i)
+{
+	const char *t;
+	for (size_t r = 0; (t = magic_rule_type(r)); r++)
+		if (i-- == 0)
+			return t;
+	for (size_t k = 0; proto_analyzers[k]; k++)
+		for (const char *const *f = proto_analyzers[k]->file_types; f && *f; f++)
+			if (i-- == 0)
+				return *f;
+	return NULL;
+}
+
 /* Whether some file can get a type the pattern accepts, and if not the
  * closest type there is. */
 static bool type_possible(const char *pattern, const char **closest)
 {
 	size_t best = (size_t)-1;
 	*closest = NULL;
-	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0;; i++) {
-			const char *t = pass == 0 ? magic_rule_type(i) : proto_file_types[i];
-			if (!t)
-				break;
-			if (files_type_matches(pattern, t))
-				return true;
-			size_t d = distance(pattern, t);
-			if (d < best) {
-				best = d;
-				*closest = t;
-			}
+	const char *t;
+	for (size_t i = 0; (t = file_type_at(i)); i++) {
+		if (files_type_matches(pattern, t))
+			return true;
+		size_t d = distance(pattern, t);
+		if (d < best) {
+			best = d;
+			*closest = t;
 		}
 	}
 	if (best > 3)
@@ -1107,9 +1116,12 @@ static void warn_ineffective(const struct options *o)
 	if (!o->cfg.json && o->set_json_ts)
 		fprintf(stderr, "smtplog: warning: --json-timestamps has no effect without --json\n");
 	/* Files come from the analyzers that hand data to file analysis. */
-	if (x->on && !(o->cfg.scripts & (SCRIPT_SMTP | SCRIPT_SSL)))
+	bool files = false;
+	for (size_t k = 0; proto_analyzers[k]; k++)
+		files |= proto_analyzers[k]->uses_files && (o->cfg.scripts & proto_analyzers[k]->script);
+	if (x->on && !files)
 		fprintf(stderr, "smtplog: warning: -x has no effect: no loaded script analyses "
-				"files (base/protocols/smtp or base/protocols/ssl)\n");
+				"files\n");
 	/* With libmagic any type can come up; Zeek's signatures know theirs. */
 	for (size_t i = 0; x->on && !o->cfg.mime_libmagic && i < x->n_types; i++) {
 		const char *closest;
@@ -1142,7 +1154,7 @@ int options_parse(int argc, char **argv, struct options *o)
 			if (is_assignment(arg)) {
 				rc = apply_assignment(o, arg);
 			} else {
-				const struct script *s = find_script(arg);
+				const struct analyzer_script *s = find_script(arg);
 				if (!s)
 					return unknown_word(arg);
 				load_script(o, s);
@@ -1158,7 +1170,7 @@ int options_parse(int argc, char **argv, struct options *o)
 			return 0;
 	}
 	if (!o->cfg.bare)
-		o->cfg.scripts |= SCRIPT_CONN | SCRIPT_SMTP | SCRIPT_SSL | SCRIPT_IMAP | SCRIPT_XMPP;
+		o->cfg.scripts |= default_mode_bits();
 	/* extract-all-files is -x without a list. */
 	if (o->cfg.scripts & SCRIPT_EXTRACT_ALL_FILES) {
 		o->cfg.extract.on = true;

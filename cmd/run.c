@@ -22,29 +22,41 @@
 #include "output/tsv.h"
 #include "proto/registry.h"
 
-/* Every log smtplog can write: an earlier run's are never mixed with this
- * one's (refused without --force, replaced with it). */
-static const char *const owned_logs[] = {
-	"conn", "smtp", "files", "ssl", "x509", "known_certs",
-};
-#define N_OWNED_LOGS (sizeof owned_logs / sizeof owned_logs[0])
+/* Every log smtplog can write (core's and those the analyzers' descriptors
+ * name): an earlier run's are never mixed with this one's (refused
+ * without --force, replaced with it). Each plain, gzipped, and as this run
+ * names it (LogAscii::gzip_file_extension). */
+#define OWNED_LOGS_MAX 64
 
-/* Each log plain, gzipped, and as this run names it (LogAscii::gzip_file_extension). */
 struct owned_names {
-	char names[N_OWNED_LOGS * 3][LOG_FILE_NAME_MAX];
-	const char *list[N_OWNED_LOGS * 3];
+	char names[OWNED_LOGS_MAX * 3][LOG_FILE_NAME_MAX];
+	const char *list[OWNED_LOGS_MAX * 3];
 };
+
+static size_t add_owned(struct owned_names *n, size_t k, const char *log,
+			const struct options *o)
+{
+	size_t len = strlen(log);
+	char base[LOG_FILE_NAME_MAX - 16]; /* room for ".log" and an extension */
+	if (k + 3 > OWNED_LOGS_MAX * 3 || len < 4 || len - 4 >= sizeof base)
+		return k;
+	snprintf(base, sizeof base, "%.*s", (int)(len - 4), log); /* without ".log" */
+	snprintf(n->names[k++], LOG_FILE_NAME_MAX, "%s.log", base);
+	snprintf(n->names[k++], LOG_FILE_NAME_MAX, "%s.log.gz", base);
+	log_file_name(base, &o->cfg.log_format, n->names[k]);
+	if (strcmp(n->names[k], n->names[k - 1]) && strcmp(n->names[k], n->names[k - 2]))
+		k++;
+	return k;
+}
 
 static struct outdir_owned owned_files(const struct options *o, struct owned_names *n)
 {
 	size_t k = 0;
-	for (size_t i = 0; i < N_OWNED_LOGS; i++) {
-		snprintf(n->names[k++], LOG_FILE_NAME_MAX, "%s.log", owned_logs[i]);
-		snprintf(n->names[k++], LOG_FILE_NAME_MAX, "%s.log.gz", owned_logs[i]);
-		log_file_name(owned_logs[i], &o->cfg.log_format, n->names[k]);
-		if (strcmp(n->names[k], n->names[k - 1]) && strcmp(n->names[k], n->names[k - 2]))
-			k++;
-	}
+	for (const char *const *l = core_logs; *l; l++)
+		k = add_owned(n, k, *l, o);
+	for (size_t i = 0; proto_analyzers[i]; i++)
+		for (const char *const *l = proto_analyzers[i]->logs; l && *l; l++)
+			k = add_owned(n, k, *l, o);
 	for (size_t i = 0; i < k; i++)
 		n->list[i] = n->names[i];
 	return (struct outdir_owned){

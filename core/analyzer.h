@@ -25,9 +25,39 @@ struct analyzer_ctx;	/* one analyzer instance on one connection; owned by core *
 struct uid_gen;
 struct files;
 
+/*
+ * A Zeek script smtplog accepts: what loading it turns on. Core lists its
+ * own (core_scripts), each analyzer those of its protocol.
+ */
+struct analyzer_script {
+	const char *name;	/* "base/protocols/smtp": the long form Zeek resolves to */
+	unsigned bits;		/* config script bits: its own, and those of what it @loads */
+	const char *help;	/* its --help-scripts row */
+	bool default_mode;	/* loaded by Zeek's default mode (base/init-default) */
+};
+
+/* Core's scripts (conn.log, file analysis): NULL-name terminated. */
+extern const struct analyzer_script core_scripts[];
+/* The logs core writes itself, NULL-terminated (conn.log, files.log). */
+extern const char *const core_logs[];
+
 struct analyzer {
 	const char *name;		/* Zeek's analyzer name ("SMTP"); service is its lower case */
 	unsigned script;		/* config script bit that loads it (enum config_script) */
+	/* The scripts of its protocol, NULL-name terminated (or NULL). */
+	const struct analyzer_script *scripts;
+	/* The logs it writes, as file names ("smtp.log"), NULL-terminated
+	 * (or NULL): what --force replaces, and the engine's log table. */
+	const char *const *logs;
+	/* Its script makes Zeek's file analysis run (files.log, hashes,
+	 * extraction) when loaded. */
+	bool uses_files;
+	/* Its script handles connection_state_remove, so Zeek draws the
+	 * connection's UID at removal at the latest. */
+	bool uid_at_removal;
+	/* MIME types it gives files itself, besides content detection
+	 * (certificates), NULL-terminated (or NULL): for the check of -x. */
+	const char *const *file_types;
 	const uint16_t *tcp_ports;	/* registered responder ports */
 	size_t n_tcp_ports;
 	/*

@@ -22,8 +22,6 @@
 /* Analyzers in the table, at most. */
 #define ENGINE_MAX_ANALYZERS 16
 
-/* Logs analyzers may open (smtp, files, ssl, x509, ...). */
-#define ENGINE_MAX_LOGS 8
 
 /* Zeek's max_timer_expires: timers run per packet at most. */
 #define MAX_TIMER_EXPIRES 300
@@ -40,11 +38,13 @@ struct engine {
 	struct log_stream *conn_stream;	/* NULL when conn.log is not written */
 	const struct analyzer *const *analyzers;	/* NULL-terminated; borrowed */
 	void *run_state[ENGINE_MAX_ANALYZERS];		/* per analyzer; owned by it */
-	struct {
+	/* The logs besides conn.log, as analyzers and file analysis open
+	 * them: as many as core and the registry's descriptors name. */
+	struct engine_log {
 		const struct log_schema *schema;
 		struct log_stream *stream;	/* owned */
-	} logs[ENGINE_MAX_LOGS];
-	size_t n_logs;
+	} *logs;				/* owned, max_logs of them */
+	size_t n_logs, max_logs;
 	struct analyzer_conn conn_view;		/* scratch for analyzer_conn() */
 	struct files *files;			/* owned; NULL without file analysis */
 	struct analyzer_pool *an_pool;		/* owned */
@@ -65,6 +65,7 @@ struct engine {
 	uint64_t ip_cksum_weirds;
 	double ip_cksum_sampling_start;
 	bool saw_tcp, saw_non_tcp, saw_tcp_data;	/* find-filtered-trace's */
+	bool uid_at_removal;	/* a loaded script handles connection_state_remove */
 };
 
 /* likely_server_ports: what Zeek's loaded analyzers register. The tunnel
@@ -264,9 +265,42 @@ static void write_conn(struct engine *e, struct conn *c)
 	}
 }
 
-/* Scripts with a connection_state_remove handler make Zeek build the
- * connection record, and so draw a UID, at removal at the latest. */
-#define SCRIPTS_HANDLING_REMOVAL (SCRIPT_CONN | SCRIPT_SMTP)
+/* Whether a loaded analyzer's descriptor says yes (its script bit is on). */
+static bool loaded_analyzer_has(const struct config *cfg, const struct analyzer *const *table,
+				bool (*has)(const struct analyzer *))
+{
+	for (size_t i = 0; table && table[i] && i < ENGINE_MAX_ANALYZERS; i++)
+		if ((cfg->scripts & table[i]->script) && has(table[i]))
+			return true;
+	return false;
+}
+
+/* The logs core and the analyzers' descriptors name. */
+static size_t declared_logs(const struct analyzer *const *table)
+{
+	size_t n = 0;
+	for (const char *const *l = core_logs; *l; l++)
+		n++;
+	for (size_t i = 0; table && table[i] && i < ENGINE_MAX_ANALYZERS; i++)
+		for (const char *const *l = table[i]->logs; l && *l; l++)
+			n++;
+	return n;
+}
+
+static bool draws_uid_at_removal(const struct analyzer *a)
+{
+	return a->uid_at_removal;
+}
+
+static bool uses_files(const struct analyzer *a)
+{
+	return a->uses_files;
+}
+
+static bool gives_file_types(const struct analyzer *a)
+{
+	return a->file_types != NULL;
+}
 
 void engine_remove_conn(struct engine *e, struct conn *c)
 {
@@ -282,7 +316,9 @@ void engine_remove_conn(struct engine *e, struct conn *c)
 		e->saw_tcp_data = memchr(c->history, 'D', c->history_len) ||
 				  memchr(c->history, 'd', c->history_len);
 	analyzers_finish(c);
-	if (e->cfg->scripts & SCRIPTS_HANDLING_REMOVAL)
+	/* Scripts with a connection_state_remove handler make Zeek build the
+	 * connection record, and so draw a UID, at removal at the latest. */
+	if (e->uid_at_removal)
 		engine_conn_uid(e, c);
 	write_conn(e, c);
 	analyzers_free(e, c);
@@ -326,7 +362,7 @@ struct log_stream *engine_log_stream(struct engine *e, const struct log_schema *
 	for (size_t i = 0; i < e->n_logs; i++)
 		if (e->logs[i].schema == schema)
 			return e->logs[i].stream;
-	if (e->n_logs == ENGINE_MAX_LOGS)
+	if (e->n_logs == e->max_logs)
 		return NULL;
 	struct log_stream *s = log_stream_new(schema, e->writer, &e->cfg->log_format, e->dir);
 	if (!s)
@@ -763,12 +799,21 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 	e->frags = frag_table_new();
 	e->an_pool = analyzer_pool_new();
 	conn_log_init(&e->conn_log, cfg);
-	if (cfg->scripts & (SCRIPT_SMTP | SCRIPT_SSL)) {
-		/* base/protocols/smtp and ssl load the files framework; ssl
-		 * also base/files/x509. */
+	e->max_logs = declared_logs(analyzers);
+	e->logs = calloc(e->max_logs, sizeof *e->logs);
+	if (!e->logs) {
+		engine_free(e);
+		return NULL;
+	}
+	e->uid_at_removal = (cfg->scripts & SCRIPT_CONN) ||
+			    loaded_analyzer_has(cfg, analyzers, draws_uid_at_removal);
+	if (loaded_analyzer_has(cfg, analyzers, uses_files)) {
+		/* The analyzer's script loads the files framework. */
 		struct files_mode mode = {0};
 		mode.mime_libmagic = cfg->mime_libmagic;
-		mode.x509_analysis = (cfg->scripts & SCRIPT_SSL) != 0;
+		/* Certificates as files: their script loads base/files/x509,
+		 * whose analyzer attaches to them by type. */
+		mode.x509_analysis = loaded_analyzer_has(cfg, analyzers, gives_file_types);
 		mode.log_x509 = cfg->ssl.x509_in_files_log;
 		if (cfg->scripts & SCRIPT_FILES_HASH)
 			mode.hash_columns = true;
@@ -877,6 +922,7 @@ void engine_free(struct engine *e)
 		log_stream_close(e->conn_stream);
 	for (size_t i = 0; i < e->n_logs; i++)
 		log_stream_close(e->logs[i].stream);
+	free(e->logs);
 	size_t n = 0;
 	struct conn **left = e->conns ? conn_table_sorted(e->conns, &n) : NULL;
 	for (size_t i = 0; left && i < n; i++)

@@ -191,9 +191,15 @@ static void imap_destroy(void *state)
 
 static const uint16_t imap_ports[] = {143};
 
+static const struct analyzer_script imap_scripts[] = {
+    {"base/protocols/imap", SCRIPT_IMAP, "IMAP as far as STARTTLS: service imap, then SSL", true},
+    {NULL, 0, NULL, false},
+};
+
 const struct analyzer imap_analyzer = {
     .name = "IMAP",
     .script = SCRIPT_IMAP,
+    .scripts = imap_scripts,
     .tcp_ports = imap_ports,
     .n_tcp_ports = sizeof imap_ports / sizeof imap_ports[0],
     .create = imap_create,

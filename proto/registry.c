@@ -15,9 +15,3 @@ const struct analyzer *const proto_analyzers[] = {
 
 _Static_assert(sizeof proto_analyzers / sizeof proto_analyzers[0] - 1 <= ANALYZER_MAX_PER_CONN,
 	       "raise ANALYZER_MAX_PER_CONN: a connection could not hold every analyzer");
-
-const char *const proto_file_types[] = {
-    "application/x-x509-user-cert",
-    "application/x-x509-ca-cert",
-    NULL,
-};

@@ -7,8 +7,4 @@
 /* NULL-terminated. */
 extern const struct analyzer *const proto_analyzers[];
 
-/* The MIME types analyzers give files themselves, besides content
- * detection (certificates), NULL-terminated: for the check of -x's list. */
-extern const char *const proto_file_types[];
-
 #endif

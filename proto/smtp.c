@@ -1522,9 +1522,22 @@ static void smtp_destroy(void *state)
 
 static const uint16_t smtp_ports[] = {25, 587};
 
+static const struct analyzer_script smtp_scripts[] = {
+    {"base/protocols/smtp", SCRIPT_SMTP, "SMTP analysis: smtp.log (files.log for MIME entities)",
+     true},
+    {NULL, 0, NULL, false},
+};
+
+static const char *const smtp_logs[] = {"smtp.log", NULL};
+
 const struct analyzer smtp_analyzer = {
     .name = "SMTP",
     .script = SCRIPT_SMTP,
+    .scripts = smtp_scripts,
+    .logs = smtp_logs,
+    .uses_files = true,
+    /* base/protocols/smtp's connection_state_remove handler */
+    .uid_at_removal = true,
     .tcp_ports = smtp_ports,
     .n_tcp_ports = sizeof smtp_ports / sizeof smtp_ports[0],
     .dpd_match = smtp_dpd_match,

@@ -297,6 +297,14 @@ static size_t cert_file_handle(struct tls *t, bool is_client, size_t index, char
 	return (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
+/* The certificates of a handshake become files of these types (the X509
+ * file analyzer attaches to them). */
+static const char *const tls_file_types[] = {
+    "application/x-x509-user-cert",
+    "application/x-x509-ca-cert",
+    NULL,
+};
+
 /* The certificate as a file (files.log when X509::log_x509_in_files_log,
  * hashes, extraction): one complete file, data in and then its end. The
  * first of a list is a user certificate, the rest CA certificates. */
@@ -312,8 +320,7 @@ static void cert_file(struct tls *t, bool is_client, size_t index, struct bytes 
 	struct file_conn fc = {analyzer_uid(t->ctx), c->orig_h, c->resp_h, c->orig_p, c->resp_p};
 	double now = analyzer_time(t->ctx);
 	struct sl_file *f = files_begin(fm, now, handle, hn, "SSL", is_client, &fc, 0, NULL);
-	files_set_mime_type(f, index == 0 ? "application/x-x509-user-cert"
-					  : "application/x-x509-ca-cert");
+	files_set_mime_type(f, tls_file_types[index == 0 ? 0 : 1]);
 	struct files_digests known = {
 	    d->valid & X509_DIGEST_MD5 ? d->md5 : NULL,
 	    d->valid & X509_DIGEST_SHA1 ? d->sha1 : NULL,
@@ -639,9 +646,34 @@ static void tls_destroy(void *state)
 
 static const uint16_t tls_ports[] = {443, 465, 563, 585, 614, 636, 989, 990, 992, 993, 995, 5223};
 
+static const struct analyzer_script tls_scripts[] = {
+    /* Zeek's ssl loads base/files/x509, which loads base/files/hash. */
+    {"base/protocols/ssl", SCRIPT_SSL | SCRIPT_FILES_HASH, "SSL/TLS analysis: ssl.log", true},
+    /* Loaded by base/protocols/ssl; alone it only adds what it loads. */
+    {"base/files/x509", SCRIPT_FILES_HASH, "x509.log for the certificates SSL analysis sees",
+     false},
+    {"policy/protocols/ssl/log-certs-base64", SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_CERTS_BASE64,
+     "x509.log gains cert, the certificate in base64", false},
+    {"policy/protocols/ssl/log-hostcerts-only",
+     SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_HOSTCERTS_ONLY,
+     "x509.log keeps only host (leaf) certificates", false},
+    {"policy/protocols/ssl/certificate-request-info",
+     SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_CERT_REQUEST_INFO,
+     "ssl.log gains requested_client_certificate_authorities", false},
+    {"policy/protocols/ssl/known-certs", SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_KNOWN_CERTS,
+     "known_certs.log: each server certificate once a day per host", false},
+    {NULL, 0, NULL, false},
+};
+
+static const char *const tls_logs[] = {"ssl.log", "x509.log", "known_certs.log", NULL};
+
 const struct analyzer tls_analyzer = {
     .name = "SSL",
     .script = SCRIPT_SSL,
+    .scripts = tls_scripts,
+    .logs = tls_logs,
+    .uses_files = true,
+    .file_types = tls_file_types,
     .tcp_ports = tls_ports,
     .n_tcp_ports = sizeof tls_ports / sizeof tls_ports[0],
     .dpd_match = tls_dpd_match,

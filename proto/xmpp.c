@@ -172,9 +172,15 @@ static void xmpp_destroy(void *state)
 
 static const uint16_t xmpp_ports[] = {5222, 5269};
 
+static const struct analyzer_script xmpp_scripts[] = {
+    {"base/protocols/xmpp", SCRIPT_XMPP, "XMPP as far as STARTTLS: service xmpp, then SSL", true},
+    {NULL, 0, NULL, false},
+};
+
 const struct analyzer xmpp_analyzer = {
     .name = "XMPP",
     .script = SCRIPT_XMPP,
+    .scripts = xmpp_scripts,
     .tcp_ports = xmpp_ports,
     .n_tcp_ports = sizeof xmpp_ports / sizeof xmpp_ports[0],
     .dpd_match = xmpp_dpd_match,

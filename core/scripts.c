@@ -1,0 +1,25 @@
+/* The Zeek scripts of core's own logs and frameworks (conn.log, file
+ * analysis); the protocols' are in their analyzers' descriptors. */
+#include "core/analyzer.h"
+#include "core/config.h"
+
+const struct analyzer_script core_scripts[] = {
+	{"base/protocols/conn", SCRIPT_CONN, "conn.log", true},
+	{"policy/frameworks/files/hash-all-files", SCRIPT_HASH_ALL_FILES | SCRIPT_FILES_HASH,
+	 "files.log gains md5, sha1, sha256 for every file", false},
+	{"base/files/hash", SCRIPT_FILES_HASH,
+	 "files.log gains the md5, sha1, sha256 columns (filled for files something hashes)", false},
+	{"base/files/extract", SCRIPT_FILES_EXTRACT,
+	 "files.log gains extracted, extracted_cutoff, extracted_size", false},
+	{"policy/frameworks/files/extract-all-files", SCRIPT_FILES_EXTRACT | SCRIPT_EXTRACT_ALL_FILES,
+	 "extract every file into DIR/extract_files/ (as -x)", false},
+	{"policy/protocols/conn/community-id-logging", SCRIPT_CONN | SCRIPT_COMMUNITY_ID,
+	 "conn.log gains community_id", false},
+	{"policy/protocols/conn/mac-logging", SCRIPT_CONN | SCRIPT_MAC_LOGGING,
+	 "conn.log gains orig_l2_addr, resp_l2_addr", false},
+	{"policy/protocols/conn/vlan-logging", SCRIPT_CONN | SCRIPT_VLAN_LOGGING,
+	 "conn.log gains vlan, inner_vlan", false},
+	{NULL, 0, NULL, false},
+};
+
+const char *const core_logs[] = {"conn.log", "files.log", NULL};
