@@ -16,9 +16,13 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "diff") == 0)
 		return diff_main(argc - 1, argv + 1);
 	static struct options opts;
+	int status;
 	if (options_parse(argc, argv, &opts) != 0)
-		return RUN_USAGE;
-	if (opts.exit_now)
-		return RUN_OK;
-	return (int)run(&opts);
+		status = RUN_USAGE;
+	else if (opts.exit_now)
+		status = RUN_OK;
+	else
+		status = (int)run(&opts);
+	options_free(&opts);
+	return status;
 }

@@ -11,12 +11,9 @@
 #include "cmd/version.h"
 #include "core/files.h"
 #include "core/magic.h"
+#include "core/optval.h"
 #include "output/extract.h"
-#include "proto/mime.h"
 #include "proto/registry.h"
-#include "proto/smtp_addr.h"
-#include "proto/smtp_line.h"
-#include "proto/x509_dedup.h"
 
 static const char usage_text[] =
 	"usage: smtplog [OPTIONS] -r FILE [-r FILE ...] [SCRIPT ...] [NAME=VALUE ...]\n"
@@ -124,20 +121,7 @@ static const struct {
 	{"Log::default_max_total_container_elements", "set/vector elements kept per log line (500; 0 = no limit)"},
 	{"likely_server_ports", "set of ports such as {25/tcp,53/udp} that decide who is the server (+= adds)"},
 	{"FileExtract::default_limit", "count: cut extracted files at this many bytes (0 = no limit)"},
-	{"SSL::log_include_server_certificate_subject_issuer",
-	 "T or F: ssl.log gains subject, issuer of the server certificate"},
-	{"SSL::log_include_client_certificate_subject_issuer",
-	 "T or F: ssl.log gains client_subject, client_issuer"},
-	{"SSL::disable_analyzer_after_detection",
-	 "T or F: stop analysing a TLS connection once it is established (T)"},
 	{"X509::log_x509_in_files_log", "T or F: certificates get files.log lines too (F)"},
-	{"Known::cert_tracking", "LOCAL_HOSTS, REMOTE_HOSTS, ALL_HOSTS or NO_HOSTS (known-certs)"},
-	{"Cluster::default_store_dir",
-	 "folder of Zeek's persistent stores; accepted, smtplog keeps none (as Zeek by default)"},
-	{"X509::caching_required_encounters",
-	 "count: Zeek's certificate cache; accepted, logs are the same without it"},
-	{"X509::relog_known_certificates_after",
-	 "interval such as 1day or 0secs: log a certificate again after this (0: always)"},
 	{"LogAscii::include_meta", "T or F: the #-lines of TSV logs (T; JSON has none)"},
 	{"LogAscii::separator", "string: between TSV fields (\\t), written as in a Zeek string"},
 	{"LogAscii::set_separator", "string: between set/vector elements (,)"},
@@ -150,18 +134,6 @@ static const struct {
 	{"FileExtract::prefix",
 	 "folder name inside the output folder for -x (extract_files); no '/', '..'"},
 	{"ignore_checksums", "T: as -C (F changes nothing: -C still wins, as in Zeek)"},
-	{"SMTP::max_invalid_mail_transactions",
-	 "count: stop SMTP analysis after more failed transactions (25; 0 = never)"},
-	{"SMTP::mail_transaction_validation",
-	 "T or F: check RCPT TO/DATA follow MAIL FROM/RCPT TO (T)"},
-	{"SMTP::max_rcptto_addresses", "count 1-100000: rcptto addresses per message (1000)"},
-	{"SMTP::max_to_addresses", "count 1-100000: to addresses per message (1000)"},
-	{"SMTP::max_cc_addresses", "count 1-100000: cc addresses per message (1000)"},
-	{"SMTP::max_path_length", "count 1-100000: path entries per message (1000)"},
-	{"SMTP::bdat_max_line_length",
-	 "count 1-16777116: longest BDAT line before a forced break (4096)"},
-	{"MIME::max_depth", "count 1-100: MIME nesting analysed (100)"},
-	{"MIME::max_header_bytes", "count 1-65536: bytes of one MIME header kept (65536)"},
 };
 
 #define N_ZEEK_OPTIONS (sizeof zeek_options / sizeof zeek_options[0])
@@ -193,14 +165,39 @@ static void print_scripts(void)
 	free(helps);
 }
 
+/* Every NAME=VALUE option: core's, then each analyzer's; the i-th, or
+ * NULL past the last. */
+static const char *zeek_option_at(size_t i, const char **help)
+{
+	if (i < N_ZEEK_OPTIONS) {
+		*help = zeek_options[i].help;
+		return zeek_options[i].name;
+	}
+	i -= N_ZEEK_OPTIONS;
+	for (size_t k = 0; proto_analyzers[k]; k++)
+		for (const struct analyzer_option *op = proto_analyzers[k]->options; op && op->name;
+		     op++)
+			if (i-- == 0) {
+				*help = op->help;
+				return op->name;
+			}
+	return NULL;
+}
+
 static void print_zeek_options(void)
 {
-	const char *names[N_ZEEK_OPTIONS], *helps[N_ZEEK_OPTIONS];
-	for (size_t i = 0; i < N_ZEEK_OPTIONS; i++) {
-		names[i] = zeek_options[i].name;
-		helps[i] = zeek_options[i].help;
+	size_t n = 0;
+	const char *help;
+	while (zeek_option_at(n, &help))
+		n++;
+	const char **names = malloc(n * sizeof *names), **helps = malloc(n * sizeof *helps);
+	if (names && helps) {
+		for (size_t i = 0; i < n; i++)
+			names[i] = zeek_option_at(i, &helps[i]);
+		print_table(names, helps, n);
 	}
-	print_table(names, helps, N_ZEEK_OPTIONS);
+	free(names);
+	free(helps);
 }
 
 static int usage_error(const char *fmt, const char *arg)
@@ -239,17 +236,6 @@ static void load_script(struct options *o, const struct analyzer_script *s)
 	if (extra && !(o->cfg.scripts & extra) && o->cfg.n_conn_extra < 4)
 		o->cfg.conn_extra_order[o->cfg.n_conn_extra++] = extra;
 	o->cfg.scripts |= s->bits;
-}
-
-static int parse_bool(const char *v, bool *out)
-{
-	if (strcmp(v, "T") == 0 || strcmp(v, "true") == 0)
-		*out = true;
-	else if (strcmp(v, "F") == 0 || strcmp(v, "false") == 0)
-		*out = false;
-	else
-		return -1;
-	return 0;
 }
 
 /* "{a,b}" or "set(a,b)" or a bare "a,b": a set of subnets. */
@@ -317,21 +303,6 @@ static int parse_ports(const char *v, struct config *c)
 	return 0;
 }
 
-/* A count as Zeek reads one: decimal digits only. */
-static int parse_count(const char *v, uint64_t *out)
-{
-	if (!*v)
-		return -1;
-	uint64_t n = 0;
-	for (const char *p = v; *p; p++) {
-		if (*p < '0' || *p > '9' || n > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
-			return -1;
-		n = n * 10 + (uint64_t)(*p - '0');
-	}
-	*out = n;
-	return 0;
-}
-
 /* A byte count with an optional k, M or G (powers of 1024). */
 static int parse_size(const char *v, uint64_t *out)
 {
@@ -349,7 +320,7 @@ static int parse_size(const char *v, uint64_t *out)
 	memcpy(digits, v, n);
 	digits[n] = '\0';
 	uint64_t count;
-	if (parse_count(digits, &count) != 0 || count > UINT64_MAX / unit)
+	if (optval_count(digits, &count) != 0 || count > UINT64_MAX / unit)
 		return -1;
 	*out = count * unit;
 	return 0;
@@ -440,47 +411,6 @@ static int set_json_ts(struct options *o, const char *v)
 	else
 		return -1;
 	return 0;
-}
-
-static int parse_hosts(const char *v, enum config_hosts *out)
-{
-	static const char *const names[] = {"LOCAL_HOSTS", "REMOTE_HOSTS", "ALL_HOSTS", "NO_HOSTS"};
-	for (int i = 0; i < 4; i++) {
-		if (!strcmp(v, names[i])) {
-			*out = (enum config_hosts)i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* A Zeek interval: a number and a unit, e.g. "0secs", "1 day", "2.5hrs". */
-static int parse_interval(const char *v, double *out)
-{
-	static const struct {
-		const char *unit;
-		double secs;
-	} units[] = {
-	    {"usec", 1e-6}, {"usecs", 1e-6}, {"msec", 1e-3}, {"msecs", 1e-3}, {"sec", 1},
-	    {"secs", 1},    {"min", 60},     {"mins", 60},   {"hr", 3600},    {"hrs", 3600},
-	    {"day", 86400}, {"days", 86400},
-	};
-	char *end;
-	/* Decimal only: strtod would also take hex, "inf" and "nan". */
-	if (!((*v >= '0' && *v <= '9') || *v == '.') || strpbrk(v, "xXnN"))
-		return -1;
-	double n = strtod(v, &end);
-	if (!isfinite(n))
-		return -1;
-	while (*end == ' ')
-		end++;
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-		if (!strcmp(end, units[i].unit)) {
-			*out = n * units[i].secs;
-			return 0;
-		}
-	}
-	return -1;
 }
 
 /*
@@ -610,7 +540,7 @@ static int set_extract_prefix(struct config_extract *x, const char *v)
 static int parse_count_in(const char *arg, const char *v, uint64_t lo, uint64_t hi,
 			  const char *why, uint64_t *out)
 {
-	if (parse_count(v, out) != 0)
+	if (optval_count(v, out) != 0)
 		return usage_error("bad value in '%s'", arg);
 	if (*out < lo || *out > hi) {
 		fprintf(stderr, "smtplog: bad value in '%s': %llu to %llu (%s)\nTry 'smtplog --help'.\n",
@@ -618,41 +548,6 @@ static int parse_count_in(const char *arg, const char *v, uint64_t lo, uint64_t 
 		return 1;
 	}
 	return 0;
-}
-
-/* The SMTP and MIME counts (struct config_smtp). Returns 0, 1 (usage
- * error printed) or -1 (not one of them). */
-static int apply_smtp_count(struct config_smtp *m, const char *name, const char *arg,
-			    const char *v)
-{
-	static const struct {
-		const char *name;
-		uint64_t lo, hi;
-	} ranges[] = {
-	    {"SMTP::max_rcptto_addresses", 1, SMTP_ADDR_OPTION_MAX},
-	    {"SMTP::max_to_addresses", 1, SMTP_ADDR_OPTION_MAX},
-	    {"SMTP::max_cc_addresses", 1, SMTP_ADDR_OPTION_MAX},
-	    {"SMTP::max_path_length", 1, SMTP_ADDR_OPTION_MAX},
-	    {"SMTP::bdat_max_line_length", 1, SMTP_LINE_MAX},
-	    {"MIME::max_depth", 1, MIME_MAX_DEPTH},
-	    {"MIME::max_header_bytes", 1, MIME_MAX_HEADER_BYTES},
-	};
-	size_t *slots[] = {&m->max_rcptto, &m->max_to, &m->max_cc, &m->max_path,
-			   &m->bdat_max_line, NULL, &m->mime_max_header_bytes};
-	for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++) {
-		if (strcmp(name, ranges[i].name) != 0)
-			continue;
-		uint64_t n;
-		if (parse_count_in(arg, v, ranges[i].lo, ranges[i].hi,
-				   "smtplog's memory bound, see README, Limits", &n) != 0)
-			return 1;
-		if (slots[i])
-			*slots[i] = (size_t)n;
-		else
-			m->mime_max_depth = (unsigned)n;
-		return 0;
-	}
-	return -1;
 }
 
 /* After the command line: Log::default_logdir stands for -o (both at
@@ -666,6 +561,32 @@ static int zeek_options_finish(struct options *o, bool output_given)
 	/* Zeek's "" is the current folder. */
 	o->output_dir = o->logdir[0] ? o->logdir : ".";
 	return 0;
+}
+
+/* An option of an analyzer's scripts: 0, 1 (usage error printed), or -2
+ * when no analyzer has it. */
+static int apply_analyzer_option(struct options *o, const char *name, const char *v, bool add,
+				 const char *arg)
+{
+	for (size_t k = 0; k < CONFIG_MAX_ANALYZERS && proto_analyzers[k]; k++) {
+		for (const struct analyzer_option *op = proto_analyzers[k]->options; op && op->name;
+		     op++) {
+			if (strcmp(op->name, name) != 0)
+				continue;
+			char why[160] = "";
+			if (!o->analyzer_opts[k])
+				return usage_error("out of memory%s", "");
+			if (op->set(o->analyzer_opts[k], v, add, why, sizeof why) == 0)
+				return 0;
+			if (why[0]) {
+				fprintf(stderr, "smtplog: bad value in '%s': %s\nTry 'smtplog --help'.\n", arg,
+					why);
+				return 1;
+			}
+			return usage_error("bad value in '%s'", arg);
+		}
+	}
+	return -2;
 }
 
 /* NAME=VALUE or NAME+=VALUE. Returns 0, or 1 after printing why not. */
@@ -683,11 +604,11 @@ static int apply_assignment(struct options *o, const char *arg)
 	struct config *c = &o->cfg;
 	int rc = 0;
 	if (!strcmp(name, "LogAscii::use_json") && !add) {
-		rc = parse_bool(v, &c->json);
+		rc = optval_bool(v, &c->json);
 	} else if (!strcmp(name, "LogAscii::json_timestamps") && !add) {
 		rc = set_json_ts(o, v);
 	} else if (!strcmp(name, "Site::private_address_space_is_local") && !add) {
-		rc = parse_bool(v, &c->private_is_local);
+		rc = optval_bool(v, &c->private_is_local);
 	} else if (!strcmp(name, "Site::local_nets")) {
 		if (!add)
 			c->n_local_nets = 0;
@@ -719,35 +640,12 @@ static int apply_assignment(struct options *o, const char *arg)
 	} else if (!strcmp(name, "likely_server_ports") && add) {
 		rc = parse_ports(v, c);
 	} else if (!strcmp(name, "FileExtract::default_limit") && !add) {
-		rc = parse_count(v, &c->extract.limit);
-	} else if (!strcmp(name, "SSL::log_include_server_certificate_subject_issuer") && !add) {
-		rc = parse_bool(v, &c->ssl.server_subject_issuer);
-	} else if (!strcmp(name, "SSL::log_include_client_certificate_subject_issuer") && !add) {
-		rc = parse_bool(v, &c->ssl.client_subject_issuer);
-	} else if (!strcmp(name, "SSL::disable_analyzer_after_detection") && !add) {
-		bool disable = true;
-		rc = parse_bool(v, &disable);
-		if (rc == 0)
-			c->ssl.keep_after_detection = !disable;
+		rc = optval_count(v, &c->extract.limit);
 	} else if (!strcmp(name, "X509::log_x509_in_files_log") && !add) {
-		rc = parse_bool(v, &c->ssl.x509_in_files_log);
-	} else if (!strcmp(name, "Known::cert_tracking") && !add) {
-		rc = parse_hosts(v, &c->ssl.cert_tracking);
-	} else if (!strcmp(name, "Cluster::default_store_dir") && !add) {
-		/* Only the persistence back ends read it, and they are off
-		 * unless Known::enable_certs_persistence, which smtplog lacks. */
-		rc = *v ? 0 : -1;
-	} else if (!strcmp(name, "X509::caching_required_encounters") && !add) {
-		/* Zeek's cache replays the events the X509 analyzer raised the
-		 * first time, so it saves work but changes no log; smtplog's
-		 * own cache (proto/x509_cache.c) does not depend on it. */
-		uint64_t ignored;
-		rc = parse_count(v, &ignored);
-	} else if (!strcmp(name, "X509::relog_known_certificates_after") && !add) {
-		rc = parse_interval(v, &c->ssl.relog_after);
+		rc = optval_bool(v, &c->x509_in_files_log);
 	} else if (!strcmp(name, "LogAscii::include_meta") && !add) {
 		bool meta = true;
-		rc = parse_bool(v, &meta);
+		rc = optval_bool(v, &meta);
 		c->log_format.ascii.no_meta = !meta;
 	} else if (!strncmp(name, "LogAscii::", 10) && !add &&
 		   (!strcmp(name + 10, "separator") || !strcmp(name + 10, "set_separator") ||
@@ -772,19 +670,10 @@ static int apply_assignment(struct options *o, const char *arg)
 		/* Zeek's -C sets the constant after the scripts, so F never
 		 * undoes -C; without -C it is already F. */
 		bool on = false;
-		rc = parse_bool(v, &on);
+		rc = optval_bool(v, &on);
 		if (on)
 			c->ignore_checksums = true;
-	} else if (!strcmp(name, "SMTP::max_invalid_mail_transactions") && !add) {
-		uint64_t n = 0;
-		rc = parse_count(v, &n);
-		if (rc == 0)
-			c->smtp.max_invalid_transactions = n == 0 ? CONFIG_UNLIMITED : n;
-	} else if (!strcmp(name, "SMTP::mail_transaction_validation") && !add) {
-		bool on = true;
-		rc = parse_bool(v, &on);
-		c->smtp.no_transaction_validation = !on;
-	} else if (!add && (rc = apply_smtp_count(&c->smtp, name, arg, v)) >= 0) {
+	} else if ((rc = apply_analyzer_option(o, name, v, add, arg)) != -2) {
 		return rc;
 	} else {
 		return usage_error("unsupported option '%s' (see --help-options)", name);
@@ -863,8 +752,9 @@ static int print_completion(const char *shell)
 	}
 	for (size_t i = 0; script_at(i); i++)
 		printf("%s ", script_at(i)->name);
-	for (size_t i = 0; i < N_ZEEK_OPTIONS; i++)
-		printf("%s= ", zeek_options[i].name);
+	const char *name, *help;
+	for (size_t i = 0; (name = zeek_option_at(i, &help)); i++)
+		printf("%s= ", name);
 	printf("\"\n\tCOMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n}\n");
 	printf("complete -o default -F _smtplog smtplog\n");
 	return 0;
@@ -1146,7 +1036,21 @@ int options_parse(int argc, char **argv, struct options *o)
 	o->cfg.private_is_local = true;
 	o->progress = PROGRESS_AUTO;
 	o->cfg.extract.limit = FILES_EXTRACT_DEFAULT_LIMIT;
-	o->cfg.ssl.relog_after = X509_RELOG_AFTER;
+	/* Each analyzer's options block, with Zeek's defaults, before any
+	 * NAME=VALUE. */
+	for (size_t k = 0; k < CONFIG_MAX_ANALYZERS && proto_analyzers[k]; k++) {
+		const struct analyzer *a = proto_analyzers[k];
+		if (!a->options_size)
+			continue;
+		o->analyzer_opts[k] = calloc(1, a->options_size);
+		if (!o->analyzer_opts[k]) {
+			fprintf(stderr, "smtplog: out of memory\n");
+			return 1;
+		}
+		if (a->options_init)
+			a->options_init(o->analyzer_opts[k]);
+		o->cfg.analyzer_options[k] = o->analyzer_opts[k];
+	}
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		int rc = 0;
@@ -1187,4 +1091,13 @@ int options_parse(int argc, char **argv, struct options *o)
 	if (!o->quiet)
 		warn_ineffective(o);
 	return 0;
+}
+
+void options_free(struct options *o)
+{
+	for (size_t k = 0; k < CONFIG_MAX_ANALYZERS; k++) {
+		free(o->analyzer_opts[k]);
+		o->analyzer_opts[k] = NULL;
+		o->cfg.analyzer_options[k] = NULL;
+	}
 }

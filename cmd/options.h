@@ -27,6 +27,8 @@ struct options {
 	bool quiet;
 	bool recursive;		/* -r DIR reads subfolders too */
 	const char *stats_file;	/* --stats: the summary as JSON */
+	/* Each analyzer's options block, by registry index; owned (options_free). */
+	void *analyzer_opts[CONFIG_MAX_ANALYZERS];
 	/* smtplog's own options given, for the "has no effect" warnings */
 	bool set_extract_limit, set_extract_naming, set_json_ts;
 	enum progress_mode progress;
@@ -36,5 +38,7 @@ struct options {
 /* Fills *o from argv. Returns 0, or 1 (usage error; a message was
  * printed to stderr). */
 int options_parse(int argc, char **argv, struct options *o);
+/* Frees what options_parse allocated (the analyzers' options blocks). */
+void options_free(struct options *o);
 
 #endif

@@ -160,6 +160,11 @@ struct log_stream *analyzer_log(struct analyzer_ctx *ctx, const struct log_schem
 	return engine_log_stream(ctx->e, schema);
 }
 
+const void *analyzer_options(const struct analyzer_ctx *ctx)
+{
+	return engine_analyzer_options(ctx->e, ctx->a);
+}
+
 void **analyzer_run_state(struct analyzer_ctx *ctx)
 {
 	return engine_run_state(ctx->e, ctx->a);

@@ -41,6 +41,20 @@ extern const struct analyzer_script core_scripts[];
 /* The logs core writes itself, NULL-terminated (conn.log, files.log). */
 extern const char *const core_logs[];
 
+/*
+ * A NAME=VALUE option of an analyzer's scripts ("SMTP::max_rcptto_addresses"),
+ * kept in the analyzer's own options block (struct config's
+ * analyzer_options, made by cmd/ with options_init).
+ */
+struct analyzer_option {
+	const char *name;
+	const char *help;	/* its --help-options row */
+	/* Parses value (NAME+=VALUE: add) into opts. 0, or -1 for a bad
+	 * value, with why[] saying what is expected when there is more to say
+	 * than "bad value". */
+	int (*set)(void *opts, const char *value, bool add, char *why, size_t cap);
+};
+
 struct analyzer {
 	const char *name;		/* Zeek's analyzer name ("SMTP"); service is its lower case */
 	unsigned script;		/* config script bit that loads it (enum config_script) */
@@ -58,6 +72,11 @@ struct analyzer {
 	/* MIME types it gives files itself, besides content detection
 	 * (certificates), NULL-terminated (or NULL): for the check of -x. */
 	const char *const *file_types;
+	/* Its scripts' options, NULL-name terminated (or NULL), in a block of
+	 * options_size bytes that options_init fills with Zeek's defaults. */
+	const struct analyzer_option *options;
+	size_t options_size;
+	void (*options_init)(void *opts);
 	const uint16_t *tcp_ports;	/* registered responder ports */
 	size_t n_tcp_ports;
 	/*
@@ -114,6 +133,9 @@ const struct analyzer_conn *analyzer_conn(const struct analyzer_ctx *ctx);
 bool analyzer_addr_is_local(const struct analyzer_ctx *ctx, const struct sl_addr *a);
 /* The run's configuration (script options an analyzer honours). */
 const struct config *analyzer_config(const struct analyzer_ctx *ctx);
+/* The analyzer's own options block (see struct analyzer_option), or NULL
+ * when the run has none for it (then Zeek's defaults apply). */
+const void *analyzer_options(const struct analyzer_ctx *ctx);
 /* Network time: the time stamped on the events Zeek would raise now. */
 double analyzer_time(const struct analyzer_ctx *ctx);
 /* The connection UID, drawn now if the connection has none yet (Zeek

@@ -32,41 +32,8 @@ enum config_script {
 	SCRIPT_XMPP = 1u << 15,		/* base/protocols/xmpp: STARTTLS only */
 };
 
-/* Zeek's Host type (base/utils/directions-and-hosts). */
-enum config_hosts {
-	HOSTS_LOCAL,	/* LOCAL_HOSTS: Site::is_local_addr */
-	HOSTS_REMOTE,	/* REMOTE_HOSTS */
-	HOSTS_ALL,	/* ALL_HOSTS */
-	HOSTS_NONE,	/* NO_HOSTS */
-};
-
-/* Options of the SSL and X.509 scripts (NAME=VALUE). */
-struct config_ssl {
-	enum config_hosts cert_tracking;	/* Known::cert_tracking */
-	bool server_subject_issuer;	/* SSL::log_include_server_certificate_subject_issuer */
-	bool client_subject_issuer;	/* SSL::log_include_client_certificate_subject_issuer */
-	bool keep_after_detection;	/* SSL::disable_analyzer_after_detection = F */
-	bool x509_in_files_log;		/* X509::log_x509_in_files_log */
-	double relog_after;		/* X509::relog_known_certificates_after, seconds */
-};
-
-/*
- * Options of the SMTP and MIME analyzers (NAME=VALUE). Zero everywhere is
- * Zeek's default, the value of the analyzer's own constant, so that a
- * zeroed config needs no setup; CONFIG_UNLIMITED is a Zeek 0 ("no limit")
- * where smtplog can honour one. cmd/ refuses values that would let a
- * capture grow memory past what the Limits table promises.
- */
-#define CONFIG_UNLIMITED UINT64_MAX
-struct config_smtp {
-	uint64_t max_invalid_transactions;	/* SMTP::max_invalid_mail_transactions */
-	bool no_transaction_validation;		/* SMTP::mail_transaction_validation = F */
-	size_t max_rcptto, max_to, max_cc;	/* SMTP::max_{rcptto,to,cc}_addresses */
-	size_t max_path;			/* SMTP::max_path_length */
-	size_t bdat_max_line;			/* SMTP::bdat_max_line_length */
-	unsigned mime_max_depth;		/* MIME::max_depth */
-	size_t mime_max_header_bytes;		/* MIME::max_header_bytes */
-};
+/* Analyzers a registry may hold (the config keeps each one's options). */
+#define CONFIG_MAX_ANALYZERS 16
 
 #define CONFIG_MAX_EXTRACT_TYPES 32
 #define CONFIG_EXTRACT_TYPE_MAX 128
@@ -123,8 +90,10 @@ struct config {
 	struct log_format log_format;
 	bool deterministic;		/* a seed file was given */
 	struct config_extract extract;
-	struct config_ssl ssl;
-	struct config_smtp smtp;
+	bool x509_in_files_log;		/* X509::log_x509_in_files_log */
+	/* Each analyzer's options block (struct analyzer_option), by its
+	 * index in the registry; NULL: Zeek's defaults. Owned by cmd/. */
+	const void *analyzer_options[CONFIG_MAX_ANALYZERS];
 };
 
 #endif

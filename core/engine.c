@@ -19,8 +19,8 @@
 #include "core/engine_int.h"
 #include "core/uid.h"
 
-/* Analyzers in the table, at most. */
-#define ENGINE_MAX_ANALYZERS 16
+/* Analyzers in the table, at most (the config holds their options). */
+#define ENGINE_MAX_ANALYZERS CONFIG_MAX_ANALYZERS
 
 
 /* Zeek's max_timer_expires: timers run per packet at most. */
@@ -269,7 +269,7 @@ static void write_conn(struct engine *e, struct conn *c)
 static bool loaded_analyzer_has(const struct config *cfg, const struct analyzer *const *table,
 				bool (*has)(const struct analyzer *))
 {
-	for (size_t i = 0; table && table[i] && i < ENGINE_MAX_ANALYZERS; i++)
+	for (size_t i = 0; table && i < ENGINE_MAX_ANALYZERS && table[i]; i++)
 		if ((cfg->scripts & table[i]->script) && has(table[i]))
 			return true;
 	return false;
@@ -281,7 +281,7 @@ static size_t declared_logs(const struct analyzer *const *table)
 	size_t n = 0;
 	for (const char *const *l = core_logs; *l; l++)
 		n++;
-	for (size_t i = 0; table && table[i] && i < ENGINE_MAX_ANALYZERS; i++)
+	for (size_t i = 0; table && i < ENGINE_MAX_ANALYZERS && table[i]; i++)
 		for (const char *const *l = table[i]->logs; l && *l; l++)
 			n++;
 	return n;
@@ -370,6 +370,14 @@ struct log_stream *engine_log_stream(struct engine *e, const struct log_schema *
 	e->logs[e->n_logs].schema = schema;
 	e->logs[e->n_logs++].stream = s;
 	return s;
+}
+
+const void *engine_analyzer_options(const struct engine *e, const struct analyzer *a)
+{
+	for (size_t i = 0; e->analyzers && i < CONFIG_MAX_ANALYZERS && e->analyzers[i]; i++)
+		if (e->analyzers[i] == a)
+			return e->cfg->analyzer_options[i];
+	return NULL;
 }
 
 void **engine_run_state(struct engine *e, const struct analyzer *a)
@@ -814,7 +822,7 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 		/* Certificates as files: their script loads base/files/x509,
 		 * whose analyzer attaches to them by type. */
 		mode.x509_analysis = loaded_analyzer_has(cfg, analyzers, gives_file_types);
-		mode.log_x509 = cfg->ssl.x509_in_files_log;
+		mode.log_x509 = cfg->x509_in_files_log;
 		if (cfg->scripts & SCRIPT_FILES_HASH)
 			mode.hash_columns = true;
 		if (cfg->scripts & SCRIPT_HASH_ALL_FILES)

@@ -77,6 +77,8 @@ struct log_stream *engine_log_stream(struct engine *e, const struct log_schema *
 void engine_log_failed(struct engine *e, int err, const char *log_name);
 struct files *engine_files(struct engine *e);
 void **engine_run_state(struct engine *e, const struct analyzer *a);
+/* The analyzer's options block in the config, or NULL. */
+const void *engine_analyzer_options(const struct engine *e, const struct analyzer *a);
 struct log_stream *engine_files_log(struct engine *e);
 
 /* Analyzers on one connection (analyzer.c). attach() only chooses them;

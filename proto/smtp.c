@@ -24,6 +24,7 @@
 #include "proto/smtp_addr.h"
 #include "proto/smtp_cmd.h"
 #include "proto/smtp_line.h"
+#include "proto/smtp_options.h"
 #include "proto/strset.h"
 
 /* ---- limits ---- */
@@ -647,22 +648,24 @@ static void script_flush(struct smtp *s)
 	}
 }
 
-/* A limit of the run's options (struct config_smtp), or its default. */
+/* A limit of the run's options (struct smtp_options), or its default. */
 static uint64_t opt_or(uint64_t v, uint64_t dflt)
 {
 	return v ? v : dflt;
 }
 
-static const struct config_smtp *smtp_opts(const struct smtp *s)
+static const struct smtp_options *smtp_opts(const struct smtp *s)
 {
-	return &analyzer_config(s->ctx)->smtp;
+	static const struct smtp_options defaults; /* zero: Zeek's defaults */
+	const struct smtp_options *o = analyzer_options(s->ctx);
+	return o ? o : &defaults;
 }
 
 static void script_invalid_transaction(struct smtp *s)
 {
 	analyzer_weird(s->ctx, "smtp_mail_transaction_invalid", false);
 	s->invalid_transactions++;
-	/* CONFIG_UNLIMITED (Zeek's 0) is never exceeded. */
+	/* SMTP_OPT_UNLIMITED (Zeek's 0) is never exceeded. */
 	uint64_t max = opt_or(smtp_opts(s)->max_invalid_transactions, SMTP_MAX_INVALID_TRANS);
 	if (s->invalid_transactions > max && s->analyzer_id) {
 		analyzer_weird(s->ctx, "smtp_excessive_invalid_mail_transactions", true);
@@ -1538,6 +1541,8 @@ const struct analyzer smtp_analyzer = {
     .uses_files = true,
     /* base/protocols/smtp's connection_state_remove handler */
     .uid_at_removal = true,
+    .options = smtp_options_table,
+    .options_size = sizeof(struct smtp_options),
     .tcp_ports = smtp_ports,
     .n_tcp_ports = sizeof smtp_ports / sizeof smtp_ports[0],
     .dpd_match = smtp_dpd_match,

@@ -1,5 +1,7 @@
 #include "proto/ssl_log.h"
 
+#include "proto/tls_options.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,11 +49,12 @@ static void append_fields(struct log_schema *sc, struct log_field *to, const str
 	sc->n_fields += n;
 }
 
-void ssl_log_schema_init(struct ssl_log_schema *s, const struct config *cfg)
+void ssl_log_schema_init(struct ssl_log_schema *s, const struct config *cfg,
+			 const struct tls_options *opts)
 {
 	memset(s, 0, sizeof *s);
-	s->server_si = cfg->ssl.server_subject_issuer;
-	s->client_si = cfg->ssl.client_subject_issuer;
+	s->server_si = opts->server_subject_issuer;
+	s->client_si = opts->client_subject_issuer;
 	s->cert_request_info = (cfg->scripts & SCRIPT_CERT_REQUEST_INFO) != 0;
 	s->schema.path = "ssl";
 	s->schema.fields = s->fields;

@@ -92,7 +92,9 @@ struct ssl_log_schema {
 	struct log_schema schema;
 };
 
-void ssl_log_schema_init(struct ssl_log_schema *s, const struct config *cfg);
+struct tls_options;
+void ssl_log_schema_init(struct ssl_log_schema *s, const struct config *cfg,
+			 const struct tls_options *opts);
 
 /* The record's line (ssl_finishing's fields filled at this moment).
  * Returns 0 or a negative errno value. */

@@ -13,6 +13,7 @@
 #include "core/files.h"
 #include "proto/known_certs.h"
 #include "proto/ssl_log.h"
+#include "proto/tls_options.h"
 #include "proto/tls_record.h"
 #include "proto/x509.h"
 #include "proto/x509_cache.h"
@@ -35,14 +36,14 @@ struct tls_run {
 	struct x509_cache *certs; /* parsed certificates; NULL without memory */
 };
 
-static struct tls_run *tls_run_new(const struct config *cfg)
+static struct tls_run *tls_run_new(const struct config *cfg, const struct tls_options *opts)
 {
 	struct tls_run *r = calloc(1, sizeof *r);
 	if (!r)
 		return NULL;
-	r->dedup = x509_dedup_new(cfg->ssl.relog_after);
+	r->dedup = x509_dedup_new(opts->relog_after);
 	r->certs = x509_cache_new();
-	ssl_log_schema_init(&r->ssl, cfg);
+	ssl_log_schema_init(&r->ssl, cfg, opts);
 	if (cfg->scripts & SCRIPT_KNOWN_CERTS)
 		r->known = known_certs_new();
 	r->x509_opts.cert_base64 = (cfg->scripts & SCRIPT_CERTS_BASE64) != 0;
@@ -69,7 +70,7 @@ static struct tls_run *run_for(struct analyzer_ctx *ctx)
 	if (!slot)
 		return NULL;
 	if (!*slot)
-		*slot = tls_run_new(analyzer_config(ctx));
+		*slot = tls_run_new(analyzer_config(ctx), tls_options_or_default(analyzer_options(ctx)));
 	return *slot;
 }
 
@@ -356,18 +357,18 @@ static void known_cert(struct tls *t)
 		return;
 	const struct analyzer_conn *c = analyzer_conn(t->ctx);
 	bool local = analyzer_addr_is_local(t->ctx, &c->resp_h);
-	switch (analyzer_config(t->ctx)->ssl.cert_tracking) {
-	case HOSTS_LOCAL:
+	switch (tls_options_or_default(analyzer_options(t->ctx))->cert_tracking) {
+	case TLS_HOSTS_LOCAL:
 		if (!local)
 			return;
 		break;
-	case HOSTS_REMOTE:
+	case TLS_HOSTS_REMOTE:
 		if (local)
 			return;
 		break;
-	case HOSTS_ALL:
+	case TLS_HOSTS_ALL:
 		break;
-	case HOSTS_NONE:
+	case TLS_HOSTS_NONE:
 		return;
 	}
 	double now = analyzer_time(t->ctx);
@@ -537,7 +538,7 @@ static void ev_established(void *u)
 	t->info.established = true;
 	log_record(t);
 	known_cert(t);
-	if (analyzer_config(t->ctx)->ssl.keep_after_detection)
+	if (tls_options_or_default(analyzer_options(t->ctx))->keep_after_detection)
 		return;
 	/* SSL::disable_analyzer_after_detection */
 	t->done = true;
@@ -674,6 +675,9 @@ const struct analyzer tls_analyzer = {
     .logs = tls_logs,
     .uses_files = true,
     .file_types = tls_file_types,
+    .options = tls_options_table,
+    .options_size = sizeof(struct tls_options),
+    .options_init = tls_options_init,
     .tcp_ports = tls_ports,
     .n_tcp_ports = sizeof tls_ports / sizeof tls_ports[0],
     .dpd_match = tls_dpd_match,

@@ -25,6 +25,9 @@
 #include "core/uid.h"
 #include "output/json.h"
 #include "output/tsv.h"
+#include "proto/registry.h"
+#include "proto/tls.h"
+#include "proto/tls_options.h"
 #include "proto/x509.h"
 #include "proto/x509_dedup.h"
 #include "tests/fuzz/fuzz_check.h"
@@ -227,11 +230,16 @@ static void fuzz_config(struct config *cfg, unsigned bits)
 	for (size_t i = 0; i < sizeof scripts / sizeof scripts[0]; i++)
 		if (bits & scripts[i].bit)
 			cfg->scripts |= scripts[i].script;
-	cfg->ssl.server_subject_issuer = cfg->ssl.client_subject_issuer =
-	    bits & FUZZ_CFG_SUBJECT_ISSUER;
-	cfg->ssl.keep_after_detection = bits & FUZZ_CFG_KEEP_SSL;
-	cfg->ssl.x509_in_files_log = bits & FUZZ_CFG_X509_FILES;
-	cfg->ssl.relog_after = (bits & FUZZ_CFG_RELOG) ? 0 : X509_RELOG_AFTER;
+	/* The SSL analyzer's options block, where the registry has it. */
+	static struct tls_options tls;
+	tls_options_init(&tls);
+	tls.server_subject_issuer = tls.client_subject_issuer = bits & FUZZ_CFG_SUBJECT_ISSUER;
+	tls.keep_after_detection = bits & FUZZ_CFG_KEEP_SSL;
+	tls.relog_after = (bits & FUZZ_CFG_RELOG) ? 0 : X509_RELOG_AFTER;
+	for (size_t k = 0; k < CONFIG_MAX_ANALYZERS && proto_analyzers[k]; k++)
+		if (proto_analyzers[k] == &tls_analyzer)
+			cfg->analyzer_options[k] = &tls;
+	cfg->x509_in_files_log = bits & FUZZ_CFG_X509_FILES;
 	if (bits & FUZZ_CFG_SMALL_LIMITS) {
 		cfg->log_format.max_field_string_bytes = 8;
 		cfg->log_format.max_total_string_bytes = 40;
