@@ -12,25 +12,20 @@
 #include "core/log.h"
 #include "core/value.h"
 
-/* Zeek scripts that change what smtplog does (a bit each). */
+/* Zeek scripts of core's own logs and frameworks that change what
+ * smtplog does (a bit each). The bits from CONFIG_SCRIPT_PROTO_FIRST up
+ * are the analyzers' (proto/scripts.h); core never names them. */
 enum config_script {
 	SCRIPT_CONN = 1u << 0,		/* base/protocols/conn: conn.log */
 	SCRIPT_COMMUNITY_ID = 1u << 1,	/* policy/protocols/conn/community-id-logging */
 	SCRIPT_MAC_LOGGING = 1u << 2,	/* policy/protocols/conn/mac-logging */
 	SCRIPT_VLAN_LOGGING = 1u << 3,	/* policy/protocols/conn/vlan-logging */
-	SCRIPT_SMTP = 1u << 4,		/* base/protocols/smtp: smtp.log */
 	SCRIPT_HASH_ALL_FILES = 1u << 5,	/* policy/frameworks/files/hash-all-files */
 	SCRIPT_FILES_EXTRACT = 1u << 6,	/* base/files/extract: extracted* columns */
 	SCRIPT_EXTRACT_ALL_FILES = 1u << 7,	/* policy/frameworks/files/extract-all-files */
 	SCRIPT_FILES_HASH = 1u << 8,	/* base/files/hash: md5 sha1 sha256 columns */
-	SCRIPT_SSL = 1u << 9,		/* base/protocols/ssl: ssl.log */
-	SCRIPT_CERTS_BASE64 = 1u << 10,	/* policy/protocols/ssl/log-certs-base64 */
-	SCRIPT_HOSTCERTS_ONLY = 1u << 11,	/* policy/protocols/ssl/log-hostcerts-only */
-	SCRIPT_CERT_REQUEST_INFO = 1u << 12,	/* policy/protocols/ssl/certificate-request-info */
-	SCRIPT_KNOWN_CERTS = 1u << 13,	/* policy/protocols/ssl/known-certs */
-	SCRIPT_IMAP = 1u << 14,		/* base/protocols/imap: STARTTLS only */
-	SCRIPT_XMPP = 1u << 15,		/* base/protocols/xmpp: STARTTLS only */
 };
+#define CONFIG_SCRIPT_PROTO_FIRST 16
 
 /* Analyzers a registry may hold (the config keeps each one's options). */
 #define CONFIG_MAX_ANALYZERS 16

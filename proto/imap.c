@@ -18,6 +18,7 @@
 
 #include "core/bytes.h"
 #include "core/config.h"
+#include "proto/scripts.h"
 
 struct imap {
 	struct analyzer_ctx *ctx;

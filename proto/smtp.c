@@ -26,6 +26,7 @@
 #include "proto/smtp_line.h"
 #include "proto/smtp_options.h"
 #include "proto/strset.h"
+#include "proto/scripts.h"
 
 /* ---- limits ---- */
 

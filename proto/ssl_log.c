@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "proto/tls_record.h"
+#include "proto/scripts.h"
 
 /* ---- ssl.log's columns ---- */
 

@@ -18,6 +18,7 @@
 #include "proto/x509.h"
 #include "proto/x509_cache.h"
 #include "proto/x509_dedup.h"
+#include "proto/scripts.h"
 
 struct tls {
 	struct analyzer_ctx *ctx;

@@ -16,6 +16,7 @@
 
 #include "core/bytes.h"
 #include "core/config.h"
+#include "proto/scripts.h"
 
 struct xmpp {
 	struct analyzer_ctx *ctx;

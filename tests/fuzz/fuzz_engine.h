@@ -30,6 +30,7 @@
 #include "proto/tls_options.h"
 #include "proto/x509.h"
 #include "proto/x509_dedup.h"
+#include "proto/scripts.h"
 #include "tests/fuzz/fuzz_check.h"
 
 /* The two config bytes (first in stream and packet inputs, last in a

@@ -34,6 +34,7 @@
 #include "core/engine.h"
 #include "core/outdir.h"
 #include "core/uid.h"
+#include "proto/scripts.h"
 #include "output/tsv.h"
 #include "tests/fuzz/fuzz_links.h"
 

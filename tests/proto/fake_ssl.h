@@ -11,6 +11,7 @@
 
 #include "core/analyzer.h"
 #include "core/config.h"
+#include "proto/scripts.h"
 
 static char ssl_seen[1024];
 

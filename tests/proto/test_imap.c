@@ -4,6 +4,7 @@
  * STARTTLS hand-over gives it.
  */
 #include "proto/imap.h"
+#include "proto/scripts.h"
 #include "tests/core/engine_harness.h"
 #include "tests/proto/fake_ssl.h"
 
