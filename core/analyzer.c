@@ -203,6 +203,11 @@ void analyzer_violation(struct analyzer_ctx *ctx, const char *reason)
 	    tcp_endpoint_size(&c->tcp[0], &c->tcp[1]) + tcp_endpoint_size(&c->tcp[1], &c->tcp[0]) >
 		    IGNORE_VIOLATIONS_AFTER)
 		return;
+	/* For UDP the endpoints' sizes are their payload bytes. */
+	if (c->transport == CONN_UDP &&
+	    (c->orig_len > 0 ? c->orig_len : 0) + (c->resp_len > 0 ? c->resp_len : 0) >
+		    IGNORE_VIOLATIONS_AFTER)
+		return;
 	struct conn_analyzers *an = c->an;
 	for (size_t i = 0; i < an->n_service; i++)
 		if (an->service[i] == ctx->a) {
@@ -275,15 +280,20 @@ _Static_assert(ANALYZER_MAX_PER_CONN <= 32, "conn.an_by_port has a bit per analy
 void analyzers_attach(struct engine *e, struct conn *c)
 {
 	const struct analyzer *const *table = engine_analyzers(e);
-	if (c->transport != CONN_TCP || !table)
+	bool udp = c->transport == CONN_UDP;
+	if ((c->transport != CONN_TCP && !udp) || !table)
 		return;
 	for (size_t i = 0; i < ANALYZER_MAX_PER_CONN && table[i]; i++) {
 		const struct analyzer *a = table[i];
-		if (!script_loaded(e, a))
+		if (!script_loaded(e, a) || (udp && !a->deliver_packet))
 			continue;
+		/* A UDP flow costs nothing here unless some analyzer takes
+		 * datagrams. */
 		c->an_wanted = true;
-		for (size_t p = 0; p < a->n_tcp_ports; p++)
-			if (a->tcp_ports[p] == c->resp_p)
+		const uint16_t *ports = udp ? a->udp_ports : a->tcp_ports;
+		size_t n = udp ? a->n_udp_ports : a->n_tcp_ports;
+		for (size_t p = 0; p < n; p++)
+			if (ports[p] == c->resp_p)
 				c->an_by_port |= UINT32_C(1) << i;
 	}
 }
@@ -371,6 +381,73 @@ void analyzers_deliver(struct engine *e, struct conn *c, bool is_orig, const uin
 			ctx->a->deliver(ctx->state, is_orig, data, len);
 	}
 	pia_deliver(e, c, is_orig, data, len);
+}
+
+/*
+ * PIA_UDP: each datagram is buffered (for the replay) and matched on its
+ * own. Past the buffer (ANALYZER_DPD_BUFFER bytes, ANALYZER_DPD_MAX_DELIVERIES
+ * datagrams) matching stops, dpd_match_only_beginning being T, but the
+ * datagram that went past is still matched, and replayed with the rest:
+ * Zeek buffers it before it looks.
+ */
+static void pia_datagram(struct engine *e, struct conn *c, bool is_orig, const uint8_t *data,
+			 size_t len)
+{
+	struct conn_analyzers *an = c->an;
+	if (an->pia_done)
+		return;
+	if (!an->pia && !(an->pia = pia_get(engine_analyzer_pool(e)))) {
+		an->pia_done = true; /* no DPD without memory; port analyzers go on */
+		return;
+	}
+	struct pia *pia = an->pia;
+	size_t *dl = pia->dir_len;
+	int d = is_orig ? 0 : 1;
+	bool fits = pia->n < ANALYZER_DPD_MAX_DELIVERIES && dl[0] + dl[1] + len <= ANALYZER_DPD_BUFFER;
+	if (fits) {
+		memcpy(pia->dir[d] + dl[d], data, len);
+		dl[d] += len;
+		pia->chunks[pia->n++] = (struct pia_chunk){is_orig, (uint16_t)len};
+	}
+	bool last = !fits || pia->n == ANALYZER_DPD_MAX_DELIVERIES ||
+		    dl[0] + dl[1] == ANALYZER_DPD_BUFFER;
+	const struct analyzer *const *table = engine_analyzers(e);
+	for (size_t i = 0; table[i]; i++) {
+		const struct analyzer *a = table[i];
+		if (!script_loaded(e, a) || !a->dpd_match_packet || !a->deliver_packet ||
+		    !a->dpd_match_packet(data, len, is_orig))
+			continue;
+		struct analyzer_ctx *ctx = add_analyzer(e, c, a);
+		if (!ctx)
+			continue;
+		size_t off[2] = {0, 0};
+		for (size_t k = 0; k < pia->n && !ctx->removed; k++) {
+			const struct pia_chunk *ch = &pia->chunks[k];
+			int cd = ch->is_orig ? 0 : 1;
+			a->deliver_packet(ctx->state, ch->is_orig, pia->dir[cd] + off[cd], ch->len);
+			off[cd] += ch->len;
+		}
+		if (!fits && !ctx->removed)
+			a->deliver_packet(ctx->state, is_orig, data, len);
+	}
+	if (last)
+		pia_stop(e, an);
+}
+
+void analyzers_deliver_packet(struct engine *e, struct conn *c, bool is_orig,
+			      const uint8_t *data, size_t len)
+{
+	struct conn_analyzers *an = analyzers_of(e, c);
+	if (!an)
+		return;
+	size_t n = an->n;
+	for (size_t i = 0; i < n; i++) {
+		struct analyzer_ctx *ctx = &an->slots[i];
+		if (!ctx->removed && ctx->a->deliver_packet)
+			ctx->a->deliver_packet(ctx->state, is_orig, data, len);
+	}
+	if (len > 0)
+		pia_datagram(e, c, is_orig, data, len);
 }
 
 void analyzers_gap(struct engine *e, struct conn *c, bool is_orig, uint64_t len)

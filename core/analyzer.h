@@ -7,7 +7,9 @@
  * by its DPD signature, feeds it the reassembled byte stream of each
  * direction in order, tells it about content gaps and end of data, and
  * calls finish() when the connection is removed (before conn.log is
- * written), then destroy().
+ * written), then destroy(). A datagram analyzer (UDP) is attached the same
+ * way, by its UDP ports or its per-packet signature, and gets each
+ * datagram's payload with its direction, as Zeek's UDP analyzers do.
  */
 #ifndef SMTPLOG_CORE_ANALYZER_H
 #define SMTPLOG_CORE_ANALYZER_H
@@ -94,6 +96,17 @@ struct analyzer {
 	 * no effect beyond its own state.
 	 */
 	void *(*create)(struct analyzer_ctx *ctx);
+	/*
+	 * Datagrams (UDP): the registered responder ports; the signature,
+	 * matched on one datagram's payload at a time (Zeek's PIA_UDP clears
+	 * the match state after each packet), NULL for ports only; and the
+	 * delivery of one datagram's payload (valid during the call only).
+	 * An analyzer without deliver_packet is never attached to UDP.
+	 */
+	const uint16_t *udp_ports;
+	size_t n_udp_ports;
+	bool (*dpd_match_packet)(const uint8_t *data, size_t len, bool is_orig);
+	void (*deliver_packet)(void *state, bool is_orig, const uint8_t *data, size_t len);
 	/* In-order stream bytes of one direction; valid during the call only. */
 	void (*deliver)(void *state, bool is_orig, const uint8_t *data, size_t len);
 	/* A content gap of len bytes in one direction (Zeek's Undelivered). */

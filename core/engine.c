@@ -602,6 +602,13 @@ static void udp_packet(struct engine *e, struct conn *c, const struct packet *pk
 	*side = *side < 0 ? ulen : *side + ulen;
 	conn_check_history(c, is_orig ? 0x1 : 0x2, is_orig ? 'D' : 'd');
 	count_packet(c, is_orig, pkt);
+	if (analyzers_wanted(c)) {
+		/* The payload as captured, at most what the UDP length says
+		 * (Zeek's UDP analyzer forwards min(length, captured)). */
+		size_t have = pkt->l4.n > 8 ? pkt->l4.n - 8 : 0;
+		size_t want = ulen > 0 ? (size_t)ulen : 0;
+		analyzers_deliver_packet(e, c, is_orig, pkt->l4.p + 8, have < want ? have : want);
+	}
 }
 
 static void icmp_packet(struct engine *e, struct conn *c, const struct packet *pkt, bool is_orig)

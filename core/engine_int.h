@@ -88,6 +88,9 @@ void analyzers_attach(struct engine *e, struct conn *c);
 bool analyzers_wanted(const struct conn *c);
 void analyzers_deliver(struct engine *e, struct conn *c, bool is_orig, const uint8_t *data,
 		       size_t len);
+/* One datagram's payload (UDP), with its direction. */
+void analyzers_deliver_packet(struct engine *e, struct conn *c, bool is_orig,
+			      const uint8_t *data, size_t len);
 void analyzers_gap(struct engine *e, struct conn *c, bool is_orig, uint64_t len);
 void analyzers_eof(struct engine *e, struct conn *c, bool is_orig);
 void analyzers_finish(struct conn *c);

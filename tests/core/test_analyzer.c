@@ -79,8 +79,18 @@ static bool echo_dpd(const uint8_t *orig, size_t on, const uint8_t *resp, size_t
 	return on >= 5 && memcmp(orig, "HELLO", 5) == 0;
 }
 
+/* Datagrams: the same echo over UDP port 7, DPD on a "HELLO" datagram. */
+static bool echo_dpd_packet(const uint8_t *data, size_t len, bool is_orig)
+{
+	return is_orig && len >= 5 && memcmp(data, "HELLO", 5) == 0;
+}
+
 static const uint16_t echo_ports[] = {7};
 static const struct analyzer echo_analyzer = {
+	.udp_ports = echo_ports,
+	.n_udp_ports = 1,
+	.dpd_match_packet = echo_dpd_packet,
+	.deliver_packet = echo_deliver,
 	.name = "ECHO",
 	.script = SCRIPT_FAKE,
 	.tcp_ports = echo_ports,
@@ -237,10 +247,54 @@ static void test_lazy_uid_without_conn_script(void)
 	CHECK(r.n_lines == 0);	/* no conn.log without its script */
 }
 
+/* UDP: attached by port, every datagram delivered with its direction. */
+static void test_udp_port(void)
+{
+	struct run r;
+	start(&r, SCRIPT_CONN | SCRIPT_FAKE);
+	udp(&r, 1.0, 1, 4000, 2, 7, "ping");
+	udp(&r, 1.1, 2, 7, 1, 4000, "pong");
+	udp(&r, 1.2, 1, 4000, 2, 7, "");
+	run_end(&r);
+	CHECK_STR(seen, "o:ping|r:pong|o:|finish|");
+	CHECK(r.n_lines == 1 && !strcmp(service(&r, 0), "echo"));
+}
+
+/* UDP DPD: the datagram that matches, on another port, brings the ones
+ * before it in a replay; a violation takes the service back. */
+static void test_udp_dpd(void)
+{
+	struct run r;
+	start(&r, SCRIPT_CONN | SCRIPT_FAKE);
+	udp(&r, 1.0, 1, 4000, 2, 9999, "first");
+	udp(&r, 1.1, 1, 4000, 2, 9999, "HELLO there");
+	udp(&r, 1.2, 2, 9999, 1, 4000, "hi");
+	run_end(&r);
+	CHECK_STR(seen, "o:first|o:HELLO there|r:hi|finish|");
+	CHECK(r.n_lines == 1 && !strcmp(service(&r, 0), "echo"));
+
+	start(&r, SCRIPT_CONN | SCRIPT_FAKE);
+	udp(&r, 1.0, 1, 4000, 2, 7, "ping");
+	udp(&r, 1.1, 2, 7, 1, 4000, "BAD");
+	udp(&r, 1.2, 1, 4000, 2, 7, "more");
+	run_end(&r);
+	CHECK_STR(seen, "o:ping|r:BAD|finish|");
+	CHECK(r.n_lines == 1 && !strcmp(service(&r, 0), "-"));
+
+	/* No signature match and no port: nothing is made. */
+	start(&r, SCRIPT_CONN | SCRIPT_FAKE);
+	udp(&r, 1.0, 1, 4000, 2, 9999, "nothing");
+	run_end(&r);
+	CHECK_STR(seen, "");
+	CHECK(created == 0);
+}
+
 int main(void)
 {
 	test_port_attach();
 	test_made_at_first_input();
+	test_udp_port();
+	test_udp_dpd();
 	test_not_loaded();
 	test_dpd_replay();
 	test_partial_skipped();
