@@ -14,8 +14,8 @@
  * Owner: whoever embeds struct logread; logread_close() frees everything
  * it holds, and a record's text belongs to the reader until the next call.
  */
-#ifndef SMTPLOG_CMD_LOGREAD_H
-#define SMTPLOG_CMD_LOGREAD_H
+#ifndef SMTPLOG_OUTPUT_LOGREAD_H
+#define SMTPLOG_OUTPUT_LOGREAD_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-#include "cmd/idmap.h"
+#include "output/idmap.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "cmd/logread.h"
+#include "output/logread.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -6,8 +6,8 @@
  * ID is 1. Owner: whoever embeds struct idmap; idmap_free() releases the
  * copies of the IDs it holds (one per distinct ID seen).
  */
-#ifndef SMTPLOG_CMD_IDMAP_H
-#define SMTPLOG_CMD_IDMAP_H
+#ifndef SMTPLOG_OUTPUT_IDMAP_H
+#define SMTPLOG_OUTPUT_IDMAP_H
 
 #include <stdbool.h>
 #include <stddef.h>
