@@ -115,6 +115,9 @@ static const struct script scripts[] = {
 	 "conn.log gains orig_l2_addr, resp_l2_addr"},
 	{"policy/protocols/conn/vlan-logging", SCRIPT_CONN | SCRIPT_VLAN_LOGGING,
 	 "conn.log gains vlan, inner_vlan"},
+	/* Decapsulation is Zeek's packet analysis, always on; the framework
+	 * adds only tunnel.log, which smtplog does not write yet. */
+	{"base/frameworks/tunnels", 0, "tunnel framework (decapsulation is always on; no tunnel.log yet)"},
 };
 
 static const struct {
