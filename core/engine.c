@@ -734,13 +734,19 @@ void engine_inner_packet(struct engine *e, const struct packet *outer, struct by
 	} else {
 		r = decode_packet(&e->decode, e->frags, &in, &weird);
 	}
-	if (r == DECODE_OK) {
-		ip_packet(e, &in);
-	} else if (r == DECODE_DROP && weird) {
-		/* A Teredo bubble has no next header, and no weird for it. */
-		if (!(strcmp(weird, "ipv6_no_next") == 0 &&
-		      st->level[st->depth - 1].type == TUNNEL_TEREDO))
-			engine_weird(e, NULL, weird);
+	for (;;) {
+		if (r == DECODE_OK) {
+			ip_packet(e, &in);
+		} else if (r == DECODE_DROP && weird) {
+			/* A Teredo bubble has no next header, and no weird for it. */
+			if (!(strcmp(weird, "ipv6_no_next") == 0 &&
+			      st->level[st->depth - 1].type == TUNNEL_TEREDO))
+				engine_weird(e, NULL, weird);
+		}
+		if ((r != DECODE_OK && r != DECODE_PENDING) || in.amsdu_rest.n == 0)
+			return;
+		weird = NULL;
+		r = decode_amsdu_next(&e->decode, e->frags, &in, &weird);
 	}
 }
 
@@ -774,6 +780,15 @@ int engine_packet(struct engine *e, const struct capture_packet *cp)
 	} else if (r == DECODE_DROP) {
 		e->stats.not_decoded++;
 		if (weird)
+			engine_weird(e, NULL, weird);
+	}
+	/* The further subframes of an A-MSDU, while the ones before went in. */
+	while ((r == DECODE_OK || r == DECODE_PENDING) && pkt.amsdu_rest.n > 0) {
+		weird = NULL;
+		r = decode_amsdu_next(&e->decode, e->frags, &pkt, &weird);
+		if (r == DECODE_OK)
+			ip_packet(e, &pkt);
+		else if (r == DECODE_DROP && weird)
 			engine_weird(e, NULL, weird);
 	}
 	return e->err;

@@ -50,6 +50,10 @@ struct packet {
 	/* The tunnels this packet came out of (core/tunnel.h); NULL when it
 	 * was not encapsulated. Borrowed from the decapsulating call. */
 	const struct encap_stack *encap;
+
+	/* 802.11 A-MSDU: the subframes after the one decoded, each of which
+	 * Zeek analyses as a packet of its own (decode_amsdu_next). */
+	struct bytes amsdu_rest;
 };
 
 #endif
