@@ -89,7 +89,7 @@ struct conn_tunnel {
 };
 
 /* A connection. Owned by the connection table; analyzers only borrow it.
- * Grouped by field size (no padding): with no payload it costs ~670 bytes
+ * Grouped by field size (no padding): with no payload it costs ~680 bytes
  * here, plus its timers and table slot. */
 struct conn {
 	struct conn_key key;
@@ -131,7 +131,7 @@ struct conn {
 	bool an_wanted;			/* analysis loaded, an not made yet */
 	bool tcp_active;		/* Zeek's TCPSessionAdapter::is_active */
 	bool tcp_partial;
-	/* Rarely read flags share a byte, so that the record stays 672 bytes. */
+	/* Rarely read flags share a byte, so that the record stays 680 bytes. */
 	bool has_l2 : 1;
 	bool icmp_one_way : 1;
 	bool close_deferred : 1, deferred_gen_event : 1;
