@@ -11,12 +11,12 @@
 #include <string.h>
 
 #include "core/engine_int.h"
+#include "core/tunnel.h"
 
 /* Zeek's DPD::ignore_violations_after: violations after this many bytes
  * (both directions, sequence space) leave the analyzer alone. */
 #define IGNORE_VIOLATIONS_AFTER 10240
 #define MAX_ANALYZERS ANALYZER_MAX_PER_CONN
-#define HIST_LIMIT_REACHED 0x40000000u	/* the once-only 'X' */
 
 struct analyzer_ctx {
 	struct engine *e;
@@ -223,7 +223,7 @@ void analyzer_weird(struct analyzer_ctx *ctx, const char *name, bool limit)
 {
 	engine_weird(ctx->e, ctx->c, name);
 	if (limit)
-		conn_check_history(ctx->c, HIST_LIMIT_REACHED, 'X');
+		conn_check_history(ctx->c, CONN_HIST_LIMIT_REACHED, 'X');
 }
 
 void analyzer_remove(struct analyzer_ctx *ctx)
@@ -501,6 +501,14 @@ size_t conn_service_text(const struct conn *c, char *out, size_t cap)
 {
 	size_t n = 0;
 	const struct conn_analyzers *an = c->an;
+	/* A tunnel's packet analyzer confirms on the first packet, before
+	 * any protocol analyzer of the outer flow could. */
+	if (c->tun && c->tun->service) {
+		for (const char *p = tunnel_service_name(c->tun->service); *p && n + 2 < cap; p++)
+			out[n++] = *p;
+		if (an && an->n_service && n + 2 < cap)
+			out[n++] = ',';
+	}
 	for (size_t i = 0; an && i < an->n_service; i++) {
 		for (const char *p = an->service[i]->name; *p && n + 2 < cap; p++)
 			out[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);

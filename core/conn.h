@@ -65,9 +65,31 @@ struct conn_key {
 };
 
 #define CONN_HISTORY_MAX 64
+/* Zeek's HIST_ANALYZER_LIMIT_REACHED: the once-only 'X' (both sides). */
+#define CONN_HIST_LIMIT_REACHED 0x40000000u
+
+/* tunnel_parents: one UID for the first encapsulation and one a
+ * tunnel_changed event, of which Zeek allows Tunnel::max_changes_per_connection (5). */
+#define CONN_TUNNEL_PARENTS_MAX 6
+#define CONN_UID_MAX 24
+
+/*
+ * What tunnels add to a connection, made only for connections that are
+ * tunnelled or carry a tunnel: an inner connection's encapsulation and
+ * tunnel_parents, an outer UDP connection's tunnel analyzer state. Owned
+ * by the connection (freed by the engine when it is removed).
+ */
+struct conn_tunnel {
+	uint64_t encap_id;		/* the current encapsulation (0: none) */
+	uint8_t changes;		/* tunnel_changed events so far */
+	uint8_t n_parents;
+	uint8_t service;		/* enum tunnel_type confirmed here, 0 none */
+	uint16_t violated;		/* 1 << enum tunnel_type: that analyzer's violation */
+	char parents[CONN_TUNNEL_PARENTS_MAX][CONN_UID_MAX];	/* insertion order */
+};
 
 /* A connection. Owned by the connection table; analyzers only borrow it.
- * Grouped by field size (no padding): with no payload it costs ~670 bytes
+ * Grouped by field size (no padding): with no payload it costs ~680 bytes
  * here, plus its timers and table slot. */
 struct conn {
 	struct conn_key key;
@@ -76,6 +98,7 @@ struct conn {
 	struct conn_analyzers *an;	/* protocol analyzers and the PIA; owned, NULL
 					 * until the stream has input for them */
 	struct conn *next_free;		/* the table's pool */
+	struct conn_tunnel *tun;	/* owned; NULL unless tunnels are involved */
 	double start_time, last_time;
 	double inactivity_timeout;
 
@@ -91,7 +114,7 @@ struct conn {
 	struct sl_addr orig_h, resp_h;
 	/* History (Zeek's Session::history). */
 	char history[CONN_HISTORY_MAX];
-	char uid[24];			/* "C" + base62; empty until first asked for */
+	char uid[CONN_UID_MAX];		/* "C" + base62; empty until first asked for */
 	struct scaled_count udp_chk[2];	/* [0] orig, [1] resp */
 
 	enum conn_transport transport;
@@ -108,7 +131,7 @@ struct conn {
 	bool an_wanted;			/* analysis loaded, an not made yet */
 	bool tcp_active;		/* Zeek's TCPSessionAdapter::is_active */
 	bool tcp_partial;
-	/* Rarely read flags share a byte, so that the record stays 672 bytes. */
+	/* Rarely read flags share a byte, so that the record stays 680 bytes. */
 	bool has_l2 : 1;
 	bool icmp_one_way : 1;
 	bool close_deferred : 1, deferred_gen_event : 1;

@@ -1,4 +1,5 @@
 #include "core/conn_log.h"
+#include "core/zset.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -235,7 +236,28 @@ int conn_log_write(const struct conn_log *cl, struct log_stream *s, const struct
 	v[i++] = count_value(c->orig_ip_bytes);
 	v[i++] = count_value(c->resp_pkts);
 	v[i++] = count_value(c->resp_ip_bytes);
-	i++;	/* tunnel_parents: no tunnels decapsulated yet */
+	struct log_value parents[CONN_TUNNEL_PARENTS_MAX];
+	if (c->tun && c->tun->n_parents) {
+		/* A set of strings, in Zeek's print order. */
+		const struct conn_tunnel *t = c->tun;
+		struct zset_elem el[CONN_TUNNEL_PARENTS_MAX];
+		size_t order[CONN_TUNNEL_PARENTS_MAX], n = 0;
+		for (size_t k = 0; k < t->n_parents; k++) {
+			el[k].str = t->parents[k];
+			el[k].len = strlen(t->parents[k]);
+			el[k].num = 0;
+		}
+		if (zset_order(cl->set_key, ZSET_STRING, el, t->n_parents, order, &n) < 0) {
+			for (n = 0; n < t->n_parents; n++)
+				order[n] = n;
+		}
+		for (size_t k = 0; k < n; k++)
+			parents[k] = str_value(t->parents[order[k]]);
+		v[i].present = true;
+		v[i].u.list.items = parents;
+		v[i].u.list.n = n;
+	}
+	i++;
 	v[i++] = count_value(c->ip_proto);
 
 	char community[64], omac[18], rmac[18];

@@ -6,6 +6,7 @@
 #include "core/config.h"
 #include "core/conn.h"
 #include "core/log.h"
+#include "core/siphash.h"
 
 #define CONN_LOG_MAX_FIELDS 32
 
@@ -15,6 +16,9 @@ struct conn_log {
 	const struct config *cfg;
 	struct sl_subnet private_space[48];	/* parsed once */
 	size_t n_private;
+	/* The seeded table key for tunnel_parents' order (NULL: insertion
+	 * order); set by the engine. */
+	const struct siphash_key *set_key;
 };
 
 void conn_log_init(struct conn_log *cl, const struct config *cfg);

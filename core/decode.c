@@ -278,6 +278,50 @@ static enum decode_result ieee802_11_inner(struct link_walk *w, struct cursor c)
 	return forward(w, LAYER_SLL, type, c);
 }
 
+/*
+ * One A-MSDU subframe (its 14-byte header, then LLC/SNAP): Zeek analyses
+ * every subframe as a packet of its own, so what follows it is left in
+ * pkt->amsdu_rest for the engine to decode next (decode_amsdu_next).
+ */
+static enum decode_result amsdu_subframe(struct link_walk *w, struct cursor c)
+{
+	w->pkt->amsdu_rest.n = 0;
+	if (cur_left(&c) < 14)
+		return drop(w, "truncated_802_11_amsdu_header");
+	size_t sub = be16_at(&c, 12);
+	if (cur_left(&c) < sub + 14)
+		return drop(w, "truncated_802_11_amsdu_packet");
+	cur_skip(&c, 14);
+	struct cursor after = c;
+	cur_skip(&after, sub);
+	/* Subframes are padded to 4 bytes, except (so it may be missing) the last. */
+	if (cur_left(&after) >= sub % 4)
+		cur_skip(&after, sub % 4);
+	w->pkt->amsdu_rest.p = after.p;
+	w->pkt->amsdu_rest.n = cur_left(&after);
+	c.end = c.p + sub;
+	enum decode_result r = ieee802_11_inner(w, c);
+	if (r == DECODE_NOT_IP)
+		return drop(w, "invalid_802_11_amsdu_inner_packet");
+	return r;
+}
+
+enum decode_result decode_amsdu_next(const struct decode_opts *opts, struct frag_table *frags,
+				     struct packet *pkt, const char **weird)
+{
+	struct link_walk w = {opts, frags, pkt, weird};
+	struct cursor c = cur_make(pkt->amsdu_rest.p, pkt->amsdu_rest.n);
+	pkt->ip_version = 0;
+	pkt->proto = 0;
+	pkt->ip_len = pkt->ip_hdr_len = 0;
+	pkt->ip_hdr = NULL;
+	pkt->ip_reassembled = false;
+	pkt->l4.p = NULL;
+	pkt->l4.n = 0;
+	pkt->l4_len = 0;
+	return amsdu_subframe(&w, c);
+}
+
 static enum decode_result ieee802_11(struct link_walk *w, struct cursor c)
 {
 	size_t hdr = 24;
@@ -317,21 +361,7 @@ static enum decode_result ieee802_11(struct link_walk *w, struct cursor c)
 	cur_skip(&c, hdr);
 	if (!amsdu)
 		return ieee802_11_inner(w, c);
-	/*
-	 * A-MSDU: Zeek analyses every subframe as a packet of its own. One
-	 * frame is one decode here, so only the first subframe is analysed.
-	 */
-	if (cur_left(&c) < 14)
-		return drop(w, "truncated_802_11_amsdu_header");
-	size_t sub = be16_at(&c, 12);
-	if (cur_left(&c) < sub + 14)
-		return drop(w, "truncated_802_11_amsdu_packet");
-	cur_skip(&c, 14);
-	c.end = c.p + sub;
-	enum decode_result r = ieee802_11_inner(w, c);
-	if (r == DECODE_NOT_IP)
-		return drop(w, "invalid_802_11_amsdu_inner_packet");
-	return r;
+	return amsdu_subframe(w, c);
 }
 
 static enum decode_result radiotap(struct link_walk *w, struct cursor c)

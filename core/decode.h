@@ -43,6 +43,15 @@ enum decode_result decode_packet(const struct decode_opts *opts,
 				 struct frag_table *frags, struct packet *pkt,
 				 const char **weird);
 
+/*
+ * The next A-MSDU subframe of the frame in *pkt (pkt->amsdu_rest not
+ * empty), decoded into pkt's network fields as decode_packet does; the
+ * link-layer fields stay. Zeek goes on to the next subframe only while
+ * the ones before were analysed.
+ */
+enum decode_result decode_amsdu_next(const struct decode_opts *opts, struct frag_table *frags,
+				     struct packet *pkt, const char **weird);
+
 /* Transport headers, parsed from pkt->l4. */
 struct tcp_header {
 	uint16_t sport, dport;

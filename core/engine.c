@@ -7,6 +7,7 @@
 #include "core/engine.h"
 
 #include <errno.h>
+#include <pcap/dlt.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "core/conn_log.h"
 #include "core/files.h"
 #include "core/engine_int.h"
+#include "core/tunnel.h"
 #include "core/uid.h"
 
 /* Analyzers in the table, at most (the config holds their options). */
@@ -30,6 +32,7 @@ struct engine {
 	const struct config *cfg;
 	struct conn_table *conns;
 	struct frag_table *frags;
+	struct ip_tunnels *ip_tunnels;	/* owned */
 	struct timers timers;
 	struct uid_gen uids;
 	struct decode_opts decode;
@@ -322,6 +325,8 @@ void engine_remove_conn(struct engine *e, struct conn *c)
 		engine_conn_uid(e, c);
 	write_conn(e, c);
 	analyzers_free(e, c);
+	free(c->tun);
+	c->tun = NULL;
 	conn_table_release(e->conns, c);
 }
 
@@ -343,6 +348,22 @@ const struct analyzer_conn *engine_analyzer_conn(struct engine *e, const struct 
 double engine_network_time(const struct engine *e)
 {
 	return e->network_time;
+}
+
+void engine_new_uid(struct engine *e, char out[UID_TEXT_MAX])
+{
+	uid_next_conn(&e->uids, out);
+}
+
+struct ip_tunnels *engine_ip_tunnels(struct engine *e)
+{
+	return e->ip_tunnels;
+}
+
+void engine_fail(struct engine *e)
+{
+	if (!e->err)
+		e->err = -ENOMEM;
 }
 
 const char *engine_conn_uid(struct engine *e, struct conn *c)
@@ -565,6 +586,8 @@ static struct conn *new_conn(struct engine *e, const struct conn_probe *probe,
 	 * otherwise the first event with a handler does. */
 	if (e->cfg->scripts & SCRIPT_CONN)
 		engine_conn_uid(e, c);
+	if (pkt->encap)
+		engine_tunnel_new_conn(e, c, pkt);
 	analyzers_attach(e, c);
 	return c;
 }
@@ -589,6 +612,10 @@ static void udp_packet(struct engine *e, struct conn *c, const struct packet *pk
 	bool validate = !e->cfg->ignore_checksums && !engine_checksum_ignored(e, &pkt->src) &&
 			pkt->l4.n >= len && pkt->wirelen <= pkt->caplen;
 	uint16_t sum = (uint16_t)(pkt->l4.p[6] << 8 | pkt->l4.p[7]);
+	/* What looks like VXLAN on its port may send no checksum (even over
+	 * IPv6); one that is sent is checked (Tunnel::validate_vxlan_checksums). */
+	if (validate && sum == 0 && uh.dport == 4789 && len > 8 + 8 + 14 && (uh.payload.p[0] & 0x08))
+		validate = false;
 	if (validate && (pkt->ip_version == 6 || sum != 0) && !l4_checksum_ok(pkt)) {
 		engine_weird(e, c, "bad_UDP_checksum");
 		conn_scaled_history(c, is_orig ? 'C' : 'c', &c->udp_chk[is_orig ? 0 : 1]);
@@ -608,6 +635,13 @@ static void udp_packet(struct engine *e, struct conn *c, const struct packet *pk
 		size_t have = pkt->l4.n > 8 ? pkt->l4.n - 8 : 0;
 		size_t want = ulen > 0 ? (size_t)ulen : 0;
 		analyzers_deliver_packet(e, c, is_orig, pkt->l4.p + 8, have < want ? have : want);
+	}
+	/* Packet analysis goes on by the responder's port: the tunnels. */
+	if (tunnel_udp_port_type(c->resp_p) != TUNNEL_NONE) {
+		struct bytes payload = uh.payload;
+		if (len >= 8 && payload.n > len - 8)
+			payload.n = len - 8;
+		engine_tunnel_udp(e, c, pkt, payload);
 	}
 }
 
@@ -660,8 +694,8 @@ static void ip_packet(struct engine *e, struct packet *pkt)
 	case 4:
 	case 41:
 	case 47:
-		/* Tunnels: Zeek decapsulates them instead of logging the outer
-		 * flow; that is a later capability, so they are skipped. */
+		/* Tunnels: decapsulated instead of logged as a flow. */
+		engine_tunnel_ip(e, pkt, pkt->l4, pkt->proto == 47);
 		return;
 	default:
 		break;
@@ -689,6 +723,8 @@ static void ip_packet(struct engine *e, struct packet *pkt)
 		engine_remove_conn(e, c);
 		/* The lookup found it, so the probe is unset: probe again (rare). */
 		c = conn_table_lookup(e->conns, &key, hash, &probe);
+	} else if (c && (pkt->encap || c->tun)) {
+		engine_tunnel_check(e, c, pkt);
 	}
 	if (!c) {
 		bool flip = false;
@@ -714,6 +750,54 @@ static void ip_packet(struct engine *e, struct packet *pkt)
 		break;
 	default:
 		unknown_packet(c, pkt, is_orig);
+	}
+}
+
+void engine_inner_packet(struct engine *e, const struct packet *outer, struct bytes frame,
+			 uint32_t wirelen, int next, const struct encap_stack *st)
+{
+	struct packet in;
+	memset(&in, 0, sizeof in);
+	in.ts = outer->ts;
+	in.caplen = (uint32_t)frame.n;
+	in.wirelen = wirelen;
+	in.data = frame.p;
+	in.vlan = in.inner_vlan = -1;
+	in.encap = st;
+	switch (next) {
+	case TUNNEL_NEXT_ETHERNET:
+		in.linktype = DLT_EN10MB;
+		break;
+	case TUNNEL_NEXT_IEEE802_11:
+		in.linktype = DLT_IEEE802_11;
+		break;
+	default:
+		in.linktype = DLT_RAW;
+	}
+	const char *weird = NULL;
+	enum decode_result r;
+	if (frame.n == 0) {
+		/* Nothing after the tunnel header: the next layer's truncation. */
+		weird = next == TUNNEL_NEXT_ETHERNET	 ? "truncated_ethernet_frame"
+			: next == TUNNEL_NEXT_IEEE802_11 ? "truncated_802_11_header"
+							 : "truncated_IP";
+		r = DECODE_DROP;
+	} else {
+		r = decode_packet(&e->decode, e->frags, &in, &weird);
+	}
+	for (;;) {
+		if (r == DECODE_OK) {
+			ip_packet(e, &in);
+		} else if (r == DECODE_DROP && weird) {
+			/* A Teredo bubble has no next header, and no weird for it. */
+			if (!(strcmp(weird, "ipv6_no_next") == 0 &&
+			      st->level[st->depth - 1].type == TUNNEL_TEREDO))
+				engine_weird(e, NULL, weird);
+		}
+		if ((r != DECODE_OK && r != DECODE_PENDING) || in.amsdu_rest.n == 0)
+			return;
+		weird = NULL;
+		r = decode_amsdu_next(&e->decode, e->frags, &in, &weird);
 	}
 }
 
@@ -747,6 +831,15 @@ int engine_packet(struct engine *e, const struct capture_packet *cp)
 	} else if (r == DECODE_DROP) {
 		e->stats.not_decoded++;
 		if (weird)
+			engine_weird(e, NULL, weird);
+	}
+	/* The further subframes of an A-MSDU, while the ones before went in. */
+	while ((r == DECODE_OK || r == DECODE_PENDING) && pkt.amsdu_rest.n > 0) {
+		weird = NULL;
+		r = decode_amsdu_next(&e->decode, e->frags, &pkt, &weird);
+		if (r == DECODE_OK)
+			ip_packet(e, &pkt);
+		else if (r == DECODE_DROP && weird)
 			engine_weird(e, NULL, weird);
 	}
 	return e->err;
@@ -812,8 +905,10 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 	timers_init(&e->timers, offsetof(struct conn, timers));
 	e->conns = conn_table_new();
 	e->frags = frag_table_new();
+	e->ip_tunnels = ip_tunnels_new();
 	e->an_pool = analyzer_pool_new();
 	conn_log_init(&e->conn_log, cfg);
+	e->conn_log.set_key = uid_gen_table_key(&e->uids);
 	e->max_logs = declared_logs(analyzers);
 	e->logs = calloc(e->max_logs, sizeof *e->logs);
 	if (!e->logs) {
@@ -867,7 +962,7 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 	}
 	if (cfg->scripts & SCRIPT_CONN)
 		e->conn_stream = log_stream_new(&e->conn_log.schema, writer, &cfg->log_format, dir);
-	if (!e->conns || !e->frags || !e->an_pool ||
+	if (!e->conns || !e->frags || !e->ip_tunnels || !e->an_pool ||
 	    ((cfg->scripts & SCRIPT_CONN) && !e->conn_stream)) {
 		engine_free(e);
 		return NULL;
@@ -940,8 +1035,11 @@ void engine_free(struct engine *e)
 	free(e->logs);
 	size_t n = 0;
 	struct conn **left = e->conns ? conn_table_sorted(e->conns, &n) : NULL;
-	for (size_t i = 0; left && i < n; i++)
+	for (size_t i = 0; left && i < n; i++) {
 		analyzers_free(e, left[i]);
+		free(left[i]->tun);
+		left[i]->tun = NULL;
+	}
 	free(left);
 	conn_table_free(e->conns);
 	for (size_t i = 0; e->analyzers && e->analyzers[i] && i < ENGINE_MAX_ANALYZERS; i++)
@@ -950,6 +1048,7 @@ void engine_free(struct engine *e)
 	files_free(e->files);
 	analyzer_pool_free(e->an_pool);
 	frag_table_free(e->frags);
+	ip_tunnels_free(e->ip_tunnels);
 	timers_free(&e->timers);
 	free(e);
 }

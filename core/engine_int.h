@@ -102,5 +102,28 @@ struct analyzer_pool *analyzer_pool_new(void);
 void analyzer_pool_free(struct analyzer_pool *p);
 struct analyzer_pool *engine_analyzer_pool(struct engine *e);
 
+/* Tunnels (engine_tunnel.c; the decoders in decode_tunnel.c). */
+struct ip_tunnels;
+struct encap_stack;
+struct ip_tunnels *ip_tunnels_new(void);
+void ip_tunnels_free(struct ip_tunnels *t);
+struct ip_tunnels *engine_ip_tunnels(struct engine *e);
+/* Draws a UID from the connections' pool (an IP tunnel's). */
+void engine_new_uid(struct engine *e, char out[24]);
+/* Out of memory: the run fails. */
+void engine_fail(struct engine *e);
+/* IP protocol 4, 41 or 47 (gre), or GRE in UDP: payload after the header. */
+void engine_tunnel_ip(struct engine *e, const struct packet *pkt, struct bytes payload, bool gre);
+/* A UDP datagram on a tunnel port, after the connection counted it. */
+void engine_tunnel_udp(struct engine *e, struct conn *c, const struct packet *pkt,
+		       struct bytes payload);
+/* An encapsulated packet decoded from its link layer (next: enum
+ * tunnel_next) and tracked like any other, with the stack it came through. */
+void engine_inner_packet(struct engine *e, const struct packet *outer, struct bytes frame,
+			 uint32_t wirelen, int next, const struct encap_stack *st);
+/* A new connection from an encapsulated packet; an existing one's packet
+ * (Connection::CheckEncapsulation). */
+void engine_tunnel_new_conn(struct engine *e, struct conn *c, const struct packet *pkt);
+void engine_tunnel_check(struct engine *e, struct conn *c, const struct packet *pkt);
 
 #endif

@@ -12,6 +12,8 @@
 #include "core/bytes.h"
 #include "core/value.h"
 
+struct encap_stack;
+
 struct packet {
 	/* From the capture. ts = tv_sec + tv_usec / 1e6, computed as Zeek does. */
 	double ts;
@@ -44,6 +46,14 @@ struct packet {
 	 */
 	struct bytes l4;
 	uint32_t l4_len;
+
+	/* The tunnels this packet came out of (core/tunnel.h); NULL when it
+	 * was not encapsulated. Borrowed from the decapsulating call. */
+	const struct encap_stack *encap;
+
+	/* 802.11 A-MSDU: the subframes after the one decoded, each of which
+	 * Zeek analyses as a packet of its own (decode_amsdu_next). */
+	struct bytes amsdu_rest;
 };
 
 #endif

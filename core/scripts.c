@@ -19,6 +19,10 @@ const struct analyzer_script core_scripts[] = {
 	 "conn.log gains orig_l2_addr, resp_l2_addr", false},
 	{"policy/protocols/conn/vlan-logging", SCRIPT_CONN | SCRIPT_VLAN_LOGGING,
 	 "conn.log gains vlan, inner_vlan", false},
+	/* Decapsulation is Zeek's packet analysis, always on; the framework
+	 * adds only tunnel.log, which smtplog does not write yet. */
+	{"base/frameworks/tunnels", 0,
+	 "tunnel framework (decapsulation is always on; no tunnel.log yet)", true},
 	{NULL, 0, NULL, false},
 };
 

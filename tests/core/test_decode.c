@@ -602,7 +602,7 @@ static void test_80211(void)
 	f.b[2] = 0xff;
 	CHECK(run(DLT_IEEE802_11_RADIO, &f, &p) == DECODE_DROP && weird_is("truncated_radiotap_header"));
 
-	/* A-MSDU: the first subframe is analysed. */
+	/* A-MSDU: each subframe is decoded in turn (decode_amsdu_next). */
 	f.n = 0;
 	put8(&f, 0x88);
 	put8(&f, 0x01);
@@ -621,6 +621,34 @@ static void test_80211(void)
 	udp4_datagram(&f, 4);
 	f.b[sublen_at + 1] = (uint8_t)(f.n - sub);
 	CHECK(run(DLT_IEEE802_11, &f, &p) == DECODE_OK && p.proto == 17);
+	CHECK(p.amsdu_rest.n == 0);	/* the only subframe */
+	/* A second subframe after the first one's padding to 4 bytes. */
+	size_t first_len = f.n - sub;
+	while ((f.n - sub) % 4)
+		put8(&f, 0xee);
+	put(&f, MAC_B, 6);
+	put(&f, MAC_A, 6);
+	size_t sublen2_at = f.n;
+	put16(&f, 0);
+	size_t sub2 = f.n;
+	put(&f, snap, sizeof snap);
+	udp4_datagram(&f, 9);
+	f.b[sublen2_at + 1] = (uint8_t)(f.n - sub2);
+	CHECK(run(DLT_IEEE802_11, &f, &p) == DECODE_OK && p.proto == 17);
+	CHECK(p.amsdu_rest.n == f.n - (sublen2_at - 12));
+	const char *w = NULL;
+	CHECK(decode_amsdu_next(&OPTS, FRAGS, &p, &w) == DECODE_OK && p.proto == 17);
+	CHECK(p.l4.n == 8 + 9 && p.amsdu_rest.n == 0);
+	CHECK(p.has_l2_addr);	/* the 802.11 addresses stay */
+	/* A cut second subframe: its own weird. */
+	for (size_t cut = 1; cut < f.n - (sub + first_len); cut++) {
+		struct frame g = f;
+		g.n = f.n - cut;
+		if (run(DLT_IEEE802_11, &g, &p) == DECODE_OK && p.amsdu_rest.n > 0) {
+			w = NULL;
+			CHECK(decode_amsdu_next(&OPTS, FRAGS, &p, &w) == DECODE_DROP && w != NULL);
+		}
+	}
 	f.b[sublen_at] = 0x10;
 	CHECK(run(DLT_IEEE802_11, &f, &p) == DECODE_DROP && weird_is("truncated_802_11_amsdu_packet"));
 }

@@ -51,6 +51,10 @@ hand qp '\001\001ctl\001\177\377=\n=0d=0A'
 hand mime '\001Content-Type: multipart/mixed; boundary="b"\nSubject: x\n\n--b\nContent-Type: text/plain\nContent-Transfer-Encoding: quoted-printable\n\nh=C3=A9llo\n--b\nContent-Type: application/octet-stream; name="a.bin"\nContent-Disposition: attachment; filename*=a.bin\nContent-Transfer-Encoding: base64\n\nAAECAwQ=\n--b--\n'
 hand mime '\000Content-Type: message/rfc822\n\nContent-Type: multipart/alternative; boundary=q\n\n--q\n\n--q--\n'
 # escape: mode byte (bit 0: container), then a value.
+# Tunnels (raw IP): GRE around IPv4/UDP, and VXLAN around Ethernet/IPv4/UDP.
+hand packet '\000\000\012\001\000\070\105\000\000\070\000\000\000\000\100\057\000\000\012\000\000\144\012\000\000\310\000\000\010\000\105\000\000\040\000\000\000\000\100\021\000\000\012\000\000\001\012\000\000\002\003\350\000\065\000\014\000\000\160\151\156\147'
+hand packet '\000\000\012\001\000\122\105\000\000\122\000\000\000\000\100\021\000\000\012\000\000\144\012\000\000\310\060\071\022\265\000\076\000\000\010\000\000\000\000\000\001\000\000\001\002\003\004\005\006\007\010\011\012\013\010\000\105\000\000\040\000\000\000\000\100\021\000\000\012\000\000\001\012\000\000\002\003\350\000\065\000\014\000\000\160\151\156\147'
+
 hand escape '\000-'
 hand escape '\000(empty)'
 hand escape '\001a,b\\c\td'

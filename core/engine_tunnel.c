@@ -1,0 +1,341 @@
+/*
+ * Decapsulation in the engine: what Zeek's IPTunnel analyzer and the UDP
+ * tunnel analyzers do around the header decoders of decode_tunnel.c. An
+ * IP tunnel (IP-in-IP, GRE) is named by a UID kept per address pair; a UDP
+ * tunnel (VXLAN, Geneve, GTPv1) by its outer connection's UID. The inner
+ * packet goes back into decoding and connection tracking with the stack of
+ * levels it came through; connections keep only their 5-tuple key, as in
+ * Zeek, and note a change of encapsulation in tunnel_parents.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/engine_int.h"
+#include "core/tunnel.h"
+
+/* ---- the IP tunnel table (IPTunnelAnalyzer::ip_tunnels) ---- */
+
+struct ip_tunnel {
+	uint8_t a[16], b[16];	/* the address pair, lower first */
+	char uid[UID_TEXT_MAX];	/* empty: a free slot */
+	enum tunnel_type type;	/* of the packet that made it */
+	double last;		/* last packet */
+	double next_check;	/* when Zeek's IPTunnelTimer next looks */
+};
+
+struct ip_tunnels {
+	struct ip_tunnel *slot;
+	size_t cap, n;		/* cap a power of two; n used slots */
+};
+
+struct ip_tunnels *ip_tunnels_new(void)
+{
+	return calloc(1, sizeof(struct ip_tunnels));
+}
+
+void ip_tunnels_free(struct ip_tunnels *t)
+{
+	if (!t)
+		return;
+	free(t->slot);
+	free(t);
+}
+
+static uint64_t pair_hash(const uint8_t a[16], const uint8_t b[16])
+{
+	uint64_t h = 0xcbf29ce484222325ull;	/* FNV-1a: the table is ours, not Zeek's */
+	for (int i = 0; i < 16; i++)
+		h = (h ^ a[i]) * 0x100000001b3ull;
+	for (int i = 0; i < 16; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h ^ (h >> 29);
+}
+
+/*
+ * Zeek's IPTunnelTimer: set ip_tunnel_timeout after the tunnel appeared,
+ * it forgets the tunnel when it has been idle that long and otherwise
+ * looks again a timeout later. Run lazily, at the next sighting (or when
+ * the table is rebuilt), as if each look came at its due time.
+ */
+static bool tunnel_expired(struct ip_tunnel *t, double now)
+{
+	while (t->next_check <= now) {
+		if (t->next_check - t->last >= TUNNEL_IP_TIMEOUT)
+			return true;
+		t->next_check += TUNNEL_IP_TIMEOUT;
+	}
+	return false;
+}
+
+static struct ip_tunnel *probe(struct ip_tunnels *t, const uint8_t a[16], const uint8_t b[16])
+{
+	size_t mask = t->cap - 1;
+	for (size_t i = pair_hash(a, b) & mask;; i = (i + 1) & mask) {
+		struct ip_tunnel *s = &t->slot[i];
+		if (!s->uid[0] || (memcmp(s->a, a, 16) == 0 && memcmp(s->b, b, 16) == 0))
+			return s;
+	}
+}
+
+/* Doubles the table (or rebuilds it at its size), leaving out the tunnels
+ * Zeek would have forgotten by now. */
+static int grow(struct ip_tunnels *t, double now)
+{
+	size_t live = 0;
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->slot[i].uid[0] && !tunnel_expired(&t->slot[i], now))
+			live++;
+	size_t cap = t->cap ? t->cap : 64;
+	while (live * 2 >= cap)
+		cap *= 2;
+	struct ip_tunnel *old = t->slot;
+	size_t old_cap = t->cap;
+	t->slot = calloc(cap, sizeof *t->slot);
+	if (!t->slot) {
+		t->slot = old;
+		return -1;
+	}
+	t->cap = cap;
+	t->n = 0;
+	for (size_t i = 0; i < old_cap; i++) {
+		struct ip_tunnel *s = &old[i];
+		if (!s->uid[0] || tunnel_expired(s, now))
+			continue;
+		*probe(t, s->a, s->b) = *s;
+		t->n++;
+	}
+	free(old);
+	return 0;
+}
+
+/* The tunnel of this address pair, made (with a new UID) when it is new
+ * or was forgotten. NULL when memory ran out. */
+static const struct ip_tunnel *ip_tunnel_get(struct engine *e, struct ip_tunnels *t,
+					     const struct packet *pkt, enum tunnel_type type)
+{
+	double now = engine_network_time(e);
+	bool src_low = sl_addr_cmp(&pkt->src, &pkt->dst) < 0;
+	const uint8_t *a = src_low ? pkt->src.b : pkt->dst.b, *b = src_low ? pkt->dst.b : pkt->src.b;
+	if ((t->n + 1) * 4 > t->cap * 3 && grow(t, now) < 0)
+		return NULL;
+	struct ip_tunnel *s = probe(t, a, b);
+	if (s->uid[0] && !tunnel_expired(s, now)) {
+		s->last = now;
+		return s;
+	}
+	if (!s->uid[0])
+		t->n++;
+	memcpy(s->a, a, 16);
+	memcpy(s->b, b, 16);
+	engine_new_uid(e, s->uid);
+	s->type = type;
+	s->last = now;
+	s->next_check = now + TUNNEL_IP_TIMEOUT;
+	return s;
+}
+
+/* ---- levels and inner packets ---- */
+
+static void push_level(struct encap_stack *st, const struct packet *pkt, enum tunnel_type type,
+		       const char *uid)
+{
+	if (pkt->encap)
+		*st = *pkt->encap;
+	else
+		st->depth = 0;
+	st->level[st->depth].type = type;
+	memcpy(st->level[st->depth].uid, uid, UID_TEXT_MAX);
+	st->depth++;
+}
+
+static bool too_deep(const struct packet *pkt)
+{
+	return pkt->encap && pkt->encap->depth >= TUNNEL_MAX_DEPTH;
+}
+
+void engine_tunnel_ip(struct engine *e, const struct packet *pkt, struct bytes payload, bool gre)
+{
+	const char *weird = NULL;
+	struct tunnel_inner in = {.frame = payload, .next = TUNNEL_NEXT_IP};
+	enum tunnel_type type = TUNNEL_IP;
+	if (gre) {
+		if (tunnel_decode_gre(payload, &in, &weird) != TUNNEL_FORWARD) {
+			engine_weird(e, NULL, weird);
+			return;
+		}
+		type = TUNNEL_GRE;
+	}
+	if (too_deep(pkt)) {
+		engine_weird(e, NULL, "exceeded_tunnel_max_depth");
+		return;
+	}
+	if (in.gre_version == 1 &&
+	    tunnel_check_inner_ip(in.frame, in.pptp_v6, &weird) != TUNNEL_FORWARD) {
+		engine_weird(e, NULL, weird);
+		return;
+	}
+	const struct ip_tunnel *t = ip_tunnel_get(e, engine_ip_tunnels(e), pkt, type);
+	if (!t) {
+		engine_fail(e);
+		return;
+	}
+	struct encap_stack st;
+	push_level(&st, pkt, t->type, t->uid);
+	/* Zeek builds the inner packet with the frame as both its captured
+	 * and its wire length. */
+	engine_inner_packet(e, pkt, in.frame, (uint32_t)in.frame.n, in.next, &st);
+}
+
+static struct conn_tunnel *tunnel_state(struct engine *e, struct conn *c)
+{
+	if (!c->tun && !(c->tun = calloc(1, sizeof *c->tun)))
+		engine_fail(e);
+	return c->tun;
+}
+
+/* Zeek's AnalyzerConfirmation of a packet analyzer: once, and never after
+ * a violation; dpd.zeek adds its name to service. */
+static void confirm(struct engine *e, struct conn *c, enum tunnel_type type)
+{
+	struct conn_tunnel *t = tunnel_state(e, c);
+	if (!t || t->service || (t->violated & (1u << type)))
+		return;
+	t->service = (uint8_t)type;
+}
+
+static void violate(struct engine *e, struct conn *c, enum tunnel_type type)
+{
+	struct conn_tunnel *t = tunnel_state(e, c);
+	if (t)
+		t->violated |= (uint16_t)(1u << type);	/* service stays, as dpd.zeek leaves it */
+}
+
+static bool violated(const struct conn *c, enum tunnel_type type)
+{
+	return c->tun && (c->tun->violated & (1u << type));
+}
+
+/* build_inner_packet: the inner wire length keeps what the capture cut. */
+static uint32_t inner_wirelen(const struct packet *pkt, struct bytes frame)
+{
+	if (pkt->ip_reassembled)
+		return (uint32_t)frame.n;	/* Zeek's reassembled packet: wire = captured */
+	uint32_t consumed = pkt->caplen - (uint32_t)frame.n;
+	return pkt->wirelen > consumed ? pkt->wirelen - consumed : 0;
+}
+
+void engine_tunnel_udp(struct engine *e, struct conn *c, const struct packet *pkt,
+		       struct bytes payload)
+{
+	enum tunnel_type type = tunnel_udp_port_type(c->resp_p);
+	const char *weird = NULL;
+	struct tunnel_inner in;
+	bool ok_confirm = false;
+	enum tunnel_result r;
+	switch (type) {
+	case TUNNEL_GRE:
+		/* GRE in UDP is GRE: its tunnel is the IP pair's, not the flow. */
+		engine_tunnel_ip(e, pkt, payload, true);
+		return;
+	case TUNNEL_VXLAN:
+	case TUNNEL_GENEVE:
+		if (violated(c, type))
+			return;
+		if (too_deep(pkt)) {
+			conn_check_history(c, CONN_HIST_LIMIT_REACHED, 'X');
+			engine_weird(e, c, "exceeded_tunnel_max_depth");
+			return;
+		}
+		r = type == TUNNEL_VXLAN ? tunnel_decode_vxlan(payload, &in, &ok_confirm, &weird)
+					 : tunnel_decode_geneve(payload, &in, &ok_confirm, &weird);
+		if (ok_confirm)
+			confirm(e, c, type);
+		break;
+	case TUNNEL_GTPV1:
+		r = tunnel_decode_gtpv1(payload, &in, &weird);
+		if (r == TUNNEL_FORWARD && too_deep(pkt)) {
+			engine_weird(e, c, "tunnel_depth");
+			return;
+		}
+		if (r == TUNNEL_FORWARD && pkt->encap &&
+		    pkt->encap->level[pkt->encap->depth - 1].type == TUNNEL_GTPV1)
+			r = TUNNEL_VIOLATION;	/* GTP is never in GTP */
+		if (r == TUNNEL_FORWARD) {
+			/* The packet must be IP and fill the rest exactly. */
+			bool v6 = in.frame.n && (in.frame.p[0] >> 4) == 6;
+			if (tunnel_check_inner_ip(in.frame, v6, &weird) != TUNNEL_FORWARD)
+				r = TUNNEL_VIOLATION;
+			else
+				confirm(e, c, type);	/* Tunnel::delay_gtp_confirmation = F */
+		}
+		break;
+	default:
+		return;
+	}
+	if (r == TUNNEL_VIOLATION) {
+		violate(e, c, type);
+		return;
+	}
+	if (r == TUNNEL_WEIRD) {
+		engine_weird(e, c, weird);
+		return;
+	}
+	if (r != TUNNEL_FORWARD || in.next == TUNNEL_NEXT_NONE)
+		return;
+	struct encap_stack st;
+	push_level(&st, pkt, type, engine_conn_uid(e, c));
+	engine_inner_packet(e, pkt, in.frame, inner_wirelen(pkt, in.frame), in.next, &st);
+}
+
+/* ---- the inner connection's side ---- */
+
+static uint64_t encap_id(const struct encap_stack *st)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < st->depth; i++) {
+		h = (h ^ (uint64_t)st->level[i].type) * 0x100000001b3ull;
+		for (const char *p = st->level[i].uid; *p; p++)
+			h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
+	}
+	return h | 1;	/* never 0, which means "none" */
+}
+
+static void add_parent(struct conn_tunnel *t, const struct encap_stack *st)
+{
+	const char *uid = st->level[st->depth - 1].uid;
+	for (size_t i = 0; i < t->n_parents; i++)
+		if (strcmp(t->parents[i], uid) == 0)
+			return;
+	if (t->n_parents < CONN_TUNNEL_PARENTS_MAX)
+		memcpy(t->parents[t->n_parents++], uid, UID_TEXT_MAX);
+}
+
+void engine_tunnel_new_conn(struct engine *e, struct conn *c, const struct packet *pkt)
+{
+	struct conn_tunnel *t = tunnel_state(e, c);
+	if (!t)
+		return;
+	t->encap_id = encap_id(pkt->encap);
+	add_parent(t, pkt->encap);	/* set_conn at new_connection */
+}
+
+/* Connection::CheckEncapsulation and conn/main.zeek's tunnel_changed. */
+void engine_tunnel_check(struct engine *e, struct conn *c, const struct packet *pkt)
+{
+	uint64_t id = pkt->encap ? encap_id(pkt->encap) : 0;
+	uint64_t cur = c->tun ? c->tun->encap_id : 0;
+	if (id == cur)
+		return;
+	struct conn_tunnel *t = tunnel_state(e, c);
+	if (!t)
+		return;
+	t->encap_id = id;
+	if (t->changes >= TUNNEL_MAX_CHANGES) {
+		engine_weird(e, c, "tunnel_max_changes_per_connection_exceeded");
+		conn_check_history(c, CONN_HIST_LIMIT_REACHED, 'X');
+		return;
+	}
+	t->changes++;
+	if (pkt->encap)
+		add_parent(t, pkt->encap);
+}
