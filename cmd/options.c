@@ -1073,8 +1073,13 @@ int options_parse(int argc, char **argv, struct options *o)
 		if (o->exit_now)
 			return 0;
 	}
-	if (!o->cfg.bare)
+	if (!o->cfg.bare) {
 		o->cfg.scripts |= default_mode_bits();
+		o->cfg.default_server_ports[0] = proto_default_tcp_ports;
+		o->cfg.n_default_server_ports[0] = proto_n_default_tcp_ports;
+		o->cfg.default_server_ports[1] = proto_default_udp_ports;
+		o->cfg.n_default_server_ports[1] = proto_n_default_udp_ports;
+	}
 	/* extract-all-files is -x without a list. */
 	if (o->cfg.scripts & SCRIPT_EXTRACT_ALL_FILES) {
 		o->cfg.extract.on = true;

@@ -79,6 +79,10 @@ struct config {
 	/* likely_server_ports added by the user: port | proto << 16. */
 	uint32_t extra_server_ports[CONFIG_MAX_NETS];
 	size_t n_extra_server_ports;
+	/* Those of Zeek's default mode, [0] TCP, [1] UDP (NULL in bare mode);
+	 * borrowed from the registry. */
+	const uint16_t *default_server_ports[2];
+	size_t n_default_server_ports[2];
 
 	bool mime_libmagic;		/* --mime-engine libmagic */
 	bool json;			/* LogAscii::use_json */

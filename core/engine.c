@@ -72,18 +72,10 @@ struct engine {
 };
 
 /* likely_server_ports: what Zeek's loaded analyzers register. The tunnel
- * decapsulators are always loaded; the rest is Zeek's default-mode list,
- * used when not in bare mode. */
+ * decapsulators (core's packet analysis) are always loaded; the loaded
+ * analyzers add their ports, and the default mode the list cmd wires in
+ * from the registry (struct config's default_server_ports). */
 static const uint16_t lsp_udp_always[] = {2123, 2152, 3544, 4754, 4789, 5072, 6081};
-static const uint16_t lsp_tcp_full[] = {
-	21, 22, 25, 79, 80, 81, 88, 135, 139, 143, 389, 443, 445, 465, 502, 563, 585, 587,
-	614, 631, 636, 989, 990, 992, 993, 995, 1080, 1434, 1883, 2811, 3128, 3268, 3306,
-	3389, 5222, 5223, 5269, 5432, 6379, 6666, 6667, 6668, 6669, 8000, 8080, 8888, 20000,
-	53, 514,
-};
-static const uint16_t lsp_udp_full[] = {
-	53, 67, 88, 123, 137, 161, 162, 389, 443, 514, 1812, 3389, 4011, 5060, 5353, 5355,
-};
 
 static bool in_list(const uint16_t *v, size_t n, uint16_t p)
 {
@@ -100,21 +92,17 @@ bool engine_is_likely_server_port(const struct engine *e, uint8_t proto, uint16_
 	for (size_t i = 0; i < e->cfg->n_extra_server_ports; i++)
 		if (e->cfg->extra_server_ports[i] == ((uint32_t)proto << 16 | port))
 			return true;
-	if (proto == 6)
-		for (size_t i = 0; e->analyzers && e->analyzers[i]; i++) {
-			const struct analyzer *a = e->analyzers[i];
-			if (e->cfg->scripts & a->script)
-				for (size_t k = 0; k < a->n_tcp_ports; k++)
-					if (a->tcp_ports[k] == port)
-						return true;
-		}
-	if (e->cfg->bare)
+	if (proto != 6 && proto != 17)
 		return false;
-	if (proto == 6)
-		return in_list(lsp_tcp_full, sizeof lsp_tcp_full / 2, port);
-	if (proto == 17)
-		return in_list(lsp_udp_full, sizeof lsp_udp_full / 2, port);
-	return false;
+	bool udp = proto == 17;
+	for (size_t i = 0; e->analyzers && i < ENGINE_MAX_ANALYZERS && e->analyzers[i]; i++) {
+		const struct analyzer *a = e->analyzers[i];
+		if ((e->cfg->scripts & a->script) &&
+		    in_list(udp ? a->udp_ports : a->tcp_ports, udp ? a->n_udp_ports : a->n_tcp_ports,
+			    port))
+			return true;
+	}
+	return in_list(e->cfg->default_server_ports[udp], e->cfg->n_default_server_ports[udp], port);
 }
 
 const struct config *engine_config(const struct engine *e)

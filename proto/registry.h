@@ -7,4 +7,11 @@
 /* NULL-terminated. */
 extern const struct analyzer *const proto_analyzers[];
 
+/* The ports Zeek 9's default mode registers (likely_server_ports),
+ * those of the analyzers smtplog does not have yet included. */
+extern const uint16_t proto_default_tcp_ports[];
+extern const size_t proto_n_default_tcp_ports;
+extern const uint16_t proto_default_udp_ports[];
+extern const size_t proto_n_default_udp_ports;
+
 #endif

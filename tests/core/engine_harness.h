@@ -16,6 +16,7 @@
 #include "core/outdir.h"
 #include "core/uid.h"
 #include "output/tsv.h"
+#include "proto/registry.h"
 #include "tests/check.h"
 
 static inline uint16_t ref_sum(const uint8_t *p, size_t n, uint32_t s)
@@ -63,6 +64,12 @@ static inline void run_start_with(struct run *r, bool bare, const struct analyze
 	}
 	r->cfg.scripts = scripts;
 	r->cfg.bare = bare;
+	if (!bare) { /* as cmd/options.c wires the default mode */
+		r->cfg.default_server_ports[0] = proto_default_tcp_ports;
+		r->cfg.n_default_server_ports[0] = proto_n_default_tcp_ports;
+		r->cfg.default_server_ports[1] = proto_default_udp_ports;
+		r->cfg.n_default_server_ports[1] = proto_n_default_udp_ports;
+	}
 	r->out = outdir_open(r->dir, true);
 	struct uid_gen uids;
 	CHECK(uid_gen_init_random(&uids) == 0);

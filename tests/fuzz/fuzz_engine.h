@@ -216,6 +216,12 @@ static void fuzz_config(struct config *cfg, unsigned bits)
 	cfg->ignore_checksums = !(bits & FUZZ_CFG_CHECKSUMS);
 	cfg->json = bits & FUZZ_CFG_JSON;
 	cfg->bare = bits & FUZZ_CFG_BARE;
+	if (!cfg->bare) { /* as cmd/options.c wires the default mode */
+		cfg->default_server_ports[0] = proto_default_tcp_ports;
+		cfg->n_default_server_ports[0] = proto_n_default_tcp_ports;
+		cfg->default_server_ports[1] = proto_default_udp_ports;
+		cfg->n_default_server_ports[1] = proto_n_default_udp_ports;
+	}
 	cfg->private_is_local = true;
 	cfg->deterministic = true;
 	cfg->scripts = SCRIPT_CONN | SCRIPT_SMTP | SCRIPT_SSL | SCRIPT_IMAP | SCRIPT_XMPP | SCRIPT_FILES_HASH;
