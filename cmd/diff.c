@@ -13,6 +13,7 @@
 #include "cmd/idmap.h"
 #include "cmd/logread.h"
 #include "core/buf.h"
+#include "core/bytes.h"
 #include "core/siphash.h"
 
 #define DEFAULT_MAX_DIFFS 10
@@ -132,16 +133,6 @@ static void opts_free(struct diff_opts *o)
 	o->nsorts = 0;
 }
 
-static char *dup_n(const char *p, size_t n)
-{
-	char *s = malloc(n + 1);
-	if (s) {
-		memcpy(s, p, n);
-		s[n] = '\0';
-	}
-	return s;
-}
-
 /* A --skip or --sort list into list[*n]. */
 static int add_fields(struct skip *list, size_t *count, const char *opt, const char *arg)
 {
@@ -164,11 +155,11 @@ static int add_fields(struct skip *list, size_t *count, const char *opt, const c
 			/* "conn.log:uid" and "conn:uid" both mean conn.log. */
 			if (ln > 4 && memcmp(colon - 4, ".log", 4) == 0)
 				ln -= 4;
-			s->log = dup_n(p, ln);
-			s->field = dup_n(colon + 1, n - (size_t)(colon + 1 - p));
+			s->log = bytes_strdup(p, ln);
+			s->field = bytes_strdup(colon + 1, n - (size_t)(colon + 1 - p));
 		} else {
 			s->log = NULL;
-			s->field = dup_n(p, n);
+			s->field = bytes_strdup(p, n);
 		}
 		if (!s->field || (colon && !s->log)) {
 			free(s->log);
@@ -331,7 +322,7 @@ static int loglist_scan(struct loglist *l, const char *dir, int s)
 			free(full);
 			continue;
 		}
-		char *name = dup_n(e->d_name, gz ? n - 3 : n);
+		char *name = bytes_strdup(e->d_name, gz ? n - 3 : n);
 		int i = name ? loglist_find(l, name) : -1;
 		if (!name) {
 			free(full);
@@ -1032,7 +1023,7 @@ static int compare_files(const char *a, const char *b, const struct diff_opts *o
 	const char *name = strrchr(a, '/');
 	name = name ? name + 1 : a;
 	size_t n = strlen(name);
-	char *log = dup_n(name, n > 3 && !strcmp(name + n - 3, ".gz") ? n - 3 : n);
+	char *log = bytes_strdup(name, n > 3 && !strcmp(name + n - 3, ".gz") ? n - 3 : n);
 	if (!log)
 		return errorf(a, "out of memory");
 	int rc = compare_log(log, a, b, o);

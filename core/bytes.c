@@ -1,5 +1,8 @@
-/* The ASCII class table behind core/bytes.h's ascii_is_* tests. */
+/* The ASCII class table behind core/bytes.h's ascii_is_* tests, and the
+ * one copying helper. */
 #include "core/bytes.h"
+
+#include <stdlib.h>
 
 /* Shorthands for the rows below: G a graphic character (printable, not
  * space), D a digit, UX/LX the hex letters, U/L the other letters. */
@@ -32,3 +35,14 @@ const uint8_t ascii_class[256] = {
 	/* 70 */ L, L, L, L, L, L, L, L,
 	/* 78 */ L, L, L, G, G, G, G, 0,
 };
+
+char *bytes_strdup(const void *p, size_t n)
+{
+	char *s = malloc(n + 1);
+	if (s) {
+		if (n) /* p may be NULL for an empty view */
+			memcpy(s, p, n);
+		s[n] = '\0';
+	}
+	return s;
+}

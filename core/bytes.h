@@ -156,6 +156,10 @@ static inline size_t bytes_rspan(const uint8_t *p, size_t n, unsigned mask)
 	return n - i;
 }
 
+/* p[0..n) as a new NUL-terminated string, or NULL when out of memory;
+ * the caller owns it (free). */
+char *bytes_strdup(const void *p, size_t n);
+
 #endif
 	return v;
 }
@@ -355,5 +359,9 @@ static inline size_t bytes_rspan(const uint8_t *p, size_t n, unsigned mask)
 		i--;
 	return n - i;
 }
+
+/* p[0..n) as a new NUL-terminated string, or NULL when out of memory;
+ * the caller owns it (free). */
+char *bytes_strdup(const void *p, size_t n);
 
 #endif

@@ -13,6 +13,8 @@
 
 #include <magic.h>
 
+#include "core/bytes.h"
+
 /* Bytes gathered per open file before a write(): MIME hands files over in
  * 1 KiB segments, and a syscall each made -x runs syscall-bound. */
 #define EXTRACT_BUF_SIZE ((size_t)32 * 1024)
@@ -89,7 +91,7 @@ const char *extract_ext_mime(const char *ext)
 
 static bool alnum(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	return ascii_is_alnum((uint8_t)c);
 }
 
 bool extract_name_is_ours(const char *name)
@@ -99,7 +101,7 @@ bool extract_name_is_ours(const char *name)
 		return true;
 	/* Source naming: SOURCE-FUID.EXT, the source in capitals. */
 	const char *p = name;
-	while ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_')
+	while (ascii_is(*(const uint8_t *)p, ASCII_UPPER | ASCII_DIGIT) || *p == '_')
 		p++;
 	if (p == name || p[0] != '-' || p[1] != 'F')
 		return false;
@@ -117,8 +119,7 @@ bool extract_name_is_ours(const char *name)
 
 static bool name_byte_ok(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '.' || c == '_' || c == '+' || c == '-';
+	return ascii_is_alnum(c) || c == '.' || c == '_' || c == '+' || c == '-';
 }
 
 size_t extract_name_sanitize(const char *in, char *out)
