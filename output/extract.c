@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <magic.h>
 
 #include "core/bytes.h"
+#include "core/numtext.h"
 
 /* Bytes gathered per open file before a write(): MIME hands files over in
  * 1 KiB segments, and a syscall each made -x runs syscall-bound. */
@@ -138,42 +138,6 @@ size_t extract_name_sanitize(const char *in, char *out)
 	return n;
 }
 
-/*
- * f$last_active as cat() prints a time (zeek-core-spec §4.7): fixed with
- * six decimals, trailing zeros and a bare '.' dropped, ".0" for whole
- * numbers; shortest scientific above 2^31-1.
- */
-static void format_time(double t, char *out, size_t cap)
-{
-	if (!isfinite(t)) {
-		snprintf(out, cap, "%s", isnan(t) ? "nan" : t < 0 ? "-inf" : "inf");
-		return;
-	}
-	double a = fabs(t);
-	if (a > 2147483647.0 || (a < 1e-6 && a != 0.0)) {
-		for (int p = 0; p <= 17; p++) {
-			snprintf(out, cap, a > 2147483647.0 ? "%.*e" : "%.*g", p, t);
-			if (strtod(out, NULL) == t)
-				break;
-		}
-		return;
-	}
-	if (t == 0.0)
-		t = 0.0;
-	int n = snprintf(out, cap, "%.6f", t);
-	if (n <= 0 || (size_t)n >= cap)
-		return;
-	char *last = out + n - 1;
-	while (*last == '0')
-		last--;
-	if (*last != '.')
-		last++;
-	*last = '\0';
-	size_t len = (size_t)(last - out);
-	if (fabs(t - nearbyint(t)) < 1e-9 && len + 3 <= cap)
-		memcpy(out + len, ".0", 3);
-}
-
 size_t extract_name_make(enum config_extract_naming naming, const struct file_sink_file *file,
 			 char *out)
 {
@@ -184,8 +148,8 @@ size_t extract_name_make(enum config_extract_naming naming, const struct file_si
 		const char *ext = extract_mime_ext(file->mime_type);
 		snprintf(raw, sizeof raw, "%s-%s.%s", src, fuid, ext ? ext : "bin");
 	} else {
-		char ts[64];
-		format_time(file->last_active, ts, sizeof ts);
+		char ts[NUMTEXT_CAT_MAX]; /* f$last_active as cat() prints a time */
+		ts[numtext_cat_time(file->last_active, ts)] = '\0';
 		snprintf(raw, sizeof raw, "extract-%s-%s-%s", ts, src, fuid);
 	}
 	return extract_name_sanitize(raw, out);
