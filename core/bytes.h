@@ -84,6 +84,13 @@ static inline size_t bytes_span_print_not2(const uint8_t *p, size_t n, uint8_t a
 	return i;
 }
 
+/* The view b from offset off on (empty when off is past its end). */
+static inline struct bytes bytes_from(struct bytes b, size_t off)
+{
+	struct bytes r = {b.p + (off < b.n ? off : b.n), off < b.n ? b.n - off : 0};
+	return r;
+}
+
 /*
  * ASCII byte classes, the same whatever the locale: exactly the C locale's
  * <ctype.h> classes (isspace, isblank, isdigit, ...), with every byte from
