@@ -2,6 +2,7 @@
 
 #include "core/files.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
@@ -595,6 +596,9 @@ static void rec_write(struct smtp *s)
 	v[i].present = true;
 	v[i].u.list.items = fuids;
 	v[i++].u.list.n = r->fuids.n;
+	/* The values go by position: a field added to the schema must be
+	 * filled here too. */
+	assert(i == SMTP_N_FIELDS);
 
 	int err = log_stream_write(ls, v);
 	if (err < 0)

@@ -1,5 +1,6 @@
 #include "proto/ssl_log.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,6 +256,8 @@ int ssl_log_write(struct log_stream *ls, const struct ssl_log_schema *s, const s
 		v[i].u.list.items = items[2];
 		v[i++].u.list.n = r->n_cas;
 	}
+	/* The values go by position: every field of this run's schema, once. */
+	assert(i == s->schema.n_fields);
 
 	err = log_stream_write(ls, v);
 out:
