@@ -1,6 +1,5 @@
 #include "cmd/options.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cmd/version.h"
+#include "core/bytes.h"
 #include "core/files.h"
 #include "core/magic.h"
 #include "core/optval.h"
@@ -326,6 +326,12 @@ static int parse_size(const char *v, uint64_t *out)
 	return 0;
 }
 
+/* The bytes -x accepts in a type's two names. */
+static bool is_mime_name_char(char c)
+{
+	return ascii_is_alnum((uint8_t)c) || c == '.' || c == '+' || c == '-' || c == '_';
+}
+
 /* One MIME type token, "type/subtype" (or "none"). */
 static bool is_mime_token(const char *p, size_t n)
 {
@@ -337,9 +343,7 @@ static bool is_mime_token(const char *p, size_t n)
 		if (c == '/') {
 			slashes++;
 			slash = i;
-		} else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			     (c >= '0' && c <= '9') || c == '.' || c == '+' || c == '-' ||
-			     c == '_')) {
+		} else if (!is_mime_name_char(c)) {
 			return false;
 		}
 	}
@@ -353,8 +357,7 @@ static bool is_mime_glob(const char *p, size_t n)
 		return false;
 	for (size_t i = 0; i + 2 < n; i++) {
 		char c = p[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '.' || c == '+' || c == '-' || c == '_'))
+		if (!is_mime_name_char(c))
 			return false;
 	}
 	return true;
@@ -392,7 +395,7 @@ static int set_extract(struct options *o, const char *list)
 			return -1;
 		char *t = x->types[x->n_types++];
 		for (size_t i = 0; i < n; i++)
-			t[i] = (p[i] >= 'A' && p[i] <= 'Z') ? (char)(p[i] - 'A' + 'a') : p[i];
+			t[i] = (char)ascii_lower((uint8_t)p[i]);
 		t[n] = '\0';
 		if (!p[n])
 			return 0;
@@ -430,7 +433,6 @@ static int parse_zeek_string(const char *v, char *out, size_t cap, size_t *n)
 			return -1;
 		if (c == '\\') {
 			char e = *p++;
-			const char *hex = "0123456789abcdef";
 			switch (e) {
 			case 'b': c = '\b'; break;
 			case 'f': c = '\f'; break;
@@ -440,14 +442,14 @@ static int parse_zeek_string(const char *v, char *out, size_t cap, size_t *n)
 			case 'a': c = '\a'; break;
 			case 'v': c = '\v'; break;
 			case 'x': {
-				const char *d = *p ? strchr(hex, tolower((unsigned char)*p)) : NULL;
-				if (!d)
+				int d = ascii_hexval((uint8_t)*p);
+				if (d < 0)
 					return -1;
-				c = (unsigned)(d - hex);
+				c = (unsigned)d;
 				p++;
-				d = *p ? strchr(hex, tolower((unsigned char)*p)) : NULL;
-				if (d) {
-					c = c << 4 | (unsigned)(d - hex);
+				d = ascii_hexval((uint8_t)*p);
+				if (d >= 0) {
+					c = c << 4 | (unsigned)d;
 					p++;
 				}
 				break;

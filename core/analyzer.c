@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
 #include "core/engine_int.h"
 #include "core/tunnel.h"
 
@@ -511,7 +512,7 @@ size_t conn_service_text(const struct conn *c, char *out, size_t cap)
 	}
 	for (size_t i = 0; an && i < an->n_service; i++) {
 		for (const char *p = an->service[i]->name; *p && n + 2 < cap; p++)
-			out[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+			out[n++] = (char)ascii_lower((uint8_t)*p);
 		if (i + 1 < an->n_service && n + 2 < cap)
 			out[n++] = ',';
 	}

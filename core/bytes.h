@@ -2,6 +2,7 @@
 #ifndef SMTPLOG_CORE_BYTES_H
 #define SMTPLOG_CORE_BYTES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -82,5 +83,152 @@ static inline size_t bytes_span_print_not2(const uint8_t *p, size_t n, uint8_t a
 			break;
 	return i;
 }
+
+/* The view b from offset off on (empty when off is past its end). */
+static inline struct bytes bytes_from(struct bytes b, size_t off)
+{
+	struct bytes r = {b.p + (off < b.n ? off : b.n), off < b.n ? b.n - off : 0};
+	return r;
+}
+
+/*
+ * ASCII byte classes, the same whatever the locale: exactly the C locale's
+ * <ctype.h> classes (isspace, isblank, isdigit, ...), with every byte from
+ * 0x80 in none of them. Parsers test bytes with these instead of <ctype.h>
+ * (whose answer depends on setlocale) or private copies.
+ */
+enum {
+	ASCII_SPACE = 0x01,  /* ' ' \t \n \v \f \r: isspace() */
+	ASCII_BLANK = 0x02,  /* ' ' \t: isblank(), [:blank:] */
+	ASCII_DIGIT = 0x04,  /* 0-9 */
+	ASCII_UPPER = 0x08,  /* A-Z */
+	ASCII_LOWER = 0x10,  /* a-z */
+	ASCII_XDIGIT = 0x20, /* 0-9 A-F a-f */
+	ASCII_PRINT = 0x40,  /* 0x20..0x7e: isprint() */
+	ASCII_GRAPH = 0x80,  /* 0x21..0x7e: isgraph(), [:alnum:][:punct:] */
+	ASCII_ALPHA = ASCII_UPPER | ASCII_LOWER,
+	ASCII_ALNUM = ASCII_ALPHA | ASCII_DIGIT,
+};
+
+extern const uint8_t ascii_class[256]; /* core/bytes.c */
+
+/* Whether c is in any of the classes of mask. */
+static inline bool ascii_is(uint8_t c, unsigned mask)
+{
+	return (ascii_class[c] & mask) != 0;
+}
+
+static inline bool ascii_is_space(uint8_t c)
+{
+	return ascii_is(c, ASCII_SPACE);
+}
+
+static inline bool ascii_is_blank(uint8_t c)
+{
+	return ascii_is(c, ASCII_BLANK);
+}
+
+static inline bool ascii_is_digit(uint8_t c)
+{
+	return ascii_is(c, ASCII_DIGIT);
+}
+
+static inline bool ascii_is_upper(uint8_t c)
+{
+	return ascii_is(c, ASCII_UPPER);
+}
+
+static inline bool ascii_is_lower(uint8_t c)
+{
+	return ascii_is(c, ASCII_LOWER);
+}
+
+static inline bool ascii_is_alpha(uint8_t c)
+{
+	return ascii_is(c, ASCII_ALPHA);
+}
+
+static inline bool ascii_is_alnum(uint8_t c)
+{
+	return ascii_is(c, ASCII_ALNUM);
+}
+
+static inline bool ascii_is_xdigit(uint8_t c)
+{
+	return ascii_is(c, ASCII_XDIGIT);
+}
+
+static inline bool ascii_is_print(uint8_t c)
+{
+	return ascii_is(c, ASCII_PRINT);
+}
+
+static inline bool ascii_is_graph(uint8_t c)
+{
+	return ascii_is(c, ASCII_GRAPH);
+}
+
+static inline uint8_t ascii_lower(uint8_t c)
+{
+	return ascii_is_upper(c) ? (uint8_t)(c + ('a' - 'A')) : c;
+}
+
+static inline uint8_t ascii_upper(uint8_t c)
+{
+	return ascii_is_lower(c) ? (uint8_t)(c - ('a' - 'A')) : c;
+}
+
+/* The value of a hex digit (either case), or -1. */
+static inline int ascii_hexval(uint8_t c)
+{
+	if (ascii_is_digit(c))
+		return c - '0';
+	if (ascii_is_xdigit(c))
+		return (ascii_lower(c) - 'a') + 10;
+	return -1;
+}
+
+/* Whether p[0..n) is the NUL-terminated lit, ignoring ASCII case (Zeek's
+ * istrequal; strncasecmp in the C locale, but a NUL in p never ends it). */
+static inline bool bytes_ieq(const uint8_t *p, size_t n, const char *lit)
+{
+	size_t i = 0;
+	for (; i < n; i++)
+		if (lit[i] == '\0' || ascii_lower(p[i]) != ascii_lower((uint8_t)lit[i]))
+			return false;
+	return lit[i] == '\0';
+}
+
+/* The length of the run at the start of p[0..n) of bytes in a class of
+ * mask; bytes_span_not: of bytes in none. Linear, nothing read past p + n. */
+static inline size_t bytes_span(const uint8_t *p, size_t n, unsigned mask)
+{
+	size_t i = 0;
+	while (i < n && ascii_is(p[i], mask))
+		i++;
+	return i;
+}
+
+static inline size_t bytes_span_not(const uint8_t *p, size_t n, unsigned mask)
+{
+	size_t i = 0;
+	while (i < n && !ascii_is(p[i], mask))
+		i++;
+	return i;
+}
+
+/* The length of the run at the end of p[0..n) of bytes in a class of mask
+ * (for trimming). */
+static inline size_t bytes_rspan(const uint8_t *p, size_t n, unsigned mask)
+{
+	size_t i = n;
+	while (i > 0 && ascii_is(p[i - 1], mask))
+		i--;
+	return n - i;
+}
+
+/* p[0..n) as a new NUL-terminated string, or NULL when out of memory;
+ * the caller owns it (free). */
+char *bytes_strdup(const void *p, size_t n);
 
 #endif

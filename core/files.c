@@ -202,26 +202,11 @@ const struct log_schema *files_schema(const struct files *fm)
 	return &fm->schema;
 }
 
+_Static_assert(FILES_HANDLE_TIME_MAX >= NUMTEXT_CAT_MAX, "room for cat()'s time text");
+
 size_t files_handle_time(double t, char out[FILES_HANDLE_TIME_MAX])
 {
-	/* util::double_to_str(d, 6, no_exp=false) + ODesc's ".0". */
-	if (isnan(t))
-		return (size_t)snprintf(out, FILES_HANDLE_TIME_MAX, "nan");
-	double a = fabs(t);
-	if (a > 2147483647.0 || (a < 1e-6 && a != 0.0)) {
-		/* std::to_chars shortest (scientific / general): the shortest
-		 * %.*e that reads back the same value. */
-		for (int p = 0; p <= 17; p++) {
-			snprintf(out, FILES_HANDLE_TIME_MAX, a > 2147483647.0 ? "%.*e" : "%.*g", p,
-				     t);
-			if (strtod(out, NULL) == t)
-				break;
-		}
-		return strlen(out);
-	}
-	/* "%.6f" without trailing zeros, ".0" for integers: ODesc's double,
-	 * which the TSV writer prints too. */
-	size_t len = numtext_double(t == 0.0 ? 0.0 : t, out);
+	size_t len = numtext_cat_time(t, out);
 	out[len] = '\0';
 	return len;
 }

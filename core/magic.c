@@ -21,12 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- bounded byte tests ------------------------------------------------ */
+#include "core/bytes.h"
 
-static int ascii_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-}
+/* ---- bounded byte tests ------------------------------------------------ */
 
 /* s (length sl) at offset at. */
 static bool eq_at(const uint8_t *d, size_t n, size_t at, const char *s,
@@ -107,26 +104,11 @@ static size_t find_at(const uint8_t *d, size_t n, size_t from, const char *s,
 	return SIZE_MAX;
 }
 
-/* [\x0d\x0a[:blank:]] in the rules: CR, LF, space, tab. */
+/* [\x0d\x0a[:blank:]] in the rules: CR, LF, space, tab (not \v or \f,
+ * which [:space:] has). */
 static bool is_ws(uint8_t c)
 {
-	return c == '\r' || c == '\n' || c == ' ' || c == '\t';
-}
-
-/* C-locale isspace() and isprint(), which Zeek's regex classes use. */
-static bool is_space(uint8_t c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-static bool is_print(uint8_t c)
-{
-	return c >= 0x20 && c <= 0x7e;
-}
-
-static bool is_digit(uint8_t c)
-{
-	return c >= '0' && c <= '9';
+	return ascii_is_blank(c) || c == '\r' || c == '\n';
 }
 
 static size_t skip_ws(const uint8_t *d, size_t n, size_t at)
@@ -156,7 +138,7 @@ static bool ten_texty(const uint8_t *d, size_t n, size_t at)
 	if (at > n || n - at < 10)
 		return false;
 	for (size_t i = 0; i < 10; i++)
-		if (!is_space(d[at + i]) && !is_print(d[at + i]))
+		if (!ascii_is(d[at + i], ASCII_SPACE | ASCII_PRINT))
 			return false;
 	return true;
 }
@@ -190,10 +172,9 @@ static bool m_json_object(const uint8_t *d, size_t n)
 		if (j >= n || j == i + 1)
 			return false;
 		i = j + 1;
-	} else if (i < n && ((d[i] | 0x20) >= 'a' && (d[i] | 0x20) <= 'z')) {
+	} else if (i < n && ascii_is_alpha(d[i])) {
 		i++;
-		while (i < n && (((d[i] | 0x20) >= 'a' && (d[i] | 0x20) <= 'z') ||
-				 is_digit(d[i]) || d[i] == '\\' || d[i] == '_'))
+		while (i < n && (ascii_is_alnum(d[i]) || d[i] == '\\' || d[i] == '_'))
 			i++;
 	} else {
 		return false;
@@ -204,7 +185,7 @@ static bool m_json_object(const uint8_t *d, size_t n)
 	i = skip_ws(d, n, i + 1);
 	if (i >= n)
 		return false;
-	return d[i] == '"' || d[i] == '[' || d[i] == '{' || is_digit(d[i]) ||
+	return d[i] == '"' || d[i] == '[' || d[i] == '{' || ascii_is_digit(d[i]) ||
 	       LIT_AT(d, n, i, "true") || LIT_AT(d, n, i, "false");
 }
 
@@ -226,12 +207,12 @@ static bool m_json_array(const uint8_t *d, size_t n)
 		if (j >= n || j == i + 1)
 			return false;
 		i = j + 1;
-	} else if (is_digit(d[i])) {
-		while (i < n && is_digit(d[i]))
+	} else if (ascii_is_digit(d[i])) {
+		while (i < n && ascii_is_digit(d[i]))
 			i++;
-		if (byte_at(d, n, i, '.') && i + 1 < n && is_digit(d[i + 1])) {
+		if (byte_at(d, n, i, '.') && i + 1 < n && ascii_is_digit(d[i + 1])) {
 			i++;
-			while (i < n && is_digit(d[i]))
+			while (i < n && ascii_is_digit(d[i]))
 				i++;
 		}
 	} else if (LIT_AT(d, n, i, "true")) {
@@ -654,7 +635,7 @@ static bool tar_field(const uint8_t *d, size_t at, size_t digits, bool nul_ok)
 {
 	for (size_t i = 0; i < digits; i++) {
 		uint8_t c = d[at + i];
-		if (!is_digit(c) && c != ' ' && !(nul_ok && c == 0))
+		if (!ascii_is_digit(c) && c != ' ' && !(nul_ok && c == 0))
 			return false;
 	}
 	return true;
@@ -665,7 +646,7 @@ static bool m_tar(const uint8_t *d, size_t n)
 	if (n < 157)
 		return false;
 	for (size_t i = 0; i < 100; i++)
-		if (!is_print(d[i]) && d[i] != 0)
+		if (!ascii_is_print(d[i]) && d[i] != 0)
 			return false;
 	for (size_t f = 0; f < 3; f++)
 		if (!tar_field(d, 100 + 8 * f, 7, false) || d[107 + 8 * f] != 0)
@@ -774,9 +755,9 @@ static bool shebang(const uint8_t *d, size_t n, const char *const *names)
 			continue;
 		size_t at[2] = {k + 4, SIZE_MAX};
 		if (LIT_AT(d, n, k + 4, "env") && k + 7 < n &&
-		    is_space(d[k + 7])) {
+		    ascii_is_space(d[k + 7])) {
 			size_t j = k + 7;
-			while (j < n && is_space(d[j]))
+			while (j < n && ascii_is_space(d[j]))
 				j++;
 			at[1] = j;
 		}
@@ -925,11 +906,11 @@ static bool m_journal(const uint8_t *d, size_t n)
 static bool pnm_dims(const uint8_t *d, size_t n, size_t at)
 {
 	size_t i = at;
-	while (i < n && is_digit(d[i]) && i - at < 51)
+	while (i < n && ascii_is_digit(d[i]) && i - at < 51)
 		i++;
 	if (i == at || i - at > 50)
 		return false;
-	return LIT_AT(d, n, i, "  ") && i + 2 < n && is_digit(d[i + 2]);
+	return LIT_AT(d, n, i, "  ") && i + 2 < n && ascii_is_digit(d[i + 2]);
 }
 
 /* Binary netpbm: magic, one byte, then the dimensions. */

@@ -1,12 +1,14 @@
 /*
- * Zeek's fixed-point number text, for the writers and for the file handles
- * core builds (files_handle_time): integers, "%.6f" and ODesc's double.
+ * Zeek's fixed-point number text, for the writers, for the file handles
+ * core builds (files_handle_time) and for extracted files' names:
+ * integers, "%.6f", ODesc's double and cat()'s time.
  */
 #include "core/numtext.h"
 
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* 128-bit products keep the fixed-point arithmetic exact; GCC and Clang
@@ -139,3 +141,25 @@ size_t numtext_double(double v, char *out)
 	return n;
 }
 
+
+size_t numtext_cat_time(double t, char *out)
+{
+	if (isnan(t)) {
+		memcpy(out, "nan", 3);
+		return 3;
+	}
+	double a = fabs(t);
+	if (a > 2147483647.0 || (a < 1e-6 && a != 0.0)) {
+		/* std::to_chars shortest (scientific / general): the shortest
+		 * %.*e that reads back the same value (inf: at once). */
+		for (int p = 0; p <= 17; p++) {
+			snprintf(out, NUMTEXT_CAT_MAX, a > 2147483647.0 ? "%.*e" : "%.*g", p, t);
+			if (strtod(out, NULL) == t)
+				break;
+		}
+		return strlen(out);
+	}
+	/* "%.6f" without trailing zeros, ".0" for integers: ODesc's double,
+	 * which the TSV writer prints too (-0.0 as 0.0). */
+	return numtext_double(t == 0.0 ? 0.0 : t, out);
+}

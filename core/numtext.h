@@ -29,4 +29,17 @@ size_t numtext_fixed6(double v, char *out);
  * "50000.0", "-0.0" for tiny negatives, nan/inf/-inf. */
 size_t numtext_double(double v, char *out);
 
+/* Room for numtext_cat_time()'s text and a NUL. */
+#define NUMTEXT_CAT_MAX 40
+
+/*
+ * A time as Zeek's cat() prints it, in file handles and in extracted
+ * files' names (core spec §4.7: util::double_to_str(d, 6, no_exp=false)
+ * and ODesc's ".0"): "%.6f" with trailing zeros and a bare '.' cut, ".0"
+ * when integral ("1400168396.80601", "1400000000.0"); the shortest
+ * scientific above 2^31-1 and the shortest %g below 1e-6; nan, inf,
+ * -inf. out holds NUMTEXT_CAT_MAX bytes; no NUL is added.
+ */
+size_t numtext_cat_time(double t, char *out);
+
 #endif

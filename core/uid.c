@@ -3,7 +3,6 @@
 
 #include "core/bytes.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -121,7 +120,7 @@ static int scan_u32(FILE *f, uint32_t *out)
 {
 	int c, neg = 0, overflow = 0;
 	unsigned long v = 0;
-	while ((c = getc(f)) != EOF && isspace(c))
+	while ((c = getc(f)) != EOF && ascii_is_space((uint8_t)c))
 		;
 	if (c == '+' || c == '-') {
 		neg = c == '-';
@@ -129,9 +128,9 @@ static int scan_u32(FILE *f, uint32_t *out)
 	}
 	if (c == EOF)
 		return EOF;
-	if (!isdigit(c))
+	if (!ascii_is_digit((uint8_t)c))
 		return 0;
-	for (; c != EOF && isdigit(c); c = getc(f)) {
+	for (; c != EOF && ascii_is_digit((uint8_t)c); c = getc(f)) {
 		unsigned d = (unsigned)(c - '0');
 		if (v > (ULONG_MAX - d) / 10)
 			overflow = 1;

@@ -13,11 +13,6 @@ static void escape_put_hex(struct buf *out, uint8_t c)
 	buf_append(out, t, 4);
 }
 
-static bool escape_is_print(uint8_t c)
-{
-	return c >= 0x20 && c <= 0x7e;
-}
-
 /*
  * Length (2-4) of the UTF-8 character at p when Zeek lets it through
  * raw (util.cc check_ok_utf8: well-formed per Unicode Table 3-7, and not
@@ -62,7 +57,7 @@ static void escape_tsv_segment(struct buf *out, const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
-		if (escape_is_print(p[i])) {
+		if (ascii_is_print(p[i])) {
 			i++;
 			continue;
 		}
@@ -77,7 +72,7 @@ static void escape_tsv_segment(struct buf *out, const uint8_t *p, size_t n)
 	}
 	size_t run = 0;
 	for (i = 0; i < n; i++) {
-		if (escape_is_print(p[i]))
+		if (ascii_is_print(p[i]))
 			continue;
 		buf_append(out, p + run, i - run);
 		escape_put_hex(out, p[i]);
@@ -192,7 +187,7 @@ void escape_append_tsv_meta(struct buf *out, const char *s, size_t n)
 	size_t run = 0;
 	for (size_t i = 0; i < n; i++) {
 		/* isspace() or !isprint() in the C locale */
-		if (p[i] > 0x20 && p[i] < 0x7f)
+		if (ascii_is_graph(p[i]))
 			continue;
 		buf_append(out, p + run, i - run);
 		escape_put_hex(out, p[i]);
@@ -250,7 +245,7 @@ void escape_append_json_raw(struct buf *out, const char *s, size_t n)
 
 static bool escape_json_kept(uint8_t c)
 {
-	return escape_is_print(c) || c == '\b' || c == '\f' || c == '\n' ||
+	return ascii_is_print(c) || c == '\b' || c == '\f' || c == '\n' ||
 	       c == '\r' || c == '\t';
 }
 
@@ -260,7 +255,7 @@ void escape_append_json(struct buf *out, const char *s, size_t n)
 	size_t i = 0;
 	buf_putc(out, '"');
 	/* Fast path: printable ASCII that needs no JSON escape. */
-	while (i < n && escape_is_print(p[i]) && p[i] != '"' && p[i] != '\\')
+	while (i < n && ascii_is_print(p[i]) && p[i] != '"' && p[i] != '\\')
 		i++;
 	if (i == n) {
 		buf_append(out, p, n);

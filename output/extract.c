@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +11,9 @@
 #include <unistd.h>
 
 #include <magic.h>
+
+#include "core/bytes.h"
+#include "core/numtext.h"
 
 /* Bytes gathered per open file before a write(): MIME hands files over in
  * 1 KiB segments, and a syscall each made -x runs syscall-bound. */
@@ -89,7 +91,7 @@ const char *extract_ext_mime(const char *ext)
 
 static bool alnum(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+	return ascii_is_alnum((uint8_t)c);
 }
 
 bool extract_name_is_ours(const char *name)
@@ -99,7 +101,7 @@ bool extract_name_is_ours(const char *name)
 		return true;
 	/* Source naming: SOURCE-FUID.EXT, the source in capitals. */
 	const char *p = name;
-	while ((*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_')
+	while (ascii_is(*(const uint8_t *)p, ASCII_UPPER | ASCII_DIGIT) || *p == '_')
 		p++;
 	if (p == name || p[0] != '-' || p[1] != 'F')
 		return false;
@@ -117,8 +119,7 @@ bool extract_name_is_ours(const char *name)
 
 static bool name_byte_ok(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '.' || c == '_' || c == '+' || c == '-';
+	return ascii_is_alnum(c) || c == '.' || c == '_' || c == '+' || c == '-';
 }
 
 size_t extract_name_sanitize(const char *in, char *out)
@@ -137,42 +138,6 @@ size_t extract_name_sanitize(const char *in, char *out)
 	return n;
 }
 
-/*
- * f$last_active as cat() prints a time (zeek-core-spec §4.7): fixed with
- * six decimals, trailing zeros and a bare '.' dropped, ".0" for whole
- * numbers; shortest scientific above 2^31-1.
- */
-static void format_time(double t, char *out, size_t cap)
-{
-	if (!isfinite(t)) {
-		snprintf(out, cap, "%s", isnan(t) ? "nan" : t < 0 ? "-inf" : "inf");
-		return;
-	}
-	double a = fabs(t);
-	if (a > 2147483647.0 || (a < 1e-6 && a != 0.0)) {
-		for (int p = 0; p <= 17; p++) {
-			snprintf(out, cap, a > 2147483647.0 ? "%.*e" : "%.*g", p, t);
-			if (strtod(out, NULL) == t)
-				break;
-		}
-		return;
-	}
-	if (t == 0.0)
-		t = 0.0;
-	int n = snprintf(out, cap, "%.6f", t);
-	if (n <= 0 || (size_t)n >= cap)
-		return;
-	char *last = out + n - 1;
-	while (*last == '0')
-		last--;
-	if (*last != '.')
-		last++;
-	*last = '\0';
-	size_t len = (size_t)(last - out);
-	if (fabs(t - nearbyint(t)) < 1e-9 && len + 3 <= cap)
-		memcpy(out + len, ".0", 3);
-}
-
 size_t extract_name_make(enum config_extract_naming naming, const struct file_sink_file *file,
 			 char *out)
 {
@@ -183,8 +148,8 @@ size_t extract_name_make(enum config_extract_naming naming, const struct file_si
 		const char *ext = extract_mime_ext(file->mime_type);
 		snprintf(raw, sizeof raw, "%s-%s.%s", src, fuid, ext ? ext : "bin");
 	} else {
-		char ts[64];
-		format_time(file->last_active, ts, sizeof ts);
+		char ts[NUMTEXT_CAT_MAX]; /* f$last_active as cat() prints a time */
+		ts[numtext_cat_time(file->last_active, ts)] = '\0';
 		snprintf(raw, sizeof raw, "extract-%s-%s-%s", ts, src, fuid);
 	}
 	return extract_name_sanitize(raw, out);

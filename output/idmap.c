@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bytes.h"
+
 #define ID_MIN_TAIL 14
 #define ID_MAX_TAIL 18
 
@@ -15,7 +17,7 @@ struct idmap_entry {
 
 static bool is_base62(char c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return ascii_is_alnum((uint8_t)c);
 }
 
 bool idmap_is_id(const char *p, size_t n)

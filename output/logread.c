@@ -9,6 +9,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "core/bytes.h"
+
 #define LB_INITIAL ((size_t)64 << 10)
 /* A record's canonical text: at most four bytes a byte of the line, plus
  * what numbers and names add; far more than any sane log needs. */
@@ -100,17 +102,6 @@ static int read_line(struct logread *r)
 
 /* ------------------------------------------------------------------ */
 /* Canonical text                                                      */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static void put_hex(struct buf *o, uint8_t c)
 {
@@ -240,6 +231,15 @@ static bool elem_type(const char *t, char *e, size_t esz)
 	return true;
 }
 
+/* The byte of a "\xNN" escape (either case) at p[i], or -1. */
+static int hex_escape_at(const char *p, size_t n, size_t i)
+{
+	if (n < 4 || i > n - 4 || p[i] != '\\' || p[i + 1] != 'x')
+		return -1;
+	int hi = ascii_hexval((uint8_t)p[i + 2]), lo = ascii_hexval((uint8_t)p[i + 3]);
+	return hi < 0 || lo < 0 ? -1 : hi << 4 | lo;
+}
+
 /* TSV unescaping: "\\" is '\', "\xNN" a byte, anything else itself. */
 static void tsv_decode(struct buf *o, const char *p, size_t n)
 {
@@ -251,9 +251,8 @@ static void tsv_decode(struct buf *o, const char *p, size_t n)
 		if (p[i + 1] == '\\') {
 			buf_putc(o, '\\');
 			i += 1;
-		} else if (p[i + 1] == 'x' && i + 3 < n && hexval(p[i + 2]) >= 0 &&
-			   hexval(p[i + 3]) >= 0) {
-			buf_putc(o, (uint8_t)(hexval(p[i + 2]) << 4 | hexval(p[i + 3])));
+		} else if (hex_escape_at(p, n, i) >= 0) {
+			buf_putc(o, (uint8_t)hex_escape_at(p, n, i));
 			i += 3;
 		} else {
 			buf_putc(o, '\\');
@@ -270,10 +269,8 @@ static void json_decode_hex(struct buf *o, const char *p, size_t n)
 {
 	size_t run = 0;
 	for (size_t i = 0; i + 3 < n; i++) {
-		if (p[i] != '\\' || p[i + 1] != 'x' || hexval(p[i + 2]) < 0 || hexval(p[i + 3]) < 0)
-			continue;
-		int c = hexval(p[i + 2]) << 4 | hexval(p[i + 3]);
-		if (c >= 0x20 && c <= 0x7e)
+		int c = hex_escape_at(p, n, i);
+		if (c < 0 || ascii_is_print((uint8_t)c))
 			continue;
 		buf_append(o, p + run, i - run);
 		buf_putc(o, (uint8_t)c);
@@ -596,16 +593,6 @@ static int json_record(struct logread *r, struct logread_record *rec)
 /* ------------------------------------------------------------------ */
 /* Header                                                              */
 
-static char *dup_n(const char *p, size_t n)
-{
-	char *s = malloc(n + 1);
-	if (s) {
-		memcpy(s, p, n);
-		s[n] = '\0';
-	}
-	return s;
-}
-
 /* A header value with its \xNN escapes decoded (NUL bytes dropped). */
 static char *meta_dup(const char *p, size_t n)
 {
@@ -614,9 +601,8 @@ static char *meta_dup(const char *p, size_t n)
 		return NULL;
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '\\' && i + 3 < n && p[i + 1] == 'x' && hexval(p[i + 2]) >= 0 &&
-		    hexval(p[i + 3]) >= 0) {
-			char c = (char)(hexval(p[i + 2]) << 4 | hexval(p[i + 3]));
+		if (hex_escape_at(p, n, i) >= 0) {
+			char c = (char)hex_escape_at(p, n, i);
 			if (c)
 				s[k++] = c;
 			i += 3;
@@ -652,7 +638,7 @@ static int split_list(struct logread *r, const char *p, size_t n, char ***out, s
 			v = nv;
 			cap *= 2;
 		}
-		if (!(v[k] = dup_n(p + start, i - start)))
+		if (!(v[k] = bytes_strdup(p + start, i - start)))
 			goto oom;
 		k++;
 		start = i + sl;
@@ -749,8 +735,8 @@ static int header_line(struct logread *r)
 	if (!r->hdr && !(r->hdr = calloc(MAX_HEADERS, sizeof *r->hdr)))
 		return fail(r, "out of memory");
 	struct logread_header *h = &r->hdr[r->nhdr];
-	h->key = dup_n(p, klen);
-	h->value = dup_n(v, vlen);
+	h->key = bytes_strdup(p, klen);
+	h->value = bytes_strdup(v, vlen);
 	if (!h->key || !h->value) {
 		free(h->key);
 		free(h->value);
@@ -766,8 +752,8 @@ int logread_open(struct logread *r, const char *path)
 	r->path = path;
 	buf_init(&r->text, TEXT_MAX);
 	buf_init(&r->scratch, TEXT_MAX);
-	if (!(r->sep = dup_n("\t", 1)) || !(r->set_sep = dup_n(",", 1)) ||
-	    !(r->empty = dup_n("(empty)", 7)) || !(r->unset = dup_n("-", 1)))
+	if (!(r->sep = bytes_strdup("\t", 1)) || !(r->set_sep = bytes_strdup(",", 1)) ||
+	    !(r->empty = bytes_strdup("(empty)", 7)) || !(r->unset = bytes_strdup("-", 1)))
 		return fail(r, "out of memory");
 	r->lb_cap = LB_INITIAL;
 	if (!(r->lb = malloc(r->lb_cap)))

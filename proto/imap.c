@@ -14,7 +14,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "core/bytes.h"
 #include "core/config.h"
@@ -29,11 +28,6 @@ struct imap {
 	size_t starttls_tag_n;
 };
 
-static bool tag_char(uint8_t c)
-{
-	return c > 0x20 && c < 0x7f; /* [[:alnum:][:punct:]] in the C locale */
-}
-
 /* Length of the run of bytes from p that pred accepts. */
 static size_t run(const uint8_t *p, size_t n, bool (*pred)(uint8_t))
 {
@@ -43,7 +37,8 @@ static size_t run(const uint8_t *p, size_t n, bool (*pred)(uint8_t))
 	return k;
 }
 
-static bool is_space(uint8_t c)
+/* The grammar's SP: a space only, not isspace(). */
+static bool is_sp(uint8_t c)
 {
 	return c == ' ';
 }
@@ -65,7 +60,7 @@ static bool word_is(struct bytes w, const char *s)
 
 static bool word_is_nocase(struct bytes w, const char *s)
 {
-	return w.n == strlen(s) && strncasecmp((const char *)w.p, s, w.n) == 0;
+	return bytes_ieq(w.p, w.n, s);
 }
 
 static void start_tls(struct imap *m)
@@ -119,25 +114,25 @@ static void parse_chunk(struct imap *m, bool is_orig, const uint8_t *p, size_t n
 {
 	size_t pos = 0;
 	while (pos < n) {
-		size_t k = run(p + pos, n - pos, tag_char);
+		size_t k = bytes_span(p + pos, n - pos, ASCII_GRAPH);
 		struct bytes tag = {p + pos, k};
 		pos += k;
-		size_t sp = run(p + pos, n - pos, is_space);
+		size_t sp = run(p + pos, n - pos, is_sp);
 		pos += sp;
-		k = run(p + pos, n - pos, tag_char);
+		k = bytes_span(p + pos, n - pos, ASCII_GRAPH);
 		struct bytes cmd = {p + pos, k};
 		pos += k;
 		if (tag.n == 0 || sp == 0 || cmd.n == 0)
 			goto bad;
-		pos += run(p + pos, n - pos, is_space);
+		pos += run(p + pos, n - pos, is_sp);
 		if (!is_orig && word_is(tag, "*") && word_is_nocase(cmd, "capability")) {
 			/* ServerCapability: words up to the first newline. */
 			for (;;) {
-				k = run(p + pos, n - pos, tag_char);
+				k = bytes_span(p + pos, n - pos, ASCII_GRAPH);
 				if (k == 0)
 					goto bad;
 				pos += k;
-				pos += run(p + pos, n - pos, is_space);
+				pos += run(p + pos, n - pos, is_sp);
 				k = run(p + pos, n - pos, is_newline);
 				pos += k;
 				if (k > 0)

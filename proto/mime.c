@@ -7,6 +7,7 @@
 
 #include <openssl/evp.h>
 
+#include "proto/mime_hdr.h"
 #include "proto/qp.h"
 
 enum mime_field { FIELD_CONTENT_TYPE, FIELD_CTE, FIELD_OTHER };
@@ -15,50 +16,18 @@ enum mime_delim { DELIM_NONE, DELIM_PART, DELIM_CLOSE };
 /* ---- byte classes (Zeek reads header bytes as signed char, so bytes
  * >= 0x80 are never token, name or space characters) ---- */
 
-static bool is_lws(uint8_t c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool is_c_space(uint8_t c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
 static bool is_field_name_char(uint8_t c)
 {
-	return c >= 33 && c <= 126 && c != ':';
+	return ascii_is_graph(c) && c != ':';
 }
 
 static bool is_token_char(uint8_t c, bool boundary)
 {
-	if (c < 33 || c > 126)
+	if (!ascii_is_graph(c))
 		return false;
 	if (boundary) /* quirk kept from Zeek: boundaries accept nearly all */
 		return c != '"';
 	return strchr("()<>@,;:\\\"/[]?=", c) == NULL;
-}
-
-static uint8_t ascii_upper(uint8_t c)
-{
-	return c >= 'a' && c <= 'z' ? (uint8_t)(c - 'a' + 'A') : c;
-}
-
-static bool bytes_ieq(struct bytes b, const char *s)
-{
-	size_t n = strlen(s);
-	if (b.n != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (ascii_upper(b.p[i]) != ascii_upper((uint8_t)s[i]))
-			return false;
-	return true;
-}
-
-static struct bytes bytes_from(struct bytes b, size_t off)
-{
-	struct bytes r = {b.p + (off < b.n ? off : b.n), off < b.n ? b.n - off : 0};
-	return r;
 }
 
 /* ---- RFC 822 lexical helpers; each returns an offset into b ---- */
@@ -87,7 +56,7 @@ static size_t skip_lws_comments(struct bytes b)
 {
 	size_t i = 0;
 	while (i < b.n) {
-		if (is_lws(b.p[i]))
+		if (ascii_is_blank(b.p[i]))
 			i++;
 		else if (b.p[i] == '(')
 			i += skip_comment(bytes_from(b, i));
@@ -381,7 +350,7 @@ static void parse_params(struct mime_parser *mp, struct mime_entity *e,
 		long v;
 		if (field == FIELD_CONTENT_TYPE &&
 		    e->type == MIME_TYPE_MULTIPART &&
-		    bytes_ieq(attr, "boundary")) {
+		    bytes_ieq(attr.p, attr.n, "boundary")) {
 			/* Parse into a scratch view first: a failed value
 			 * must leave the previous boundary in place. */
 			v = get_value(b, true, NULL, &got);
@@ -415,11 +384,11 @@ static void parse_content_type(struct mime_parser *mp, struct mime_entity *e,
 		     "media type/subtype not found in content type");
 		return;
 	}
-	if (bytes_ieq(ty, "MULTIPART"))
+	if (bytes_ieq(ty.p, ty.n, "MULTIPART"))
 		e->type = MIME_TYPE_MULTIPART;
-	else if (bytes_ieq(ty, "MESSAGE"))
+	else if (bytes_ieq(ty.p, ty.n, "MESSAGE"))
 		e->type = MIME_TYPE_MESSAGE;
-	else if (bytes_ieq(ty, "TEXT"))
+	else if (bytes_ieq(ty.p, ty.n, "TEXT"))
 		e->type = MIME_TYPE_TEXT;
 	else
 		e->type = MIME_TYPE_OTHER;
@@ -452,7 +421,7 @@ static void parse_encoding(struct mime_parser *mp, struct mime_entity *e,
 	}
 	e->encoding = MIME_ENC_OTHER;
 	for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-		if (bytes_ieq(tok, names[k]))
+		if (bytes_ieq(tok.p, tok.n, names[k]))
 			e->encoding = (enum mime_encoding)k;
 	if (e->need_params)
 		parse_params(mp, e, FIELD_CTE, bytes_from(value, (size_t)off));
@@ -485,8 +454,7 @@ static bool split_header(struct bytes h, struct bytes *name,
 	if (i >= h.n || h.p[i] != ':')
 		return false;
 	i++;
-	while (i < h.n && is_c_space(h.p[i]))
-		i++;
+	i += bytes_span(h.p + i, h.n - i, ASCII_SPACE);
 	*value = bytes_from(h, i);
 	return true;
 }
@@ -502,9 +470,9 @@ static void finish_header(struct mime_parser *mp, unsigned i)
 	if (!split_header(h, &name, &value))
 		return;
 
-	if (bytes_ieq(name, "content-type"))
+	if (bytes_ieq(name.p, name.n, "content-type"))
 		parse_content_type(mp, e, value);
-	else if (bytes_ieq(name, "content-transfer-encoding"))
+	else if (bytes_ieq(name.p, name.n, "content-transfer-encoding"))
 		parse_encoding(mp, e, value);
 
 	if (mp->cb.header)
@@ -536,9 +504,7 @@ static void cont_header(struct mime_parser *mp, unsigned i, const uint8_t *p,
 	if (!mp->header_pending) {
 		note(mp, MIME_NOTE_ILLEGAL_FORMAT,
 		     "first header line starts with linear whitespace");
-		size_t ws = 0;
-		while (ws < n && is_lws(p[ws]))
-			ws++;
+		size_t ws = bytes_span(p, n, ASCII_BLANK);
 		new_header(mp, i, p + ws, n - ws);
 		return;
 	}
@@ -571,7 +537,7 @@ static void header_line(struct mime_parser *mp, unsigned i, const uint8_t *p,
 			mp->cb.headers_done(mp->ud, e);
 		if (!e->ended)
 			begin_body(mp, i);
-	} else if (is_lws(p[0])) {
+	} else if (ascii_is_blank(p[0])) {
 		cont_header(mp, i, p, n);
 	} else {
 		new_header(mp, i, p, n);
@@ -892,167 +858,5 @@ bool mime_filename(const struct mime_parser *mp, struct bytes *out)
 		return false;
 	out->p = mp->filename.data;
 	out->n = mp->filename.len;
-	return true;
-}
-
-/* ---- filenames (base/utils/files.zeek, spec §3.8) ---- */
-
-/* If `word` (lower case) starts at b[i] (any case) and is followed by
- * [ \t]* then, if star, an optional '*', then '=': the offset after '='. */
-static size_t match_name_eq(struct bytes b, size_t i, const char *word,
-			    bool star)
-{
-	size_t k = strlen(word);
-	if (b.n - i < k)
-		return 0;
-	for (size_t j = 0; j < k; j++)
-		if (ascii_upper(b.p[i + j]) != ascii_upper((uint8_t)word[j]))
-			return 0;
-	size_t j = i + k;
-	while (j < b.n && is_lws(b.p[j]))
-		j++;
-	if (star && j < b.n && b.p[j] == '*')
-		j++;
-	if (j < b.n && b.p[j] == '=')
-		return j + 1;
-	return 0;
-}
-
-static bool contains_name_eq(struct bytes b, const char *word, bool star)
-{
-	/* The first letter rules out almost every offset cheaply. */
-	uint8_t first = ascii_upper((uint8_t)word[0]);
-	for (size_t i = 0; i < b.n; i++)
-		if (ascii_upper(b.p[i]) == first && match_name_eq(b, i, word, star))
-			return true;
-	return false;
-}
-
-static bool is_rfc2231_char(uint8_t c)
-{
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || (c >= 0x2B && c <= 0x5E))
-		return true;
-	return c != 0 && strchr("!#$%&_`{}~", c) != NULL;
-}
-
-static int hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Zeek's unescape_URI (the HTTP analyzer's, used by the script). */
-static void unescape_uri(struct bytes s, struct buf *out)
-{
-	size_t i = 0;
-	while (i < s.n) {
-		if (s.p[i] != '%') {
-			buf_putc(out, s.p[i++]);
-			continue;
-		}
-		i++;
-		size_t left = s.n - i;
-		if (left == 0) {
-			buf_putc(out, '%');
-			break;
-		}
-		if (left == 1) {
-			buf_putc(out, '%');
-			buf_putc(out, s.p[i]);
-			break;
-		}
-		if (s.p[i] == '%') {
-			continue; /* "%%": drop the first, rescan the second */
-		}
-		if (hexval(s.p[i]) >= 0 && hexval(s.p[i + 1]) >= 0) {
-			buf_putc(out, (uint8_t)(hexval(s.p[i]) << 4 |
-						hexval(s.p[i + 1])));
-			i += 2;
-			continue;
-		}
-		if (left >= 5 && s.p[i] == 'u' && hexval(s.p[i + 1]) >= 0 &&
-		    hexval(s.p[i + 2]) >= 0 && hexval(s.p[i + 3]) >= 0 &&
-		    hexval(s.p[i + 4]) >= 0) {
-			if (!(s.p[i + 1] == '0' && s.p[i + 2] == '0'))
-				buf_putc(out, (uint8_t)(hexval(s.p[i + 1]) << 4 |
-							hexval(s.p[i + 2])));
-			buf_putc(out, (uint8_t)(hexval(s.p[i + 3]) << 4 |
-						hexval(s.p[i + 4])));
-			i += 5;
-			continue;
-		}
-		buf_putc(out, '%');
-		buf_putc(out, s.p[i++]);
-	}
-}
-
-/* extract_filename_from_content_disposition(). Zeek's '.' does not match
- * '\n', so the anchored patterns only see the text before the first LF. */
-static void extract_filename(struct bytes v, struct buf *out)
-{
-	const uint8_t *nl = v.n ? memchr(v.p, '\n', v.n) : NULL;
-	size_t line = nl ? (size_t)(nl - v.p) : v.n;
-	struct bytes first = {v.p, line};
-	size_t cut = 0;
-	bool matched = false;
-
-	/* sub(data, ^.*name[blank]*\*?=[blank]*, ""): cut after the last
-	 * occurrence (Zeek's matcher takes the longest match). */
-	for (size_t i = 0; i < first.n; i++) {
-		size_t end = match_name_eq(first, i, "name", true);
-		if (end) {
-			while (end < first.n && is_lws(first.p[end]))
-				end++;
-			cut = end;
-			matched = true;
-		}
-	}
-	struct bytes s = matched ? bytes_from(v, cut) : v;
-
-	/* A leading quote: up to the next quote, or the rest. */
-	if (s.n > 0 && s.p[0] == '"') {
-		const uint8_t *q = memchr(s.p + 1, '"', s.n - 1);
-		s.p += 1;
-		s.n = q ? (size_t)(q - s.p) : s.n - 1;
-	}
-
-	/* RFC 2231 charset'language' prefix: drop through the last quote
-	 * of the first line. */
-	size_t i = 0;
-	while (i < s.n && is_rfc2231_char(s.p[i]))
-		i++;
-	if (i > 0 && i < s.n && s.p[i] == '\'') {
-		size_t j = i + 1;
-		while (j < s.n && is_rfc2231_char(s.p[j]))
-			j++;
-		if (j < s.n && s.p[j] == '\'') {
-			size_t last = j;
-			for (size_t k = j; k < s.n && s.p[k] != '\n'; k++)
-				if (s.p[k] == '\'')
-					last = k;
-			s = bytes_from(s, last + 1);
-		}
-	}
-	unescape_uri(s, out);
-}
-
-bool mime_header_filename(struct bytes name, struct bytes value,
-			  struct buf *out)
-{
-	bool hit = false;
-	if (bytes_ieq(name, "CONTENT-DISPOSITION"))
-		hit = contains_name_eq(value, "filename", true);
-	else if (bytes_ieq(name, "CONTENT-TYPE"))
-		hit = contains_name_eq(value, "name", false);
-	if (!hit)
-		return false;
-	buf_reset(out);
-	extract_filename(value, out);
 	return true;
 }

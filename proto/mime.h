@@ -185,12 +185,4 @@ const struct mime_entity *mime_current(const struct mime_parser *mp);
 /* The current filename slot (spec §3.8); false when unset. */
 bool mime_filename(const struct mime_parser *mp, struct bytes *out);
 
-/*
- * The SMTP script's filename rule for one header: true when the header
- * (CONTENT-DISPOSITION with filename[blanks]*= / CONTENT-TYPE with
- * name[blanks]=) sets the filename; then out receives it (reset first).
- */
-bool mime_header_filename(struct bytes name, struct bytes value,
-			  struct buf *out);
-
 #endif

@@ -5,25 +5,12 @@
 
 #include "core/bytes.h"
 
-static int qp_hex(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 void qp_line_begin(struct qp_line *q, const uint8_t *in, size_t n)
 {
 	memset(q, 0, sizeof *q);
 	q->in = in;
 	q->n = n;
-	size_t end = n;
-	while (end > 0 && (in[end - 1] == ' ' || in[end - 1] == '\t'))
-		end--;
+	size_t end = n - bytes_rspan(in, n, ASCII_BLANK);
 	q->end = end;
 	q->soft_break = end > 0 && in[end - 1] == '=';
 	q->crlf_left = q->soft_break ? 0 : 2;
@@ -57,8 +44,8 @@ size_t qp_line_decode(struct qp_line *q, uint8_t *out, size_t cap)
 			/* Zeek looks at the two bytes after '=' even when they
 			 * are trailing blanks (which are never hex digits). */
 			if (i + 2 < q->n) {
-				int hi = qp_hex(q->in[i + 1]);
-				int lo = qp_hex(q->in[i + 2]);
+				int hi = ascii_hexval(q->in[i + 1]);
+				int lo = ascii_hexval(q->in[i + 2]);
 				if (hi >= 0 && lo >= 0) {
 					out[o++] = (uint8_t)(hi << 4 | lo);
 					q->pos = i + 3;
@@ -74,7 +61,7 @@ size_t qp_line_decode(struct qp_line *q, uint8_t *out, size_t cap)
 
 		out[o++] = c;
 		q->pos = i + 1;
-		if (!((c >= 33 && c <= 126) || c == ' ' || c == '\t')) {
+		if (!ascii_is(c, ASCII_PRINT | ASCII_BLANK)) {
 			q->control_bytes++;
 			q->issue = QP_ISSUE_CONTROL;
 			q->issue_byte = c;

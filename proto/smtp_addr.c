@@ -3,21 +3,6 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-static bool is_blank(uint8_t c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool is_space(uint8_t c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-static bool is_digit(uint8_t c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* ---- the email pattern ------------------------------------------------
  * (^|[<,:[:blank:]])[^<,:[:blank:]@]+@[^>,;[:blank:]]+([>,;[:blank:]]|$)
  * find_all() feeds "beginning of line" at every position, so the leading
@@ -28,7 +13,7 @@ static bool is_digit(uint8_t c)
 
 static bool email_lead(uint8_t c)
 {
-	return c == '<' || c == ',' || c == ':' || is_blank(c);
+	return c == '<' || c == ',' || c == ':' || ascii_is_blank(c);
 }
 
 static bool email_local_stop(uint8_t c)
@@ -38,7 +23,7 @@ static bool email_local_stop(uint8_t c)
 
 static bool email_domain_stop(uint8_t c)
 {
-	return c == '>' || c == ',' || c == ';' || is_blank(c);
+	return c == '>' || c == ',' || c == ';' || ascii_is_blank(c);
 }
 
 /* Match length at t, or 0 with *skip_to = the next position worth trying. */
@@ -159,7 +144,8 @@ size_t smtp_addr_clean(struct bytes x, uint8_t *out)
 	size_t k = 0;
 	for (size_t i = 0; i < x.n; i++) {
 		uint8_t c = x.p[i];
-		if (c == '<' || c == '>' || c == ',' || c == ':' || c == ';' || is_blank(c))
+		if (c == '<' || c == '>' || c == ',' || c == ':' || c == ';' ||
+		    ascii_is_blank(c))
 			continue;
 		out[k++] = c;
 	}
@@ -185,11 +171,11 @@ size_t smtp_addr_strip_orcpt(struct bytes x, uint8_t *out)
 
 struct bytes smtp_addr_trim(struct bytes x)
 {
-	while (x.n > 0 && is_space(x.p[x.n - 1]))
-		x.n--;
-	while (x.n > 0 && is_space(x.p[0])) {
-		x.p++;
-		x.n--;
+	x.n -= bytes_rspan(x.p, x.n, ASCII_SPACE);
+	size_t lead = bytes_span(x.p, x.n, ASCII_SPACE);
+	if (lead) { /* never an offset on an empty view's NULL */
+		x.p += lead;
+		x.n -= lead;
 	}
 	return x;
 }
@@ -261,7 +247,7 @@ bool smtp_addr_parse_ip(struct bytes text, struct sl_addr *out)
 		}
 		unsigned v = 0;
 		size_t d = 0;
-		while (i < text.n && is_digit((uint8_t)tmp[i]) && d < 10) {
+		while (i < text.n && ascii_is_digit((uint8_t)tmp[i]) && d < 10) {
 			v = v * 10 + (unsigned)(tmp[i] - '0');
 			i++;
 			d++;

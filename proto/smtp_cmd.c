@@ -13,38 +13,6 @@ static const char *const cmd_words[SMTP_CMD_COUNT] = {
 /* The one word that cannot be a C identifier, checked before the table. */
 static const char x_anonymoustls[] = "X-ANONYMOUSTLS";
 
-static uint8_t ascii_upper(uint8_t c)
-{
-	return c >= 'a' && c <= 'z' ? (uint8_t)(c - 'a' + 'A') : c;
-}
-
-/* C's isspace() in the C locale. */
-static bool is_space(uint8_t c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-static bool is_blank(uint8_t c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static bool is_digit(uint8_t c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Zeek's istrequal: same length, equal ignoring ASCII case. */
-static bool word_equal(const uint8_t *w, size_t n, const char *word)
-{
-	if (strlen(word) != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (ascii_upper(w[i]) != ascii_upper((uint8_t)word[i]))
-			return false;
-	return true;
-}
-
 const char *smtp_cmd_reply_name(int code)
 {
 	if (code == SMTP_CMD_CONN_ESTABLISHMENT)
@@ -60,12 +28,10 @@ int smtp_cmd_parse(const uint8_t *line, size_t n, struct smtp_request *rq)
 {
 	/* util::get_word: up to the first NUL or isspace byte. */
 	size_t wlen = 0;
-	while (wlen < n && line[wlen] != 0 && !is_space(line[wlen]))
+	while (wlen < n && line[wlen] != 0 && !ascii_is_space(line[wlen]))
 		wlen++;
 	/* util::skip_whitespace: spaces and tabs only. */
-	size_t a = wlen;
-	while (a < n && is_blank(line[a]))
-		a++;
+	size_t a = wlen + bytes_span(line + wlen, n - wlen, ASCII_BLANK);
 
 	rq->word.p = line;
 	rq->word.n = wlen;
@@ -74,13 +40,13 @@ int smtp_cmd_parse(const uint8_t *line, size_t n, struct smtp_request *rq)
 	rq->code = SMTP_CMD_UNKNOWN;
 	rq->name = NULL;
 
-	if (word_equal(line, wlen, x_anonymoustls)) {
+	if (bytes_ieq(line, wlen, x_anonymoustls)) {
 		rq->code = SMTP_CMD_X_ANONYMOUSTLS;
 		rq->name = x_anonymoustls;
 		return rq->code;
 	}
 	for (int c = 0; c < SMTP_CMD_COUNT; c++) {
-		if (word_equal(line, wlen, cmd_words[c])) {
+		if (bytes_ieq(line, wlen, cmd_words[c])) {
 			rq->code = c;
 			rq->name = cmd_words[c];
 			break;
@@ -95,7 +61,8 @@ int smtp_reply_parse(const uint8_t *line, size_t n, struct smtp_reply *r)
 	r->cont = false;
 	r->text.p = line;
 	r->text.n = 0;
-	if (n < 3 || !is_digit(line[0]) || !is_digit(line[1]) || !is_digit(line[2]))
+	if (n < 3 || !ascii_is_digit(line[0]) || !ascii_is_digit(line[1]) ||
+	    !ascii_is_digit(line[2]))
 		return SMTP_REPLY_INVALID;
 	int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 	if (code < SMTP_REPLY_CODE_MIN || code > SMTP_REPLY_CODE_MAX)
@@ -106,8 +73,7 @@ int smtp_reply_parse(const uint8_t *line, size_t n, struct smtp_reply *r)
 		r->cont = true;
 		t = 4;
 	}
-	while (t < n && is_blank(line[t]))
-		t++;
+	t += bytes_span(line + t, n - t, ASCII_BLANK);
 	r->code = code;
 	r->text.p = line + t;
 	r->text.n = n - t;
@@ -117,9 +83,9 @@ int smtp_reply_parse(const uint8_t *line, size_t n, struct smtp_reply *r)
 bool smtp_reply_is_pipelining(struct bytes text)
 {
 	size_t w = 0;
-	while (w < text.n && text.p[w] != 0 && !is_space(text.p[w]))
+	while (w < text.n && text.p[w] != 0 && !ascii_is_space(text.p[w]))
 		w++;
-	return word_equal(text.p, w, "PIPELINING");
+	return bytes_ieq(text.p, w, "PIPELINING");
 }
 
 int smtp_bdat_arg_parse(const uint8_t *arg, size_t n, struct smtp_bdat_arg *out)
@@ -132,7 +98,7 @@ int smtp_bdat_arg_parse(const uint8_t *arg, size_t n, struct smtp_bdat_arg *out)
 		out->error = "BDAT argument bad length";
 		return SMTP_BDAT_ARG_BAD_LENGTH;
 	}
-	if (!is_digit(arg[0])) {
+	if (!ascii_is_digit(arg[0])) {
 		out->error = "BDAT not followed by a valid chunk-size";
 		return SMTP_BDAT_ARG_NO_SIZE;
 	}
@@ -141,7 +107,7 @@ int smtp_bdat_arg_parse(const uint8_t *arg, size_t n, struct smtp_bdat_arg *out)
 	uint64_t v = 0;
 	bool overflow = false;
 	size_t i = 0;
-	for (; i < n && is_digit(arg[i]); i++) {
+	for (; i < n && ascii_is_digit(arg[i]); i++) {
 		unsigned d = (unsigned)(arg[i] - '0');
 		if (v > (UINT64_MAX - d) / 10)
 			overflow = true;
@@ -161,11 +127,7 @@ int smtp_bdat_arg_parse(const uint8_t *arg, size_t n, struct smtp_bdat_arg *out)
 
 	if (i < n) {
 		/* strncasecmp(rest, " LAST", 5) on the NUL-terminated copy. */
-		static const char last[] = " LAST";
-		bool is_last = n - i >= 5;
-		for (size_t k = 0; is_last && k < 5; k++)
-			if (ascii_upper(arg[i + k]) != (uint8_t)last[k])
-				is_last = false;
+		bool is_last = n - i >= 5 && bytes_ieq(arg + i, 5, " LAST");
 		out->last = is_last;
 		if (!is_last || i + 5 != n) {
 			out->error = "BDAT chunk-size followed by junk";
@@ -190,12 +152,7 @@ const char *smtp_bdat_arg_weird(int status)
 static bool prefix_nocase(struct bytes s, const char *pfx)
 {
 	size_t n = strlen(pfx);
-	if (s.n < n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (ascii_upper(s.p[i]) != (uint8_t)pfx[i])
-			return false;
-	return true;
+	return s.n >= n && bytes_ieq(s.p, n, pfx);
 }
 
 bool smtp_arg_is_mail_from(struct bytes arg)

@@ -1,14 +1,14 @@
 #include "proto/ssl_log.h"
 
-#include "proto/tls_options.h"
-
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/tls_record.h"
 #include "proto/scripts.h"
+#include "proto/tls_options.h"
+#include "proto/tls_record.h"
 
 /* ---- ssl.log's columns ---- */
 
@@ -259,6 +259,8 @@ int ssl_log_write(struct log_stream *ls, const struct ssl_log_schema *s, const s
 		v[i].u.list.items = items[2];
 		v[i++].u.list.n = r->n_cas;
 	}
+	/* The values go by position: every field of this run's schema, once. */
+	assert(i == s->schema.n_fields);
 
 	err = log_stream_write(ls, v);
 out:

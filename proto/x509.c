@@ -23,6 +23,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "core/bytes.h"
+
 /* Zeek reads OpenSSL's printed strings into a char buf[2048]. */
 #define X509_TEXT_BUF 2048
 /* i2t_ASN1_OBJECT(buf, 255, ...) for key_alg and sig_alg. */
@@ -183,12 +185,9 @@ double x509_time_parse(int type, const uint8_t *us, size_t n, const char **weird
 		b[bi++] = (char)s[si++];
 		remaining -= 2;
 		if (remaining > 0 && s[si] == '.') {
-			si++;
-			remaining--;
-			while (remaining > 0 && s[si] >= '0' && s[si] <= '9') {
-				si++;
-				remaining--;
-			}
+			size_t frac = 1 + bytes_span(us + si + 1, remaining - 1, ASCII_DIGIT);
+			si += frac; /* the fraction is read and dropped, as in Zeek */
+			remaining -= frac;
 		}
 	} else {
 		*weird = "x509_time_add_char";

@@ -6,6 +6,8 @@
 
 #include <openssl/evp.h>
 
+#include "core/bytes.h"
+
 struct dedup_slot {
 	bool used;
 	uint8_t flags; /* bit 0 host_cert, bit 1 client_cert */
@@ -62,13 +64,13 @@ static bool grow(struct x509_dedup *d)
 	return true;
 }
 
+/* A lower-case hex digit's value, else -1: an upper-case key is not a
+ * fingerprint's text, so it is hashed (and stays distinct from its
+ * lower-case twin). */
 static int hex_value(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	uint8_t b = (uint8_t)c;
+	return ascii_is_upper(b) ? -1 : ascii_hexval(b);
 }
 
 /* 32 uniform bytes standing for the key. A key is a fingerprint, the

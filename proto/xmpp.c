@@ -28,8 +28,7 @@ struct xmpp {
 
 static bool name_char(uint8_t c)
 {
-	return c == '?' || c == ':' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	       (c >= 'A' && c <= 'Z');
+	return c == '?' || c == ':' || ascii_is_alnum(c);
 }
 
 static bool is_name(struct bytes w, const char *s)
@@ -96,13 +95,11 @@ static void parse_chunk(struct xmpp *x, bool is_orig, const uint8_t *p, size_t n
 			goto bad;
 		struct bytes name = {p + start, pos - start};
 		/* rest and content: [^<>]* (a NUL is an ordinary byte there) */
-		while (pos < n && p[pos] != '<' && p[pos] != '>')
-			pos++;
+		pos += bytes_span_not3(p + pos, n - pos, '<', '>', '>');
 		if (pos == n || p[pos] != '>')
 			goto bad;
 		pos++;
-		while (pos < n && p[pos] != '<' && p[pos] != '>')
-			pos++;
+		pos += bytes_span_not3(p + pos, n - pos, '<', '>', '>');
 		token(x, is_orig, name);
 	}
 	return;

@@ -1,5 +1,7 @@
-/* core/bytes.h: the little-endian loads and the span scanner against the
- * obvious byte loops. */
+/* core/bytes.h: the little-endian loads and the span scanners against the
+ * obvious byte loops; the ASCII classes against <ctype.h> in the C locale. */
+#include <ctype.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,8 +76,59 @@ static void test_span_print(void)
 	CHECK(same);
 }
 
+/* Every byte, every class: the C locale's <ctype.h>, which the table
+ * replaces (and nothing from 0x80). */
+static void test_ascii_classes(void)
+{
+	setlocale(LC_ALL, "C");
+	int bad = 0;
+	for (int c = 0; c < 256; c++) {
+		uint8_t b = (uint8_t)c;
+		bad += ascii_is_space(b) != !!isspace(c);
+		bad += ascii_is_blank(b) != !!isblank(c);
+		bad += ascii_is_digit(b) != !!isdigit(c);
+		bad += ascii_is_upper(b) != !!isupper(c);
+		bad += ascii_is_lower(b) != !!islower(c);
+		bad += ascii_is_alpha(b) != !!isalpha(c);
+		bad += ascii_is_alnum(b) != !!isalnum(c);
+		bad += ascii_is_xdigit(b) != !!isxdigit(c);
+		bad += ascii_is_print(b) != !!isprint(c);
+		bad += ascii_is_graph(b) != !!isgraph(c);
+		bad += ascii_lower(b) != (uint8_t)tolower(c);
+		bad += ascii_upper(b) != (uint8_t)toupper(c);
+		bad += c >= 0x80 && ascii_class[c] != 0;
+		int h = isdigit(c) ? c - '0' : isxdigit(c) ? tolower(c) - 'a' + 10 : -1;
+		bad += ascii_hexval(b) != h;
+	}
+	CHECK(bad == 0);
+}
+
+static void test_ieq_and_spans(void)
+{
+	const uint8_t w[] = "HeLo\0x";
+	CHECK(bytes_ieq(w, 4, "helo"));
+	CHECK(bytes_ieq(w, 4, "HELO"));
+	CHECK(!bytes_ieq(w, 3, "helo"));
+	CHECK(!bytes_ieq(w, 5, "helo"));  /* a NUL in p is a byte like any other */
+	CHECK(!bytes_ieq(w, 6, "helo"));
+	CHECK(bytes_ieq(w, 0, ""));
+	CHECK(!bytes_ieq((const uint8_t *)"[", 1, "{")); /* case is letters only */
+	const uint8_t *s = (const uint8_t *)" \t\v12ab \r";
+	CHECK(bytes_span(s, 9, ASCII_SPACE) == 3);
+	CHECK(bytes_span(s, 9, ASCII_BLANK) == 2);
+	CHECK(bytes_span(s, 2, ASCII_SPACE) == 2);
+	CHECK(bytes_span_not(s + 3, 6, ASCII_SPACE) == 4);
+	CHECK(bytes_span_not(s + 3, 3, ASCII_SPACE) == 3);
+	CHECK(bytes_span(s + 3, 6, ASCII_ALNUM) == 4);
+	CHECK(bytes_rspan(s, 9, ASCII_SPACE) == 2);
+	CHECK(bytes_rspan(s, 3, ASCII_SPACE) == 3);
+	CHECK(bytes_rspan(s, 0, ASCII_SPACE) == 0);
+}
+
 int main(void)
 {
+	test_ascii_classes();
+	test_ieq_and_spans();
 	test_span_print();
 	test_le64();
 	test_span();

@@ -13,6 +13,7 @@
  * ended by mime_end().
  */
 #include "proto/mime.h"
+#include "proto/mime_hdr.h"
 
 #include <stdio.h>
 #include <stdlib.h>

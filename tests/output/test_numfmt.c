@@ -209,8 +209,72 @@ static void test_millis(void)
 	CHECK(numfmt_millis(1e300) == INT64_MIN);
 }
 
+/* The extraction sink's former printf version of cat()'s time, kept as
+ * the reference that numtext_cat_time must agree with. */
+static void ref_cat_time(double t, char *out, size_t cap)
+{
+	if (!isfinite(t)) {
+		snprintf(out, cap, "%s", isnan(t) ? "nan" : t < 0 ? "-inf" : "inf");
+		return;
+	}
+	double a = fabs(t);
+	if (a > 2147483647.0 || (a < 1e-6 && a != 0.0)) {
+		for (int p = 0; p <= 17; p++) {
+			snprintf(out, cap, a > 2147483647.0 ? "%.*e" : "%.*g", p, t);
+			if (strtod(out, NULL) == t)
+				break;
+		}
+		return;
+	}
+	if (t == 0.0)
+		t = 0.0;
+	int n = snprintf(out, cap, "%.6f", t);
+	char *last = out + n - 1;
+	while (*last == '0')
+		last--;
+	if (*last != '.')
+		last++;
+	*last = '\0';
+	size_t len = (size_t)(last - out);
+	if (fabs(t - nearbyint(t)) < 1e-9 && len + 3 <= cap)
+		memcpy(out + len, ".0", 3);
+}
+
+static void test_cat_time(void)
+{
+	CHECK_FMT(numtext_cat_time, 1400168396.806010, "1400168396.80601");
+	CHECK_FMT(numtext_cat_time, 1400000000.0, "1400000000.0");
+	CHECK_FMT(numtext_cat_time, 2385642157.0, "2.385642157e+09");
+	CHECK_FMT(numtext_cat_time, -0.0, "0.0");
+	CHECK_FMT(numtext_cat_time, 5e-7, "5e-07");
+	CHECK_FMT(numtext_cat_time, NAN, "nan");
+	CHECK_FMT(numtext_cat_time, -INFINITY, "-inf");
+	double special[] = {0.5, 12.9999999, 100.0000001, -3.25, 1e-6, 2147483647.0,
+			    2147483647.5, -2147483648.0, 1.7976931348623157e308, -4.9e-324};
+	int bad = 0;
+	char want[64], got[NUMTEXT_CAT_MAX];
+	for (size_t i = 0; i < sizeof special / sizeof special[0]; i++) {
+		ref_cat_time(special[i], want, sizeof want);
+		size_t n = numtext_cat_time(special[i], got);
+		bad += n != strlen(want) || memcmp(got, want, n) != 0;
+	}
+	srand(11);
+	for (int k = 0; k < 200000; k++) {
+		double t = (double)rand() / RAND_MAX * 2e9;
+		if (k % 3 == 0)
+			t = floor(t * 1e6) / 1e6;
+		if (k % 7 == 0)
+			t = -t / 1e3;
+		ref_cat_time(t, want, sizeof want);
+		size_t n = numtext_cat_time(t, got);
+		bad += n != strlen(want) || memcmp(got, want, n) != 0;
+	}
+	CHECK(bad == 0);
+}
+
 int main(void)
 {
+	test_cat_time();
 	test_integers();
 	test_fixed6();
 	test_double();

@@ -1,5 +1,6 @@
 /* Unit tests for proto/mime.c: Zeek's MIME entity parser (spec §3). */
 #include "proto/mime.h"
+#include "proto/mime_hdr.h"
 
 #include <stdlib.h>
 #include <string.h>
