@@ -37,7 +37,10 @@ void signals_install(const char *abort_message)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	/* No SA_RESTART needed: reads of a file are not interrupted. */
+	/* A read from a pipe (-r -) that the signal interrupts starts again,
+	 * rather than failing and passing for a damaged input; the run
+	 * stops after the packet it was waiting for (or at the pipe's end). */
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
