@@ -53,13 +53,32 @@ int optval_interval(const char *v, double *out)
 	    {"secs", 1},    {"min", 60},     {"mins", 60},   {"hr", 3600},    {"hrs", 3600},
 	    {"day", 86400}, {"days", 86400},
 	};
+	/* Decimal only (digits, a point, an exponent): strtod alone would
+	 * also take hex, "inf" and "nan". The number is read from a copy of
+	 * just that span, so that the unit ("mins") is never part of it. */
+	size_t len = 0;
+	while ((v[len] >= '0' && v[len] <= '9') || v[len] == '.')
+		len++;
+	if (len && (v[len] == 'e' || v[len] == 'E')) {
+		size_t e = len + 1;
+		if (v[e] == '+' || v[e] == '-')
+			e++;
+		if (v[e] >= '0' && v[e] <= '9') {
+			while (v[e] >= '0' && v[e] <= '9')
+				e++;
+			len = e;
+		}
+	}
+	char num[64];
+	if (len == 0 || len >= sizeof num)
+		return -1;
+	memcpy(num, v, len);
+	num[len] = '\0';
 	char *end;
-	/* Decimal only: strtod would also take hex, "inf" and "nan". */
-	if (!((*v >= '0' && *v <= '9') || *v == '.') || strpbrk(v, "xXnN"))
+	double n = strtod(num, &end);
+	if (*end || !isfinite(n))
 		return -1;
-	double n = strtod(v, &end);
-	if (!isfinite(n))
-		return -1;
+	end = (char *)v + len;
 	while (*end == ' ')
 		end++;
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
