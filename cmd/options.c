@@ -12,6 +12,7 @@
 #include "core/files.h"
 #include "core/magic.h"
 #include "core/optval.h"
+#include "core/tunnel.h"
 #include "output/extract.h"
 #include "proto/registry.h"
 
@@ -134,6 +135,12 @@ static const struct {
 	{"FileExtract::prefix",
 	 "folder name inside the output folder for -x (extract_files); no '/', '..'"},
 	{"ignore_checksums", "T: as -C (F changes nothing: -C still wins, as in Zeek)"},
+	{"Tunnel::max_depth", "count 0-8: encapsulation levels decapsulated (4)"},
+	{"Tunnel::delay_teredo_confirmation", "T or F: Teredo confirms only once both sides sent it (T)"},
+	{"Tunnel::delay_gtp_confirmation", "T or F: GTPv1 confirms only once both sides sent it (F)"},
+	{"Tunnel::validate_vxlan_checksums", "T or F: check a UDP checksum VXLAN sends (T)"},
+	{"Tunnel::ip_tunnel_timeout", "interval: an idle IP tunnel's UID is forgotten after it (24hrs)"},
+	{"Tunnel::expiration_interval", "interval: tunnel.log's EXPIRE after a tunnel is idle this long (1hr)"},
 };
 
 #define N_ZEEK_OPTIONS (sizeof zeek_options / sizeof zeek_options[0])
@@ -592,6 +599,47 @@ static int apply_analyzer_option(struct options *o, const char *name, const char
 }
 
 /* NAME=VALUE or NAME+=VALUE. Returns 0, or 1 after printing why not. */
+static bool is_tunnel_option(const char *n)
+{
+	return !strcmp(n, "max_depth") || !strcmp(n, "delay_teredo_confirmation") ||
+	       !strcmp(n, "delay_gtp_confirmation") || !strcmp(n, "validate_vxlan_checksums") ||
+	       !strcmp(n, "ip_tunnel_timeout") || !strcmp(n, "expiration_interval");
+}
+
+/* The Tunnel:: options. *rc: the value's reading (0 or -1); returns 1
+ * when a message was already given. */
+static int set_tunnel_option(struct config_tunnel *t, const char *n, const char *arg,
+			     const char *v, int *rc)
+{
+	bool b = false;
+	if (!strcmp(n, "max_depth")) {
+		uint64_t depth;
+		if (parse_count_in(arg, v, 0, TUNNEL_DEPTH_LIMIT, "smtplog's encapsulation stack",
+				   &depth) != 0)
+			return 1;
+		t->max_depth = depth == 0 ? 1 : (unsigned)depth;	/* 0 acts as 1 in Zeek */
+		*rc = 0;
+	} else if (!strcmp(n, "delay_teredo_confirmation")) {
+		*rc = optval_bool(v, &b);
+		t->teredo_confirm_at_once = !b;
+	} else if (!strcmp(n, "delay_gtp_confirmation")) {
+		*rc = optval_bool(v, &t->delay_gtp_confirmation);
+	} else if (!strcmp(n, "validate_vxlan_checksums")) {
+		*rc = optval_bool(v, &b);
+		t->vxlan_checksum_optional = !b;
+	} else {
+		double d = 0;
+		*rc = optval_interval(v, &d);
+		if (*rc == 0 && !(d > 0))
+			return usage_error("bad value in '%s': the interval must be more than 0secs", arg);
+		if (!strcmp(n, "ip_tunnel_timeout"))
+			t->ip_tunnel_timeout = d;
+		else
+			t->expiration_interval = d;
+	}
+	return 0;
+}
+
 static int apply_assignment(struct options *o, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
@@ -675,6 +723,9 @@ static int apply_assignment(struct options *o, const char *arg)
 		rc = optval_bool(v, &on);
 		if (on)
 			c->ignore_checksums = true;
+	} else if (!strncmp(name, "Tunnel::", 8) && !add && is_tunnel_option(name + 8)) {
+		if (set_tunnel_option(&c->tunnel, name + 8, arg, v, &rc) != 0)
+			return 1;
 	} else if ((rc = apply_analyzer_option(o, name, v, add, arg)) != -2) {
 		return rc;
 	} else {

@@ -24,6 +24,7 @@ enum config_script {
 	SCRIPT_FILES_EXTRACT = 1u << 6,	/* base/files/extract: extracted* columns */
 	SCRIPT_EXTRACT_ALL_FILES = 1u << 7,	/* policy/frameworks/files/extract-all-files */
 	SCRIPT_FILES_HASH = 1u << 8,	/* base/files/hash: md5 sha1 sha256 columns */
+	SCRIPT_TUNNELS = 1u << 9,	/* base/frameworks/tunnels: tunnel.log */
 };
 #define CONFIG_SCRIPT_PROTO_FIRST 16
 
@@ -60,6 +61,17 @@ struct config_extract {
 
 #define CONFIG_MAX_NETS 256
 
+/* The Tunnel:: options (init-bare.zeek, the tunnel framework). All-zero
+ * is Zeek's default. */
+struct config_tunnel {
+	unsigned max_depth;		/* Tunnel::max_depth (0: 4) */
+	bool teredo_confirm_at_once;	/* Tunnel::delay_teredo_confirmation = F */
+	bool delay_gtp_confirmation;	/* Tunnel::delay_gtp_confirmation = T */
+	bool vxlan_checksum_optional;	/* Tunnel::validate_vxlan_checksums = F */
+	double ip_tunnel_timeout;	/* Tunnel::ip_tunnel_timeout (0: 24 hrs) */
+	double expiration_interval;	/* Tunnel::expiration_interval (0: 1 hr) */
+};
+
 struct config {
 	bool ignore_checksums;		/* -C */
 	bool bare;			/* -b */
@@ -90,6 +102,7 @@ struct config {
 	bool deterministic;		/* a seed file was given */
 	struct config_extract extract;
 	bool x509_in_files_log;		/* X509::log_x509_in_files_log */
+	struct config_tunnel tunnel;
 	/* Each analyzer's options block (struct analyzer_option), by its
 	 * index in the registry; NULL: Zeek's defaults. Owned by cmd/. */
 	const void *analyzer_options[CONFIG_MAX_ANALYZERS];

@@ -85,6 +85,8 @@ struct conn_tunnel {
 	uint8_t n_parents;
 	uint8_t service;		/* enum tunnel_type confirmed here, 0 none */
 	uint16_t violated;		/* 1 << enum tunnel_type: that analyzer's violation */
+	uint8_t valid_dirs;		/* Teredo's and GTP's valid orig (1) and resp (2) */
+	bool carries_logged_tunnel;	/* tunnel.log's finalize_tunnel hook is on it */
 	char parents[CONN_TUNNEL_PARENTS_MAX][CONN_UID_MAX];	/* insertion order */
 };
 

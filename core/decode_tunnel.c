@@ -1,6 +1,6 @@
 /*
  * Tunnel headers, read as Zeek 9's packet analyzers read them (GRE,
- * IPTunnel, VXLAN, Geneve, GTPv1): the same length checks in the same
+ * IPTunnel, VXLAN, Geneve, GTPv1, AYIYA, Teredo): the same length checks in the same
  * order, so that the same packets stop with the same weird. Every read
  * goes through the cursor.
  */
@@ -257,6 +257,144 @@ enum tunnel_result tunnel_decode_gtpv1(struct bytes in, struct tunnel_inner *inn
 	return TUNNEL_FORWARD;
 }
 
+/*
+ * AYIYA: an 8-byte header, then the identity (1 << its nibble bytes) and
+ * the signature (its nibble times 4 bytes). Only the "forward" opcode
+ * carries a packet; any other is the end of parsing, not an error.
+ */
+enum tunnel_result tunnel_decode_ayiya(struct bytes in, struct tunnel_inner *inner,
+				       bool *confirm, const char **weird)
+{
+	if (in.n < 8)
+		return TUNNEL_VIOLATION;	/* "Truncated AYIYA" */
+	uint8_t b0 = byte_at(in, 0), b1 = byte_at(in, 1);
+	size_t hdr = 8 + ((size_t)1 << (b0 >> 4)) + (size_t)(b1 >> 4) * 4;
+	if (hdr > in.n)
+		return TUNNEL_VIOLATION;
+	if ((byte_at(in, 2) & 0x0F) != 1)
+		return TUNNEL_STOP;
+	uint8_t next_header = byte_at(in, 3);
+	*confirm = true;
+	if (in.n == hdr)
+		return weird_is(weird, "ayiya_empty_packet");
+	inner->frame = tail(in, hdr);
+	/* The next header picks the IP analyzer (4 or 41); nothing else is
+	 * registered under AYIYA. */
+	inner->next = next_header == 4 || next_header == 41 ? TUNNEL_NEXT_IP : TUNNEL_NEXT_NONE;
+	inner->gre_version = 0;
+	inner->pptp_v6 = false;
+	return TUNNEL_FORWARD;
+}
+
+/*
+ * Teredo (RFC 4380): an optional authentication header, then an optional
+ * origin indication, then an IPv6 packet. The truncation weirds are
+ * reported only by a confirmed analyzer (the caller's choice); every
+ * refusal is the analyzer's violation. The IPv6 packet must fill the rest
+ * exactly, except for a bubble (no next header, no payload), after which
+ * trailing bytes are only weird.
+ */
+enum tunnel_result tunnel_decode_teredo(struct bytes in, struct tunnel_inner *inner,
+					const char **weird)
+{
+	bool origin = false, auth = false;
+	size_t at = 0;
+	for (;;) {
+		size_t left = in.n - at;
+		if (left < 2) {
+			*weird = "truncated_Teredo";
+			return TUNNEL_VIOLATION;
+		}
+		uint16_t tag = be16_at(in, at);
+		if (tag == 0) {
+			if (origin)
+				return TUNNEL_VIOLATION;
+			if (left < 8) {
+				*weird = "truncated_Teredo_origin_indication";
+				return TUNNEL_VIOLATION;
+			}
+			origin = true;
+			at += 8;
+		} else if (tag == 1) {
+			if (origin || auth)
+				return TUNNEL_VIOLATION;
+			if (left < 4) {
+				*weird = "truncated_Teredo_authentication";
+				return TUNNEL_VIOLATION;
+			}
+			size_t total = 4 + (size_t)byte_at(in, at + 2) + byte_at(in, at + 3) + 8 + 1;
+			if (left < total) {
+				*weird = "truncated_Teredo_authentication";
+				return TUNNEL_VIOLATION;
+			}
+			auth = true;
+			at += total;
+		} else if (tag >> 12 == 6) {
+			if (left < 40) {
+				*weird = "truncated_IPv6_in_Teredo";
+				return TUNNEL_VIOLATION;
+			}
+			break;
+		} else {
+			return TUNNEL_VIOLATION;
+		}
+	}
+	struct bytes ip = tail(in, at);
+	size_t total = (size_t)be16_at(ip, 4) + 40;
+	if (ip.n < total)
+		return TUNNEL_VIOLATION;	/* "Truncated Teredo or invalid inner IP version" */
+	if (ip.n > total) {
+		if (byte_at(ip, 6) != 59 || total != 40)
+			return TUNNEL_VIOLATION;	/* "Teredo payload length" */
+		*weird = "Teredo_bubble_with_payload";
+	}
+	inner->frame = ip;
+	inner->next = TUNNEL_NEXT_IP;
+	inner->gre_version = 0;
+	inner->pptp_v6 = false;
+	return TUNNEL_FORWARD;
+}
+
+/* Zeek's Teredo DetectProtocol: a bare bubble whose source or destination
+ * is in 2001:0::/32 (its pattern), or the headers it walks by hand. */
+static bool in_teredo_prefix(struct bytes in, size_t addr_at)
+{
+	return be16_at(in, addr_at) == 0x2001 && be16_at(in, addr_at + 2) == 0;
+}
+
+static bool looks_teredo(struct bytes in)
+{
+	size_t n = in.n;
+	uint8_t b0 = byte_at(in, 0), b1 = byte_at(in, 1);
+	if (n < 40 || (n > 8 && b0 >> 4 != 6 && (b0 != 0 || (b1 != 0 && b1 != 1))))
+		return false;
+	if (b0 >> 4 == 6 && (in_teredo_prefix(in, 8) || in_teredo_prefix(in, 24)))
+		return true;
+	size_t at = 0;
+	uint16_t val = b1;
+	if (val == 1) {
+		size_t skip = 13 + (size_t)byte_at(in, 2) + byte_at(in, 3);
+		if (n < skip || n - skip < 40)
+			return false;
+		at = skip;
+		val = be16_at(in, at);
+	}
+	if (val != 0)
+		return false;
+	at += 8;
+	return n - at >= 40 && byte_at(in, at) >> 4 == 6;
+}
+
+enum tunnel_type tunnel_udp_detect(struct bytes payload)
+{
+	/* In the order the packet-protocols scripts register them. */
+	if (payload.n >= 3 && byte_at(payload, 1) == 0x52 && byte_at(payload, 2) == 0x11)
+		return TUNNEL_AYIYA;
+	if (looks_teredo(payload))
+		return TUNNEL_TEREDO;
+	return TUNNEL_NONE;
+}
+
 enum tunnel_type tunnel_udp_port_type(uint16_t port)
 {
 	switch (port) {
@@ -269,6 +407,10 @@ enum tunnel_type tunnel_udp_port_type(uint16_t port)
 	case 2152:
 	case 2123:
 		return TUNNEL_GTPV1;
+	case 3544:
+		return TUNNEL_TEREDO;
+	case 5072:
+		return TUNNEL_AYIYA;
 	default:
 		return TUNNEL_NONE;
 	}

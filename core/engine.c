@@ -19,6 +19,7 @@
 #include "core/files.h"
 #include "core/engine_int.h"
 #include "core/tunnel.h"
+#include "core/tunnel_log.h"
 #include "core/uid.h"
 
 /* Analyzers in the table, at most (the config holds their options). */
@@ -33,6 +34,7 @@ struct engine {
 	struct conn_table *conns;
 	struct frag_table *frags;
 	struct ip_tunnels *ip_tunnels;	/* owned */
+	struct tunnel_log *tunnel_log;	/* owned; NULL without the tunnel framework */
 	struct timers timers;
 	struct uid_gen uids;
 	struct decode_opts decode;
@@ -313,6 +315,10 @@ void engine_remove_conn(struct engine *e, struct conn *c)
 		engine_conn_uid(e, c);
 	write_conn(e, c);
 	analyzers_free(e, c);
+	if (c->tun && c->tun->carries_logged_tunnel && e->tunnel_log)
+		engine_tunnel_log_result(e, tunnel_log_close(e->tunnel_log, engine_tunnel_stream(e),
+							     &c->orig_h, c->orig_p, &c->resp_h,
+							     c->resp_p, e->network_time));
 	free(c->tun);
 	c->tun = NULL;
 	conn_table_release(e->conns, c);
@@ -400,6 +406,24 @@ void **engine_run_state(struct engine *e, const struct analyzer *a)
 struct analyzer_pool *engine_analyzer_pool(struct engine *e)
 {
 	return e->an_pool;
+}
+
+struct tunnel_log *engine_tunnel_log(struct engine *e)
+{
+	return e->tunnel_log;
+}
+
+struct log_stream *engine_tunnel_stream(struct engine *e)
+{
+	return engine_log_stream(e, &tunnel_log_schema);
+}
+
+void engine_tunnel_log_result(struct engine *e, int rc)
+{
+	if (rc == -ENOMEM)
+		engine_fail(e);
+	else if (rc < 0)
+		engine_log_failed(e, rc, "tunnel.log");
 }
 
 struct files *engine_files(struct engine *e)
@@ -601,8 +625,10 @@ static void udp_packet(struct engine *e, struct conn *c, const struct packet *pk
 			pkt->l4.n >= len && pkt->wirelen <= pkt->caplen;
 	uint16_t sum = (uint16_t)(pkt->l4.p[6] << 8 | pkt->l4.p[7]);
 	/* What looks like VXLAN on its port may send no checksum (even over
-	 * IPv6); one that is sent is checked (Tunnel::validate_vxlan_checksums). */
-	if (validate && sum == 0 && uh.dport == 4789 && len > 8 + 8 + 14 && (uh.payload.p[0] & 0x08))
+	 * IPv6); one that is sent is checked unless Tunnel::validate_vxlan_checksums
+	 * is F. */
+	if (validate && uh.dport == 4789 && len > 8 + 8 + 14 && (uh.payload.p[0] & 0x08) &&
+	    (sum == 0 || e->cfg->tunnel.vxlan_checksum_optional))
 		validate = false;
 	if (validate && (pkt->ip_version == 6 || sum != 0) && !l4_checksum_ok(pkt)) {
 		engine_weird(e, c, "bad_UDP_checksum");
@@ -624,13 +650,16 @@ static void udp_packet(struct engine *e, struct conn *c, const struct packet *pk
 		size_t want = ulen > 0 ? (size_t)ulen : 0;
 		analyzers_deliver_packet(e, c, is_orig, pkt->l4.p + 8, have < want ? have : want);
 	}
-	/* Packet analysis goes on by the responder's port: the tunnels. */
-	if (tunnel_udp_port_type(c->resp_p) != TUNNEL_NONE) {
-		struct bytes payload = uh.payload;
-		if (len >= 8 && payload.n > len - 8)
-			payload.n = len - 8;
-		engine_tunnel_udp(e, c, pkt, payload);
-	}
+	/* Packet analysis goes on by the responder's port, or what UDP's
+	 * protocol detection finds: the tunnels. */
+	struct bytes payload = uh.payload;
+	if (len >= 8 && payload.n > len - 8)
+		payload.n = len - 8;
+	enum tunnel_type type = tunnel_udp_port_type(c->resp_p);
+	if (type == TUNNEL_NONE)
+		type = tunnel_udp_detect(payload);
+	if (type != TUNNEL_NONE)
+		engine_tunnel_udp(e, c, pkt, is_orig, type, payload);
 }
 
 static void icmp_packet(struct engine *e, struct conn *c, const struct packet *pkt, bool is_orig)
@@ -807,6 +836,9 @@ int engine_packet(struct engine *e, const struct capture_packet *cp)
 	if (pkt.ts > e->network_time)
 		e->network_time = pkt.ts;
 	run_due_timers(e);
+	if (e->tunnel_log && tunnel_log_sweep_due(e->tunnel_log, e->network_time))
+		engine_tunnel_log_result(e, tunnel_log_tick(e->tunnel_log, engine_tunnel_stream(e),
+							    e->network_time));
 	if (e->network_time >= e->cksum_next_check)
 		checksum_check(e, false);
 
@@ -893,7 +925,15 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 	timers_init(&e->timers, offsetof(struct conn, timers));
 	e->conns = conn_table_new();
 	e->frags = frag_table_new();
-	e->ip_tunnels = ip_tunnels_new();
+	e->ip_tunnels = ip_tunnels_new(cfg->tunnel.ip_tunnel_timeout);
+	if (cfg->scripts & SCRIPT_TUNNELS) {
+		double interval = cfg->tunnel.expiration_interval > 0 ? cfg->tunnel.expiration_interval
+								      : TUNNEL_EXPIRATION_INTERVAL;
+		if (!(e->tunnel_log = tunnel_log_new(interval))) {
+			engine_free(e);
+			return NULL;
+		}
+	}
 	e->an_pool = analyzer_pool_new();
 	conn_log_init(&e->conn_log, cfg);
 	e->conn_log.set_key = uid_gen_table_key(&e->uids);
@@ -1037,6 +1077,7 @@ void engine_free(struct engine *e)
 	analyzer_pool_free(e->an_pool);
 	frag_table_free(e->frags);
 	ip_tunnels_free(e->ip_tunnels);
+	tunnel_log_free(e->tunnel_log);
 	timers_free(&e->timers);
 	free(e);
 }

@@ -105,7 +105,8 @@ struct analyzer_pool *engine_analyzer_pool(struct engine *e);
 /* Tunnels (engine_tunnel.c; the decoders in decode_tunnel.c). */
 struct ip_tunnels;
 struct encap_stack;
-struct ip_tunnels *ip_tunnels_new(void);
+/* timeout: Tunnel::ip_tunnel_timeout (0: 24 hrs). */
+struct ip_tunnels *ip_tunnels_new(double timeout);
 void ip_tunnels_free(struct ip_tunnels *t);
 struct ip_tunnels *engine_ip_tunnels(struct engine *e);
 /* Draws a UID from the connections' pool (an IP tunnel's). */
@@ -114,9 +115,15 @@ void engine_new_uid(struct engine *e, char out[24]);
 void engine_fail(struct engine *e);
 /* IP protocol 4, 41 or 47 (gre), or GRE in UDP: payload after the header. */
 void engine_tunnel_ip(struct engine *e, const struct packet *pkt, struct bytes payload, bool gre);
-/* A UDP datagram on a tunnel port, after the connection counted it. */
-void engine_tunnel_udp(struct engine *e, struct conn *c, const struct packet *pkt,
-		       struct bytes payload);
+/* A UDP datagram for a tunnel analyzer (by its port, or detected), after
+ * the connection counted it. */
+void engine_tunnel_udp(struct engine *e, struct conn *c, const struct packet *pkt, bool is_orig,
+		       int tunnel_type, struct bytes payload);
+/* tunnel.log (NULL without base/frameworks/tunnels), its stream, and what
+ * a write to it returned. */
+struct tunnel_log *engine_tunnel_log(struct engine *e);
+struct log_stream *engine_tunnel_stream(struct engine *e);
+void engine_tunnel_log_result(struct engine *e, int rc);
 /* An encapsulated packet decoded from its link layer (next: enum
  * tunnel_next) and tracked like any other, with the stack it came through. */
 void engine_inner_packet(struct engine *e, const struct packet *outer, struct bytes frame,

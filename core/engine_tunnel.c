@@ -10,13 +10,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "core/engine_int.h"
 #include "core/tunnel.h"
+#include "core/tunnel_log.h"
 
 /* ---- the IP tunnel table (IPTunnelAnalyzer::ip_tunnels) ---- */
 
 struct ip_tunnel {
 	uint8_t a[16], b[16];	/* the address pair, lower first */
+	struct sl_addr src, dst;	/* its conn_id: the first packet's */
 	char uid[UID_TEXT_MAX];	/* empty: a free slot */
 	enum tunnel_type type;	/* of the packet that made it */
 	double last;		/* last packet */
@@ -26,11 +29,15 @@ struct ip_tunnel {
 struct ip_tunnels {
 	struct ip_tunnel *slot;
 	size_t cap, n;		/* cap a power of two; n used slots */
+	double timeout;		/* Tunnel::ip_tunnel_timeout */
 };
 
-struct ip_tunnels *ip_tunnels_new(void)
+struct ip_tunnels *ip_tunnels_new(double timeout)
 {
-	return calloc(1, sizeof(struct ip_tunnels));
+	struct ip_tunnels *t = calloc(1, sizeof(struct ip_tunnels));
+	if (t)
+		t->timeout = timeout > 0 ? timeout : TUNNEL_IP_TIMEOUT;
+	return t;
 }
 
 void ip_tunnels_free(struct ip_tunnels *t)
@@ -57,12 +64,12 @@ static uint64_t pair_hash(const uint8_t a[16], const uint8_t b[16])
  * looks again a timeout later. Run lazily, at the next sighting (or when
  * the table is rebuilt), as if each look came at its due time.
  */
-static bool tunnel_expired(struct ip_tunnel *t, double now)
+static bool tunnel_expired(struct ip_tunnel *t, double timeout, double now)
 {
 	while (t->next_check <= now) {
-		if (t->next_check - t->last >= TUNNEL_IP_TIMEOUT)
+		if (t->next_check - t->last >= timeout)
 			return true;
-		t->next_check += TUNNEL_IP_TIMEOUT;
+		t->next_check += timeout;
 	}
 	return false;
 }
@@ -83,7 +90,7 @@ static int grow(struct ip_tunnels *t, double now)
 {
 	size_t live = 0;
 	for (size_t i = 0; i < t->cap; i++)
-		if (t->slot[i].uid[0] && !tunnel_expired(&t->slot[i], now))
+		if (t->slot[i].uid[0] && !tunnel_expired(&t->slot[i], t->timeout, now))
 			live++;
 	size_t cap = t->cap ? t->cap : 64;
 	while (live * 2 >= cap)
@@ -99,7 +106,7 @@ static int grow(struct ip_tunnels *t, double now)
 	t->n = 0;
 	for (size_t i = 0; i < old_cap; i++) {
 		struct ip_tunnel *s = &old[i];
-		if (!s->uid[0] || tunnel_expired(s, now))
+		if (!s->uid[0] || tunnel_expired(s, t->timeout, now))
 			continue;
 		*probe(t, s->a, s->b) = *s;
 		t->n++;
@@ -119,7 +126,7 @@ static const struct ip_tunnel *ip_tunnel_get(struct engine *e, struct ip_tunnels
 	if ((t->n + 1) * 4 > t->cap * 3 && grow(t, now) < 0)
 		return NULL;
 	struct ip_tunnel *s = probe(t, a, b);
-	if (s->uid[0] && !tunnel_expired(s, now)) {
+	if (s->uid[0] && !tunnel_expired(s, t->timeout, now)) {
 		s->last = now;
 		return s;
 	}
@@ -127,30 +134,40 @@ static const struct ip_tunnel *ip_tunnel_get(struct engine *e, struct ip_tunnels
 		t->n++;
 	memcpy(s->a, a, 16);
 	memcpy(s->b, b, 16);
+	s->src = pkt->src;
+	s->dst = pkt->dst;
 	engine_new_uid(e, s->uid);
 	s->type = type;
 	s->last = now;
-	s->next_check = now + TUNNEL_IP_TIMEOUT;
+	s->next_check = now + t->timeout;
 	return s;
 }
 
 /* ---- levels and inner packets ---- */
 
-static void push_level(struct encap_stack *st, const struct packet *pkt, enum tunnel_type type,
-		       const char *uid)
+/* The stack of the packet, one level deeper: the caller fills the new
+ * level's conn_id and carrier. */
+static struct encap_level *push_level(struct encap_stack *st, const struct packet *pkt,
+				      enum tunnel_type type, const char *uid)
 {
 	if (pkt->encap)
 		*st = *pkt->encap;
 	else
 		st->depth = 0;
-	st->level[st->depth].type = type;
-	memcpy(st->level[st->depth].uid, uid, UID_TEXT_MAX);
-	st->depth++;
+	struct encap_level *lv = &st->level[st->depth++];
+	memset(lv, 0, sizeof *lv);
+	lv->type = type;
+	memcpy(lv->uid, uid, UID_TEXT_MAX);
+	return lv;
 }
 
-static bool too_deep(const struct packet *pkt)
+/* Tunnel::max_depth: 0 and 1 both let only the outermost level through. */
+static bool too_deep(const struct engine *e, const struct packet *pkt)
 {
-	return pkt->encap && pkt->encap->depth >= TUNNEL_MAX_DEPTH;
+	unsigned max = engine_config(e)->tunnel.max_depth;
+	if (max == 0)
+		max = TUNNEL_MAX_DEPTH;
+	return pkt->encap && pkt->encap->depth >= max;
 }
 
 void engine_tunnel_ip(struct engine *e, const struct packet *pkt, struct bytes payload, bool gre)
@@ -165,7 +182,7 @@ void engine_tunnel_ip(struct engine *e, const struct packet *pkt, struct bytes p
 		}
 		type = TUNNEL_GRE;
 	}
-	if (too_deep(pkt)) {
+	if (too_deep(e, pkt)) {
 		engine_weird(e, NULL, "exceeded_tunnel_max_depth");
 		return;
 	}
@@ -180,7 +197,9 @@ void engine_tunnel_ip(struct engine *e, const struct packet *pkt, struct bytes p
 		return;
 	}
 	struct encap_stack st;
-	push_level(&st, pkt, t->type, t->uid);
+	struct encap_level *lv = push_level(&st, pkt, t->type, t->uid);
+	lv->orig_h = t->src;
+	lv->resp_h = t->dst;
 	/* Zeek builds the inner packet with the frame as both its captured
 	 * and its wire length. */
 	engine_inner_packet(e, pkt, in.frame, (uint32_t)in.frame.n, in.next, &st);
@@ -201,6 +220,24 @@ static void confirm(struct engine *e, struct conn *c, enum tunnel_type type)
 	if (!t || t->service || (t->violated & (1u << type)))
 		return;
 	t->service = (uint8_t)type;
+}
+
+/* Teredo's and GTP's confirmation: the valid packets' directions so far,
+ * and whether Tunnel::delay_*_confirmation lets them confirm. */
+static void confirm_after_valid(struct engine *e, struct conn *c, enum tunnel_type type,
+				bool is_orig, bool delay)
+{
+	struct conn_tunnel *t = tunnel_state(e, c);
+	if (!t)
+		return;
+	t->valid_dirs |= is_orig ? 1 : 2;
+	if (!delay || t->valid_dirs == 3)
+		confirm(e, c, type);
+}
+
+static bool confirmed(const struct conn *c, enum tunnel_type type)
+{
+	return c->tun && c->tun->service == type;
 }
 
 static void violate(struct engine *e, struct conn *c, enum tunnel_type type)
@@ -224,10 +261,11 @@ static uint32_t inner_wirelen(const struct packet *pkt, struct bytes frame)
 	return pkt->wirelen > consumed ? pkt->wirelen - consumed : 0;
 }
 
-void engine_tunnel_udp(struct engine *e, struct conn *c, const struct packet *pkt,
-		       struct bytes payload)
+void engine_tunnel_udp(struct engine *e, struct conn *c, const struct packet *pkt, bool is_orig,
+		       int tunnel_type, struct bytes payload)
 {
-	enum tunnel_type type = tunnel_udp_port_type(c->resp_p);
+	const struct config_tunnel *opt = &engine_config(e)->tunnel;
+	enum tunnel_type type = (enum tunnel_type)tunnel_type;
 	const char *weird = NULL;
 	struct tunnel_inner in;
 	bool ok_confirm = false;
@@ -239,21 +277,38 @@ void engine_tunnel_udp(struct engine *e, struct conn *c, const struct packet *pk
 		return;
 	case TUNNEL_VXLAN:
 	case TUNNEL_GENEVE:
+	case TUNNEL_AYIYA:
+	case TUNNEL_TEREDO:
 		if (violated(c, type))
 			return;
-		if (too_deep(pkt)) {
+		if (too_deep(e, pkt)) {
 			conn_check_history(c, CONN_HIST_LIMIT_REACHED, 'X');
 			engine_weird(e, c, "exceeded_tunnel_max_depth");
 			return;
 		}
-		r = type == TUNNEL_VXLAN ? tunnel_decode_vxlan(payload, &in, &ok_confirm, &weird)
-					 : tunnel_decode_geneve(payload, &in, &ok_confirm, &weird);
+		if (type == TUNNEL_VXLAN)
+			r = tunnel_decode_vxlan(payload, &in, &ok_confirm, &weird);
+		else if (type == TUNNEL_GENEVE)
+			r = tunnel_decode_geneve(payload, &in, &ok_confirm, &weird);
+		else if (type == TUNNEL_AYIYA)
+			r = tunnel_decode_ayiya(payload, &in, &ok_confirm, &weird);
+		else
+			r = tunnel_decode_teredo(payload, &in, &weird);
 		if (ok_confirm)
 			confirm(e, c, type);
+		if (type == TUNNEL_TEREDO && r == TUNNEL_VIOLATION) {
+			/* Its truncation weirds speak only once confirmed. */
+			if (weird && confirmed(c, type))
+				engine_weird(e, c, weird);
+		} else if (type == TUNNEL_TEREDO && r == TUNNEL_FORWARD) {
+			if (weird)
+				engine_weird(e, c, weird);	/* a bubble with payload */
+			confirm_after_valid(e, c, type, is_orig, !opt->teredo_confirm_at_once);
+		}
 		break;
 	case TUNNEL_GTPV1:
 		r = tunnel_decode_gtpv1(payload, &in, &weird);
-		if (r == TUNNEL_FORWARD && too_deep(pkt)) {
+		if (r == TUNNEL_FORWARD && too_deep(e, pkt)) {
 			engine_weird(e, c, "tunnel_depth");
 			return;
 		}
@@ -266,7 +321,7 @@ void engine_tunnel_udp(struct engine *e, struct conn *c, const struct packet *pk
 			if (tunnel_check_inner_ip(in.frame, v6, &weird) != TUNNEL_FORWARD)
 				r = TUNNEL_VIOLATION;
 			else
-				confirm(e, c, type);	/* Tunnel::delay_gtp_confirmation = F */
+				confirm_after_valid(e, c, type, is_orig, opt->delay_gtp_confirmation);
 		}
 		break;
 	default:
@@ -283,7 +338,12 @@ void engine_tunnel_udp(struct engine *e, struct conn *c, const struct packet *pk
 	if (r != TUNNEL_FORWARD || in.next == TUNNEL_NEXT_NONE)
 		return;
 	struct encap_stack st;
-	push_level(&st, pkt, type, engine_conn_uid(e, c));
+	struct encap_level *lv = push_level(&st, pkt, type, engine_conn_uid(e, c));
+	lv->orig_h = c->orig_h;
+	lv->resp_h = c->resp_h;
+	lv->orig_p = c->orig_p;
+	lv->resp_p = c->resp_p;
+	lv->carrier = c;
 	engine_inner_packet(e, pkt, in.frame, inner_wirelen(pkt, in.frame), in.next, &st);
 }
 
@@ -310,6 +370,28 @@ static void add_parent(struct conn_tunnel *t, const struct encap_stack *st)
 		memcpy(t->parents[t->n_parents++], uid, UID_TEXT_MAX);
 }
 
+/* The tunnel framework's register_all: each level, outermost first. A
+ * level that is new and has a carrying connection gets the removal hook
+ * that will log its CLOSE. */
+static void register_levels(struct engine *e, const struct encap_stack *st)
+{
+	struct tunnel_log *tl = engine_tunnel_log(e);
+	if (!tl)
+		return;
+	for (size_t i = 0; i < st->depth; i++) {
+		const struct encap_level *lv = &st->level[i];
+		bool is_new = false;
+		int rc = tunnel_log_register(tl, engine_tunnel_stream(e), lv,
+					     engine_network_time(e), &is_new);
+		engine_tunnel_log_result(e, rc);
+		if (is_new && lv->carrier) {
+			struct conn_tunnel *t = tunnel_state(e, lv->carrier);
+			if (t)
+				t->carries_logged_tunnel = true;
+		}
+	}
+}
+
 void engine_tunnel_new_conn(struct engine *e, struct conn *c, const struct packet *pkt)
 {
 	struct conn_tunnel *t = tunnel_state(e, c);
@@ -317,6 +399,7 @@ void engine_tunnel_new_conn(struct engine *e, struct conn *c, const struct packe
 		return;
 	t->encap_id = encap_id(pkt->encap);
 	add_parent(t, pkt->encap);	/* set_conn at new_connection */
+	register_levels(e, pkt->encap);	/* the framework's new_connection */
 }
 
 /* Connection::CheckEncapsulation and conn/main.zeek's tunnel_changed. */
@@ -336,6 +419,8 @@ void engine_tunnel_check(struct engine *e, struct conn *c, const struct packet *
 		return;
 	}
 	t->changes++;
-	if (pkt->encap)
+	if (pkt->encap) {
 		add_parent(t, pkt->encap);
+		register_levels(e, pkt->encap);	/* the framework's tunnel_changed */
+	}
 }

@@ -20,10 +20,13 @@ const struct analyzer_script core_scripts[] = {
 	{"policy/protocols/conn/vlan-logging", SCRIPT_CONN | SCRIPT_VLAN_LOGGING,
 	 "conn.log gains vlan, inner_vlan", false},
 	/* Decapsulation is Zeek's packet analysis, always on; the framework
-	 * adds only tunnel.log, which smtplog does not write yet. */
-	{"base/frameworks/tunnels", 0,
-	 "tunnel framework (decapsulation is always on; no tunnel.log yet)", true},
+	 * adds tunnel.log. */
+	{"base/frameworks/tunnels", SCRIPT_TUNNELS, "tunnel.log (decapsulation itself is always on)",
+	 true},
+	/* Its DPD signature file is empty in Zeek 9: AYIYA and Teredo are
+	 * found by the packet analysis' protocol detection. */
+	{"base/protocols/tunnels", 0, "tunnel DPD signatures (none in Zeek 9; changes nothing)", true},
 	{NULL, 0, NULL, false},
 };
 
-const char *const core_logs[] = {"conn.log", "files.log", NULL};
+const char *const core_logs[] = {"conn.log", "files.log", "tunnel.log", NULL};

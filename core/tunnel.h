@@ -1,8 +1,9 @@
 /*
  * Tunnels, as Zeek 9 decapsulates them: the header decoders of IP-in-IP,
  * GRE (plain, PPTP's enhanced GRE, ERSPAN I/II/III, transparent Ethernet
- * bridging, Aruba), VXLAN, Geneve and GTPv1-U, and the encapsulation stack
- * an inner packet carries back into decoding and connection tracking.
+ * bridging, Aruba), VXLAN, Geneve, GTPv1-U, AYIYA and Teredo, and the
+ * encapsulation stack an inner packet carries back into decoding and
+ * connection tracking.
  *
  * The decoders are pure: they read a tunnel header through a cursor and say
  * where the encapsulated frame is and how decoding resumes, or which of
@@ -16,12 +17,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/value.h"
 #include "core/bytes.h"
 #include "core/uid.h"
 
+struct conn;
+
 /* Zeek's Tunnel::max_depth: encapsulations deeper than this are not
- * decapsulated ("exceeded_tunnel_max_depth"). */
+ * decapsulated ("exceeded_tunnel_max_depth"). The default, and the most
+ * the option may ask for (the stack lives on the C stack). */
 #define TUNNEL_MAX_DEPTH 4
+#define TUNNEL_DEPTH_LIMIT 8
 
 /* Zeek's Tunnel::max_changes_per_connection: tunnel_changed events per
  * connection, after which the change is refused with a weird and an X. */
@@ -30,6 +36,10 @@
 /* Zeek's Tunnel::ip_tunnel_timeout (24 hrs): an IP tunnel's UID is kept
  * while the address pair is seen at least this often. */
 #define TUNNEL_IP_TIMEOUT (24.0 * 3600.0)
+
+/* tunnel.log's Tunnel::expiration_interval (1 hr): a tunnel no new
+ * connection named for this long is logged as expired. */
+#define TUNNEL_EXPIRATION_INTERVAL 3600.0
 
 /* Tunnel::Type, in Zeek's enum order. */
 enum tunnel_type {
@@ -45,18 +55,24 @@ enum tunnel_type {
 	TUNNEL_GENEVE,
 };
 
-/* One level of an encapsulation: its type and the UID Zeek gives it (the
- * IP tunnel's own, or the outer UDP connection's). */
+/* One level of an encapsulation (Zeek's EncapsulatingConn): its type, the
+ * UID Zeek gives it (the IP tunnel's own, or the outer UDP connection's)
+ * and its conn_id (the first packet's addresses with ports 0, or the UDP
+ * connection's endpoints). `carrier` is that UDP connection, valid while
+ * the packet is processed. */
 struct encap_level {
 	enum tunnel_type type;
 	char uid[UID_TEXT_MAX];
+	struct sl_addr orig_h, resp_h;
+	uint16_t orig_p, resp_p;
+	struct conn *carrier;
 };
 
 /* The levels a packet came through, outermost first. Lives on the stack of
  * the engine call that decapsulated the packet. */
 struct encap_stack {
 	size_t depth;
-	struct encap_level level[TUNNEL_MAX_DEPTH];
+	struct encap_level level[TUNNEL_DEPTH_LIMIT];
 };
 
 /* How decoding resumes on the encapsulated frame. */
@@ -105,9 +121,26 @@ enum tunnel_result tunnel_decode_geneve(struct bytes payload, struct tunnel_inne
 enum tunnel_result tunnel_decode_gtpv1(struct bytes payload, struct tunnel_inner *inner,
 				       const char **weird);
 
+/* AYIYA (UDP 5072, or detected): TUNNEL_VIOLATION for a header that
+ * does not fit, TUNNEL_STOP for an opcode other than forward, else
+ * confirmed (*confirm) and forwarded, or "ayiya_empty_packet". */
+enum tunnel_result tunnel_decode_ayiya(struct bytes payload, struct tunnel_inner *inner,
+				       bool *confirm, const char **weird);
+
+/* Teredo (UDP 3544, or detected). TUNNEL_VIOLATION, with *weird set when
+ * it is one of the truncation weirds Zeek reports once confirmed; or
+ * TUNNEL_FORWARD of the IPv6 packet, with *weird "Teredo_bubble_with_payload"
+ * for a bubble followed by bytes. */
+enum tunnel_result tunnel_decode_teredo(struct bytes payload, struct tunnel_inner *inner,
+					const char **weird);
+
 /* The UDP responder ports Zeek's packet analysis forwards to a tunnel
- * decoder (the vxlan, geneve, gre and gtpv1 packet-protocols scripts). */
+ * decoder (the packet-protocols scripts' register_for_ports). */
 enum tunnel_type tunnel_udp_port_type(uint16_t resp_port);
+
+/* What UDP's protocol detection finds in a datagram on any other port:
+ * AYIYA's or Teredo's DetectProtocol, in their registration order. */
+enum tunnel_type tunnel_udp_detect(struct bytes payload);
 
 /* Lower-case analyzer name Zeek puts in conn.log's service on confirmation. */
 const char *tunnel_service_name(enum tunnel_type t);

@@ -2,8 +2,9 @@
  * Tunnels: each header decoder on good, lying and truncated input (every
  * prefix of every good header, for the sanitizers and for the weird it
  * must give), then whole packets through the engine: IP-in-IP of both
- * families, GRE, PPTP, VXLAN, nesting past Tunnel::max_depth, and one
- * inner flow over two tunnels (tunnel_parents).
+ * families, GRE, PPTP, VXLAN, Teredo (its delayed confirmation and
+ * protocol detection), nesting past Tunnel::max_depth, one inner flow over
+ * two tunnels (tunnel_parents), and tunnel.log's DISCOVER, CLOSE, EXPIRE.
  */
 #include <pcap/dlt.h>
 #include <stdlib.h>
@@ -183,6 +184,88 @@ static void test_gtp(void)
 	CHECK(!strcmp(tunnel_service_name(TUNNEL_GENEVE), "geneve"));
 }
 
+
+static void test_ayiya(void)
+{
+	struct tunnel_inner in;
+	const char *w = NULL;
+	bool conf = false;
+	/* Identity 1 << 4 = 16 bytes, signature 5 * 4 bytes, forward, IPv6. */
+	uint8_t a[8 + 16 + 20 + 40] = {0x41, 0x52, 0x11, 41};
+	a[44] = 0x60;
+	CHECK(tunnel_decode_ayiya(B(a, sizeof a), &in, &conf, &w) == TUNNEL_FORWARD && conf);
+	CHECK(in.frame.p == a + 44 && in.frame.n == 40 && in.next == TUNNEL_NEXT_IP);
+	for (size_t n = 0; n < 44; n++) {
+		conf = false;
+		CHECK(tunnel_decode_ayiya(B(a, n), &in, &conf, &w) == TUNNEL_VIOLATION && !conf);
+	}
+	conf = false, w = NULL;
+	CHECK(tunnel_decode_ayiya(B(a, 44), &in, &conf, &w) == TUNNEL_WEIRD && conf);
+	CHECK(w && !strcmp(w, "ayiya_empty_packet"));
+	CHECK(tunnel_udp_detect(B(a, 3)) == TUNNEL_AYIYA && tunnel_udp_port_type(5072) == TUNNEL_AYIYA);
+	a[3] = 17;	/* nothing is registered under UDP's number */
+	CHECK(tunnel_decode_ayiya(B(a, sizeof a), &in, &conf, &w) == TUNNEL_FORWARD);
+	CHECK(in.next == TUNNEL_NEXT_NONE);
+	a[2] = 0x12;	/* opcode 2 is not "forward": no confirmation either */
+	conf = false;
+	CHECK(tunnel_decode_ayiya(B(a, sizeof a), &in, &conf, &w) == TUNNEL_STOP && !conf);
+}
+
+/* An IPv6 header at p: next header nh, payload length plen, source in
+ * Teredo's 2001:0::/32. */
+static void ip6_at(uint8_t *p, uint8_t nh, uint16_t plen)
+{
+	memset(p, 0, 40);
+	p[0] = 0x60;
+	p[4] = (uint8_t)(plen >> 8), p[5] = (uint8_t)plen;
+	p[6] = nh;
+	p[8] = 0x20, p[9] = 0x01;
+}
+
+static void test_teredo(void)
+{
+	struct tunnel_inner in;
+	const char *w = NULL;
+	uint8_t t[64 + 48];
+	ip6_at(t, 59, 0);	/* a bare bubble */
+	CHECK(tunnel_decode_teredo(B(t, 40), &in, &w) == TUNNEL_FORWARD && !w);
+	CHECK(in.frame.p == t && in.frame.n == 40 && in.next == TUNNEL_NEXT_IP);
+	CHECK(tunnel_udp_detect(B(t, 40)) == TUNNEL_TEREDO);
+	/* Trailing bytes: weird after a bubble, a violation after a packet. */
+	CHECK(tunnel_decode_teredo(B(t, 44), &in, &w) == TUNNEL_FORWARD);
+	CHECK(w && !strcmp(w, "Teredo_bubble_with_payload"));
+	ip6_at(t, 17, 0);
+	w = NULL;
+	CHECK(tunnel_decode_teredo(B(t, 44), &in, &w) == TUNNEL_VIOLATION && !w);
+	ip6_at(t, 17, 8);	/* says 8 bytes of payload, has 4 */
+	CHECK(tunnel_decode_teredo(B(t, 44), &in, &w) == TUNNEL_VIOLATION);
+	/* Authentication (id 2, auth 3 bytes), then the origin indication. */
+	uint8_t h[4 + 2 + 3 + 9 + 8] = {0x00, 0x01, 2, 3};
+	h[18] = 0x00, h[19] = 0x00;
+	memcpy(t, h, sizeof h);
+	ip6_at(t + sizeof h, 59, 0);
+	CHECK(tunnel_decode_teredo(B(t, sizeof h + 40), &in, &w) == TUNNEL_FORWARD);
+	CHECK(in.frame.p == t + sizeof h && in.frame.n == 40);
+	CHECK(tunnel_udp_detect(B(t, sizeof h + 40)) == TUNNEL_TEREDO);
+	for (size_t n = 0; n < sizeof h + 40; n++) {
+		w = NULL;
+		CHECK(tunnel_decode_teredo(B(t, n), &in, &w) == TUNNEL_VIOLATION);
+		CHECK(w != NULL);	/* every prefix is one of the truncations */
+	}
+	/* Two origin indications, or authentication after one: refused. */
+	uint8_t o2[16 + 40] = {0};
+	ip6_at(o2 + 16, 59, 0);
+	w = NULL;
+	CHECK(tunnel_decode_teredo(B(o2, sizeof o2), &in, &w) == TUNNEL_VIOLATION && !w);
+	o2[8] = 0x00, o2[9] = 0x01;
+	CHECK(tunnel_decode_teredo(B(o2, sizeof o2), &in, &w) == TUNNEL_VIOLATION);
+	/* A DNS query with ID 0x0100 and 40 bytes is not Teredo. */
+	uint8_t dns[40] = {0x01, 0x00, 0x01, 0x00, 0x00, 0x01};
+	CHECK(tunnel_udp_detect(B(dns, sizeof dns)) == TUNNEL_NONE);
+	CHECK(tunnel_udp_detect(B(dns, 2)) == TUNNEL_NONE);
+	CHECK(tunnel_udp_port_type(3544) == TUNNEL_TEREDO);
+}
+
 /* ---- whole packets through the engine ---- */
 
 struct run {
@@ -192,14 +275,18 @@ struct run {
 	struct engine *e;
 	char lines[8][1024];
 	int n;
+	char tunnel[8][256];	/* tunnel.log's lines, without ts */
+	int n_tunnel;
 };
 
-static void start(struct run *r)
+static void start_with(struct run *r, const struct config *cfg)
 {
 	memset(r, 0, sizeof *r);
+	if (cfg)
+		r->cfg = *cfg;
 	strcpy(r->dir, "/tmp/smtplog-test-tunnel-XXXXXX");
 	CHECK(mkdtemp(r->dir) != NULL);
-	r->cfg.scripts = SCRIPT_CONN;
+	r->cfg.scripts |= SCRIPT_CONN;
 	r->cfg.bare = true;
 	r->cfg.ignore_checksums = true;	/* the frames below carry none */
 	r->out = outdir_open(r->dir, true);
@@ -208,6 +295,11 @@ static void start(struct run *r)
 	CHECK(uid_gen_init_seeds(&uids, seeds) == 0);
 	r->e = engine_new(&r->cfg, &uids, NULL, &tsv_writer_ops, r->out);
 	CHECK(r->out && r->e);
+}
+
+static void start(struct run *r)
+{
+	start_with(r, NULL);
 }
 
 static void finish(struct run *r)
@@ -225,6 +317,17 @@ static void finish(struct run *r)
 		if (line[0] != '#' && r->n < 8) {
 			line[strcspn(line, "\n")] = 0;
 			snprintf(r->lines[r->n++], sizeof r->lines[0], "%s", line);
+		}
+	if (fp)
+		fclose(fp);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/tunnel.log", r->dir);
+	fp = fopen(path, "r");
+	while (fp && fgets(line, sizeof line, fp))
+		if (line[0] != '#' && r->n_tunnel < 8) {
+			line[strcspn(line, "\n")] = 0;
+			const char *tab = strchr(line, '\t');
+			snprintf(r->tunnel[r->n_tunnel++], sizeof r->tunnel[0], "%.255s", tab ? tab + 1 : line);
 		}
 	if (fp)
 		fclose(fp);
@@ -437,14 +540,120 @@ static void test_engine_vxlan(void)
 	CHECK(!strcmp(field(&r, inner, F_OPKTS), "1"));
 }
 
+
+/* A datagram with UDP header sp -> dp around what is in *p, in IPv4
+ * 10.0.0.a -> 10.0.0.b. */
+static void wrap_udp(struct pkt *p, uint16_t sp, uint16_t dp, uint8_t a, uint8_t b)
+{
+	uint8_t udp[8] = {0};
+	put16(udp, sp);
+	put16(udp + 2, dp);
+	put16(udp + 4, (uint16_t)(p->n + 8));
+	wrap(p, udp, sizeof udp);
+	wrap_ip(p, false, 17, a, b);
+}
+
+/* An IPv6 UDP datagram in Teredo, behind an origin indication (which
+ * protocol detection needs for addresses outside 2001:0::/32), between
+ * 10.0.0.1:40000 and 10.0.0.9:tport. */
+static void teredo_dgram(struct pkt *p, bool reply, uint16_t tport)
+{
+	udp_dgram(p, reply ? 53 : 1000, reply ? 1000 : 53);
+	wrap_ip(p, true, 17, reply ? 2 : 1, reply ? 1 : 2);
+	static const uint8_t origin[8] = {0, 0, 0x12, 0x34, 1, 2, 3, 4};
+	wrap(p, origin, sizeof origin);
+	if (reply)
+		wrap_udp(p, tport, 40000, 9, 1);
+	else
+		wrap_udp(p, 40000, tport, 1, 9);
+}
+
+static int line_with_port(const struct run *r, const char *port)
+{
+	for (int l = 0; l < r->n; l++)
+		if (!strcmp(field(r, l, F_RESP_P), port))
+			return l;
+	return -1;
+}
+
+static void test_engine_teredo(void)
+{
+	for (int variant = 0; variant < 3; variant++) {
+		struct config cfg = {0};
+		cfg.scripts = SCRIPT_TUNNELS;
+		cfg.tunnel.teredo_confirm_at_once = variant == 2;
+		struct run r;
+		start_with(&r, &cfg);
+		/* Variant 1 answers: with the delay, only both sides confirm. */
+		uint16_t port = variant == 1 ? 3544 : 32900;	/* 32900: found by detection */
+		struct pkt p;
+		teredo_dgram(&p, false, port);
+		send_raw(&r, 10, &p);
+		if (variant == 1) {
+			teredo_dgram(&p, true, port);
+			send_raw(&r, 11, &p);
+		}
+		finish(&r);
+		CHECK(r.n == 2);
+		char pstr[8];
+		snprintf(pstr, sizeof pstr, "%u", port);
+		int outer = line_with_port(&r, pstr), inner = line_with_port(&r, "53");
+		CHECK(outer >= 0 && inner >= 0);
+		CHECK(!strcmp(field(&r, outer, F_SERVICE), variant ? "teredo" : "-"));
+		char uid[32];
+		snprintf(uid, sizeof uid, "%s", field(&r, outer, F_UID));
+		CHECK(!strcmp(field(&r, inner, F_PARENTS), uid));
+		/* DISCOVER with the first inner connection, CLOSE with the outer one. */
+		CHECK(r.n_tunnel == 2);
+		char want[256];
+		snprintf(want, sizeof want, "%s\t10.0.0.1\t40000\t10.0.0.9\t%u\tTunnel::TEREDO\tTunnel::DISCOVER",
+			 uid, port);
+		CHECK(!strcmp(r.tunnel[0], want));
+		CHECK(strstr(r.tunnel[1], "Tunnel::CLOSE") != NULL);
+	}
+}
+
+/* An IP tunnel has no connection to close it: it expires, once no new
+ * connection named it for Tunnel::expiration_interval. */
+static void test_engine_tunnel_expire(void)
+{
+	struct config cfg = {0};
+	cfg.scripts = SCRIPT_TUNNELS;
+	cfg.tunnel.expiration_interval = 20;	/* under UDP's inactivity timeout */
+	struct run r;
+	start_with(&r, &cfg);
+	struct pkt p;
+	udp_dgram(&p, 1000, 53);
+	wrap_ip(&p, false, 17, 1, 2);
+	wrap_ip(&p, false, 4, 100, 200);
+	send_raw(&r, 10, &p);
+	send_raw(&r, 25, &p);	/* not a new connection: the entry is not read */
+	send_raw(&r, 35, &p);	/* the sweep after 30 finds it idle */
+	udp_dgram(&p, 1001, 53);	/* a new connection: discovered again */
+	wrap_ip(&p, false, 17, 1, 2);
+	wrap_ip(&p, false, 4, 100, 200);
+	send_raw(&r, 40, &p);
+	finish(&r);
+	CHECK(r.n_tunnel == 3);
+	CHECK(strstr(r.tunnel[0], "\t10.0.0.100\t0\t10.0.0.200\t0\tTunnel::IP\tTunnel::DISCOVER"));
+	CHECK(strstr(r.tunnel[1], "Tunnel::EXPIRE") != NULL);
+	CHECK(strstr(r.tunnel[2], "Tunnel::DISCOVER") != NULL);
+	/* The IP tunnel keeps its UID (ip_tunnel_timeout is 24 hrs). */
+	CHECK(strncmp(r.tunnel[0], r.tunnel[2], strcspn(r.tunnel[0], "\t")) == 0);
+}
+
 int main(void)
 {
 	test_gre();
 	test_vxlan_geneve();
 	test_gtp();
+	test_ayiya();
+	test_teredo();
 	test_engine_ip_in_ip();
 	test_engine_depth();
 	test_engine_gre_and_changes();
 	test_engine_vxlan();
+	test_engine_teredo();
+	test_engine_tunnel_expire();
 	return check_summary();
 }
