@@ -123,6 +123,7 @@ script_stage() {
 script_stage "command line" tests/cli.sh
 script_stage "zeek options" tests/options.sh
 script_stage "diff" tests/diff.sh
+script_stage "encapsulation" tests/encap.sh
 script_stage "bounded resources" tests/limits.sh
 
 # --- c) conformance --------------------------------------------------------
