@@ -169,6 +169,8 @@ conform_stage "conformance tsv" "$conf" "$tmp/conf-tsv.out" \
 echo "== conformance (JSON)"
 conform_stage "conformance json" "$conf/json" "$tmp/conf-json.out" \
 	--smtplog ./smtplog --seed --exact --expect tests/conform/expect-json.txt --lacking tests/conform/lacking.txt
+# The cases refused only for a lacking analyzer's script: service aside, Zeek's.
+script_stage "conformance lacking" tests/lacking.sh "$conf"
 
 # --- d) sanitizer pass -----------------------------------------------------
 echo "== sanitizer"
