@@ -122,7 +122,6 @@ static const struct {
 	{"Log::default_max_total_container_elements", "set/vector elements kept per log line (500; 0 = no limit)"},
 	{"likely_server_ports", "set of ports such as {25/tcp,53/udp} that decide who is the server (+= adds)"},
 	{"FileExtract::default_limit", "count: cut extracted files at this many bytes (0 = no limit)"},
-	{"X509::log_x509_in_files_log", "T or F: certificates get files.log lines too (F)"},
 	{"LogAscii::include_meta", "T or F: the #-lines of TSV logs (T; JSON has none)"},
 	{"LogAscii::separator", "string: between TSV fields (\\t), written as in a Zeek string"},
 	{"LogAscii::set_separator", "string: between set/vector elements (,)"},
@@ -691,8 +690,6 @@ static int apply_assignment(struct options *o, const char *arg)
 		rc = parse_ports(v, c);
 	} else if (!strcmp(name, "FileExtract::default_limit") && !add) {
 		rc = optval_count(v, &c->extract.limit);
-	} else if (!strcmp(name, "X509::log_x509_in_files_log") && !add) {
-		rc = optval_bool(v, &c->x509_in_files_log);
 	} else if (!strcmp(name, "LogAscii::include_meta") && !add) {
 		bool meta = true;
 		rc = optval_bool(v, &meta);

@@ -26,6 +26,7 @@ struct config;
 struct analyzer_ctx;	/* one analyzer instance on one connection; owned by core */
 struct uid_gen;
 struct files;
+struct files_type_analyzer;
 
 /*
  * A Zeek script smtplog accepts: what loading it turns on. Core lists its
@@ -74,6 +75,12 @@ struct analyzer {
 	/* MIME types it gives files itself, besides content detection
 	 * (certificates), NULL-terminated (or NULL): for the check of -x. */
 	const char *const *file_types;
+	/* The file analyzer its scripts attach by MIME type (X509), or NULL;
+	 * and whether its files get files.log lines in this run, given the
+	 * analyzer's options block (NULL: Zeek's defaults), as its
+	 * Files::log_policy hook decides. */
+	const struct files_type_analyzer *file_attach;
+	bool (*file_attach_logged)(const void *opts);
 	/* Its scripts' options, NULL-name terminated (or NULL), in a block of
 	 * options_size bytes that options_init fills with Zeek's defaults. */
 	const struct analyzer_option *options;

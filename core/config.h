@@ -101,7 +101,6 @@ struct config {
 	struct log_format log_format;
 	bool deterministic;		/* a seed file was given */
 	struct config_extract extract;
-	bool x509_in_files_log;		/* X509::log_x509_in_files_log */
 	struct config_tunnel tunnel;
 	/* Each analyzer's options block (struct analyzer_option), by its
 	 * index in the registry; NULL: Zeek's defaults. Owned by cmd/. */

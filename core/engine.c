@@ -290,10 +290,6 @@ static bool uses_files(const struct analyzer *a)
 	return a->uses_files;
 }
 
-static bool gives_file_types(const struct analyzer *a)
-{
-	return a->file_types != NULL;
-}
 
 void engine_remove_conn(struct engine *e, struct conn *c)
 {
@@ -949,10 +945,18 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 		/* The analyzer's script loads the files framework. */
 		struct files_mode mode = {0};
 		mode.mime_libmagic = cfg->mime_libmagic;
-		/* Certificates as files: their script loads base/files/x509,
-		 * whose analyzer attaches to them by type. */
-		mode.x509_analysis = loaded_analyzer_has(cfg, analyzers, gives_file_types);
-		mode.log_x509 = cfg->x509_in_files_log;
+		/* File analyzers the loaded scripts attach by MIME type. */
+		for (size_t i = 0; i < ENGINE_MAX_ANALYZERS && analyzers[i]; i++) {
+			const struct analyzer *a = analyzers[i];
+			if (!(cfg->scripts & a->script) || !a->file_attach ||
+			    mode.n_type_analyzers == FILES_MAX_TYPE_ANALYZERS)
+				continue;
+			size_t k = mode.n_type_analyzers++;
+			mode.type_analyzers[k].an = a->file_attach;
+			mode.type_analyzers[k].logged =
+			    !a->file_attach_logged ||
+			    a->file_attach_logged(engine_analyzer_options(e, a));
+		}
 		if (cfg->scripts & SCRIPT_FILES_HASH)
 			mode.hash_columns = true;
 		if (cfg->scripts & SCRIPT_HASH_ALL_FILES)

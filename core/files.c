@@ -99,7 +99,7 @@ struct sl_file {
 	bool bof_full;
 	bool sniffed;
 	const char *mime_type;	/* static (magic) or supplied_mime; NULL: unset */
-	bool x509;		/* the X509 analyzer is attached */
+	unsigned type_analyzers;	/* attached: bits of mode.type_analyzers */
 
 	/* Hash analyzers: requested (the `analyzers` set) and still running.
 	 * fed: some non-empty chunk reached them (Zeek logs no hash else). */
@@ -172,6 +172,8 @@ struct files *files_new(const struct files_mode *mode, const struct uid_gen *uid
 	if (!fm)
 		return NULL;
 	fm->mode = *mode;
+	if (fm->mode.n_type_analyzers > FILES_MAX_TYPE_ANALYZERS)
+		fm->mode.n_type_analyzers = FILES_MAX_TYPE_ANALYZERS;
 	if (mode->mime_libmagic) {
 		fm->magic = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS);
 		if (!fm->magic || magic_load(fm->magic, NULL) != 0) {
@@ -567,7 +569,7 @@ static void file_start(struct files *fm, struct sl_file *f, double now)
 	free(f->supplied_mime);
 	f->supplied_mime = NULL;
 	f->hash_fed = false;
-	f->x509 = false;
+	f->type_analyzers = 0;
 	f->digests_done = 0;
 	hashes_free(f);
 	f->hashes_requested = 0;
@@ -650,11 +652,12 @@ struct sl_file *files_begin(struct files *fm, double now, const void *handle, si
 	return f;
 }
 
-/* The types base/files/x509 registers the X509 analyzer for. */
-static bool is_x509_type(const char *t)
+static bool type_listed(const char *const *types, const char *t)
 {
-	return !strcmp(t, "application/x-x509-user-cert") ||
-	       !strcmp(t, "application/x-x509-ca-cert") || !strcmp(t, "application/pkix-cert");
+	for (; types && *types; types++)
+		if (!strcmp(*types, t))
+			return true;
+	return false;
 }
 
 bool files_set_mime_type(struct sl_file *f, const char *mime_type)
@@ -667,12 +670,14 @@ bool files_set_mime_type(struct sl_file *f, const char *mime_type)
 	f->sniffed = true;
 	f->bof_full = true;
 	f->mime_type = f->supplied_mime;
-	/* file_sniff with the supplied type, before any data: the X.509
-	 * scripts' Files::register_for_mime_type analyzers come first. */
-	if (f->fm->mode.x509_analysis && is_x509_type(mime_type)) {
-		f->x509 = true;
-		hashes_add(f, FILES_HASH_ALL);
-	}
+	/* file_sniff with the supplied type, before any data: the
+	 * Files::register_for_mime_types analyzers come first. */
+	const struct files_mode *m = &f->fm->mode;
+	for (size_t k = 0; k < m->n_type_analyzers; k++)
+		if (type_listed(m->type_analyzers[k].an->mime_types, mime_type)) {
+			f->type_analyzers |= 1u << k;
+			hashes_add(f, m->type_analyzers[k].an->hashes);
+		}
 	if (extract_wanted(f->fm, f))
 		extract_start(f->fm, f);
 	return true;
@@ -886,11 +891,15 @@ static int write_line(struct files *fm, const struct sl_file *f, struct log_stre
 	v[i++] = count_value(f->depth);
 
 	/* analyzers: the requested names in Zeek's set order. */
-	struct zset_elem elems[N_HASHES + 2];
-	size_t n_elems = 0, order[N_HASHES + 2], n_order = 0;
-	struct log_value names[N_HASHES + 2];
-	if (f->x509)
-		elems[n_elems++] = (struct zset_elem){.str = "X509", .len = 4};
+	enum { MAX_NAMES = FILES_MAX_TYPE_ANALYZERS + N_HASHES + 1 };
+	struct zset_elem elems[MAX_NAMES];
+	size_t n_elems = 0, order[MAX_NAMES], n_order = 0;
+	struct log_value names[MAX_NAMES];
+	for (size_t k = 0; k < fm->mode.n_type_analyzers; k++)
+		if (f->type_analyzers & (1u << k)) {
+			const char *name = fm->mode.type_analyzers[k].an->name;
+			elems[n_elems++] = (struct zset_elem){.str = name, .len = strlen(name)};
+		}
 	for (int k = 0; k < N_HASHES; k++)
 		if (f->hashes_requested & (1u << k))
 			elems[n_elems++] = (struct zset_elem){
@@ -951,9 +960,10 @@ static int file_remove(struct files *fm, struct sl_file *f, struct log_stream *s
 	list_append(&fm->closed, f);
 	f->closed = true;
 	f->timer_pending = false;
-	/* base/files/x509's Files::log_policy hook vetoes X509 files. */
-	if (f->x509 && !fm->mode.log_x509)
-		return 0;
+	/* A type analyzer's Files::log_policy hook may veto the line. */
+	for (size_t k = 0; k < fm->mode.n_type_analyzers; k++)
+		if ((f->type_analyzers & (1u << k)) && !fm->mode.type_analyzers[k].logged)
+			return 0;
 	return write_line(fm, f, stream);
 }
 

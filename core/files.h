@@ -85,6 +85,22 @@ enum files_hash {
 };
 
 /*
+ * A file analyzer that a protocol's scripts attach by MIME type (Zeek's
+ * Files::register_for_mime_types; base/files/x509 for certificates),
+ * described in proto/ with its analyzer (struct analyzer's file_attach).
+ * A file given one of mime_types by files_set_mime_type gets it, named
+ * in files.log's analyzers, and the hash analyzers in hashes.
+ */
+struct files_type_analyzer {
+	const char *name;
+	const char *const *mime_types;	/* NULL-terminated */
+	unsigned hashes;		/* enum files_hash bits */
+};
+
+/* Type analyzers one run can hold. */
+#define FILES_MAX_TYPE_ANALYZERS 4
+
+/*
  * What the loaded scripts make of files, built by cmd/ from the config:
  *   hashes        analyzers added at file_new (policy hash-all-files = ALL,
  *                 "--hash md5" = MD5 only); their names fill `analyzers`
@@ -98,12 +114,14 @@ struct files_mode {
 	bool hash_columns;
 	bool extract_columns;	/* base/files/extract loaded: extracted* columns */
 	bool mime_libmagic;	/* --mime-engine libmagic instead of Zeek's rules */
-	/* base/files/x509 is loaded: a file given an X.509 MIME type
-	 * (files_set_mime_type) gets the X509, MD5, SHA1 and SHA256
-	 * analyzers; log_x509 is X509::log_x509_in_files_log, without which
-	 * such files are kept out of files.log (core spec 5.8). */
-	bool x509_analysis;
-	bool log_x509;
+	/* The loaded scripts' type analyzers (files_set_mime_type), each
+	 * with whether its files get files.log lines (core spec 5.8: a
+	 * certificate's only with X509::log_x509_in_files_log). Borrowed. */
+	struct {
+		const struct files_type_analyzer *an;
+		bool logged;
+	} type_analyzers[FILES_MAX_TYPE_ANALYZERS];
+	size_t n_type_analyzers;
 	bool (*is_local)(const void *ctx, const struct sl_addr *a);
 	const void *is_local_ctx;
 
@@ -182,7 +200,7 @@ const char *files_fuid(const struct sl_file *f);
  * A MIME type supplied by the protocol (SSL certificates, OCSP): Zeek's
  * SetMime, effective only before any data and before detection; it
  * replaces content detection. Returns false when too late (or no memory).
- * An X.509 type adds the certificate analyzers (files_mode.x509_analysis).
+ * A type that a type analyzer registers for attaches it (and its hashes).
  */
 bool files_set_mime_type(struct sl_file *f, const char *mime_type);
 

@@ -307,6 +307,28 @@ static const char *const tls_file_types[] = {
     NULL,
 };
 
+/* base/files/x509: the X509 file analyzer, with the hashes its script
+ * adds, attached to every file of an X.509 type; its Files::log_policy
+ * hook keeps certificates out of files.log unless
+ * X509::log_x509_in_files_log. */
+static const char *const x509_file_types[] = {
+    "application/x-x509-user-cert",
+    "application/x-x509-ca-cert",
+    "application/pkix-cert",
+    NULL,
+};
+
+static const struct files_type_analyzer x509_file_analyzer = {
+    .name = "X509",
+    .mime_types = x509_file_types,
+    .hashes = FILES_HASH_ALL,
+};
+
+static bool x509_files_logged(const void *opts)
+{
+	return tls_options_or_default(opts)->x509_in_files_log;
+}
+
 /* The certificate as a file (files.log when X509::log_x509_in_files_log,
  * hashes, extraction): one complete file, data in and then its end. The
  * first of a list is a user certificate, the rest CA certificates. */
@@ -676,6 +698,8 @@ const struct analyzer tls_analyzer = {
     .logs = tls_logs,
     .uses_files = true,
     .file_types = tls_file_types,
+    .file_attach = &x509_file_analyzer,
+    .file_attach_logged = x509_files_logged,
     .options = tls_options_table,
     .options_size = sizeof(struct tls_options),
     .options_init = tls_options_init,

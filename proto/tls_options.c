@@ -84,6 +84,12 @@ static int set_relog(void *o, const char *v, bool add, char *why, size_t cap)
 	return add ? -1 : optval_interval(v, &((struct tls_options *)o)->relog_after);
 }
 
+static int set_x509_files(void *o, const char *v, bool add, char *why, size_t cap)
+{
+	(void)why, (void)cap;
+	return set_bool(&((struct tls_options *)o)->x509_in_files_log, v, add);
+}
+
 const struct analyzer_option tls_options_table[] = {
     {"SSL::log_include_server_certificate_subject_issuer",
      "T or F: ssl.log gains subject, issuer of the server certificate", set_server_si},
@@ -100,5 +106,7 @@ const struct analyzer_option tls_options_table[] = {
      "count: Zeek's certificate cache; accepted, logs are the same without it", set_caching},
     {"X509::relog_known_certificates_after",
      "interval such as 1day or 0secs: log a certificate again after this (0: always)", set_relog},
+    {"X509::log_x509_in_files_log", "T or F: certificates get files.log lines too (F)",
+     set_x509_files},
     {NULL, NULL, NULL},
 };

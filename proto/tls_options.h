@@ -23,6 +23,7 @@ struct tls_options {
 	bool client_subject_issuer;	/* SSL::log_include_client_certificate_subject_issuer */
 	bool keep_after_detection;	/* SSL::disable_analyzer_after_detection = F */
 	double relog_after;		/* X509::relog_known_certificates_after, seconds */
+	bool x509_in_files_log;		/* X509::log_x509_in_files_log */
 };
 
 /* Zeek's defaults. */

@@ -461,14 +461,24 @@ static void test_hashes(void)
 	CHECK_STR(column(fx.lines[0], 21, c), "-");
 }
 
-/* §5.8: a certificate (an X.509 MIME type from the protocol) gets the
- * X509 and hash analyzers and stays out of files.log unless
- * X509::log_x509_in_files_log. */
+/* A type analyzer as proto/tls.c describes X509. */
+static const char *const cert_types[] = {"application/x-x509-user-cert",
+					 "application/x-x509-ca-cert", NULL};
+static const struct files_type_analyzer cert_analyzer = {"X509", cert_types, FILES_HASH_ALL};
+
+static struct files_mode cert_mode(bool logged)
+{
+	struct files_mode mode = {.hash_columns = true, .n_type_analyzers = 1};
+	mode.type_analyzers[0].an = &cert_analyzer;
+	mode.type_analyzers[0].logged = logged;
+	return mode;
+}
+
 /* A whole content with known digests logs what hashing it logs. */
 static void test_data_whole(void)
 {
 	static const uint8_t der[] = {0x30, 0x03, 0x02, 0x01, 0x00};
-	struct files_mode mode = {.hash_columns = true, .x509_analysis = true, .log_x509 = true};
+	struct files_mode mode = cert_mode(true);
 	char lines[2][512];
 	for (int known = 0; known < 2; known++) {
 		struct fixture fx;
@@ -495,14 +505,16 @@ static void test_data_whole(void)
 	CHECK(strlen(column(lines[1], 21, c)) == 32); /* md5 */
 }
 
+/* §5.8: a certificate (an X.509 MIME type from the protocol) gets the
+ * type analyzer X509 and its hashes, and stays out of files.log unless
+ * the analyzer's logged (X509::log_x509_in_files_log). */
 static void test_x509_files(void)
 {
 	static const uint8_t der[] = {0x30, 0x03, 0x02, 0x01, 0x00};
 	struct fixture fx;
 	char c[256];
 	for (int logged = 0; logged < 2; logged++) {
-		struct files_mode mode = {.hash_columns = true, .x509_analysis = true,
-					  .log_x509 = logged == 1};
+		struct files_mode mode = cert_mode(logged == 1);
 		fx_start_mode(&fx, &mode, false, &tsv_writer_ops);
 		struct sl_file *f =
 		    files_begin(fx.fm, 1.0, "cert0", 5, "SSL", false, &smtp_conn, 0, NULL);
@@ -537,6 +549,45 @@ static void test_x509_files(void)
 	fx_stop(&fx);
 	CHECK(fx.n_lines == 1);
 	CHECK_STR(column(fx.lines[0], 9, c), "(empty)");
+
+	/* Two type analyzers for one type: both named, the union of their
+	 * hashes; the one that vetoes keeps the file out. */
+	static const struct files_type_analyzer md5_only = {"PKIX", cert_types, FILES_HASH_MD5};
+	for (int veto = 0; veto < 2; veto++) {
+		struct files_mode two = cert_mode(true);
+		two.hashes = 0;
+		two.type_analyzers[0].an = &md5_only;
+		two.type_analyzers[1].an = &cert_analyzer;
+		two.type_analyzers[1].logged = !veto;
+		two.n_type_analyzers = 2;
+		fx_start_mode(&fx, &two, false, &tsv_writer_ops);
+		f = files_begin(fx.fm, 1.0, "cert0", 5, "SSL", false, &smtp_conn, 0, NULL);
+		CHECK(files_set_mime_type(f, "application/x-x509-ca-cert"));
+		files_data(fx.fm, f, 1.0, der, sizeof der);
+		CHECK(files_end(fx.fm, f, fx.stream) == 0);
+		fx_stop(&fx);
+		CHECK(fx.n_lines == (veto ? 0 : 1));
+		if (!veto) {
+			column(fx.lines[0], 9, c);
+			CHECK(strstr(c, "PKIX") && strstr(c, "X509") && strstr(c, "SHA1"));
+		}
+	}
+	/* Only the first analyzer's hashes when the second's types differ. */
+	static const char *const other_types[] = {"application/pkix-cert", NULL};
+	static const struct files_type_analyzer other = {"OTHER", other_types, FILES_HASH_ALL};
+	struct files_mode one = cert_mode(true);
+	one.type_analyzers[0].an = &md5_only;
+	one.type_analyzers[1].an = &other;
+	one.type_analyzers[1].logged = false;
+	one.n_type_analyzers = 2;
+	fx_start_mode(&fx, &one, false, &tsv_writer_ops);
+	f = files_begin(fx.fm, 1.0, "cert0", 5, "SSL", false, &smtp_conn, 0, NULL);
+	CHECK(files_set_mime_type(f, "application/x-x509-user-cert"));
+	files_data(fx.fm, f, 1.0, der, sizeof der);
+	CHECK(files_end(fx.fm, f, fx.stream) == 0);
+	fx_stop(&fx);
+	CHECK(fx.n_lines == 1);
+	CHECK_STR(column(fx.lines[0], 9, c), "PKIX,MD5");
 }
 
 /* §4.7: times in file handles. */

@@ -244,10 +244,10 @@ static void fuzz_config(struct config *cfg, unsigned bits)
 	tls.server_subject_issuer = tls.client_subject_issuer = bits & FUZZ_CFG_SUBJECT_ISSUER;
 	tls.keep_after_detection = bits & FUZZ_CFG_KEEP_SSL;
 	tls.relog_after = (bits & FUZZ_CFG_RELOG) ? 0 : X509_RELOG_AFTER;
+	tls.x509_in_files_log = bits & FUZZ_CFG_X509_FILES;
 	for (size_t k = 0; k < CONFIG_MAX_ANALYZERS && proto_analyzers[k]; k++)
 		if (proto_analyzers[k] == &tls_analyzer)
 			cfg->analyzer_options[k] = &tls;
-	cfg->x509_in_files_log = bits & FUZZ_CFG_X509_FILES;
 	if (bits & FUZZ_CFG_SMALL_LIMITS) {
 		cfg->log_format.max_field_string_bytes = 8;
 		cfg->log_format.max_total_string_bytes = 40;
