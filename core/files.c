@@ -5,166 +5,16 @@
 #include <errno.h>
 #include <math.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <openssl/evp.h>
 
+#include "core/files_int.h"
 #include "core/magic.h"
 #include "core/numtext.h"
-#include "core/zset.h"
-
-#define N_HASHES 3
-#define FILES_SOURCE_MAX 32
-
-static const struct log_field files_fields[] = {
-	{"ts", LOG_TIME, LOG_SCALAR},
-	{"fuid", LOG_STRING, LOG_SCALAR},
-	{"uid", LOG_STRING, LOG_SCALAR},
-	{"id.orig_h", LOG_ADDR, LOG_SCALAR},
-	{"id.orig_p", LOG_PORT, LOG_SCALAR},
-	{"id.resp_h", LOG_ADDR, LOG_SCALAR},
-	{"id.resp_p", LOG_PORT, LOG_SCALAR},
-	{"source", LOG_STRING, LOG_SCALAR},
-	{"depth", LOG_COUNT, LOG_SCALAR},
-	{"analyzers", LOG_STRING, LOG_SET},
-	{"mime_type", LOG_STRING, LOG_SCALAR},
-	{"filename", LOG_STRING, LOG_SCALAR},
-	{"duration", LOG_INTERVAL, LOG_SCALAR},
-	{"local_orig", LOG_BOOL, LOG_SCALAR},
-	{"is_orig", LOG_BOOL, LOG_SCALAR},
-	{"seen_bytes", LOG_COUNT, LOG_SCALAR},
-	{"total_bytes", LOG_COUNT, LOG_SCALAR},
-	{"missing_bytes", LOG_COUNT, LOG_SCALAR},
-	{"overflow_bytes", LOG_COUNT, LOG_SCALAR},
-	{"timedout", LOG_BOOL, LOG_SCALAR},
-	{"parent_fuid", LOG_STRING, LOG_SCALAR},
-	/* base/files/hash */
-	{"md5", LOG_STRING, LOG_SCALAR},
-	{"sha1", LOG_STRING, LOG_SCALAR},
-	{"sha256", LOG_STRING, LOG_SCALAR},
-};
-#define N_BASE_FIELDS 21
-#define N_HASH_FIELDS 3
-
-/* base/files/extract (loaded in Zeek's default mode): always after the
- * hash columns in the configurations smtplog reproduces (core spec 5.1). */
-static const struct log_field extract_fields[] = {
-	{"extracted", LOG_STRING, LOG_SCALAR},
-	{"extracted_cutoff", LOG_BOOL, LOG_SCALAR},
-	{"extracted_size", LOG_COUNT, LOG_SCALAR},
-};
-#define N_EXTRACT_FIELDS 3
-#define N_ALL_FIELDS (N_BASE_FIELDS + N_HASH_FIELDS + N_EXTRACT_FIELDS)
-
-/* Indexed by the bit number of enum files_hash; also the order in which
- * hash-all-files adds them, which decides the printed set order. */
-static const char *const hash_names[N_HASHES] = {"MD5", "SHA1", "SHA256"};
 
 static const char *const hash_fetch_names[N_HASHES] = {"MD5", "SHA1", "SHA256"};
-
-/* Digest contexts kept for reuse (reset), at most. */
-#define FILES_MD_POOL_MAX 32
-
-/*
- * One file. Owned by the manager; `refs` counts the files_begin() calls
- * not yet matched by files_end(). An open file is on the manager's open
- * list, which is also its timer queue; a closed one (logged) is on the
- * closed list and waits for its last files_end().
- */
-struct sl_file {
-	struct files *fm;	/* the owner */
-	char fuid[UID_TEXT_MAX];
-	char source[FILES_SOURCE_MAX];
-	bool has_conn;
-	char uid[UID_TEXT_MAX];
-	struct sl_addr orig_h, resp_h;
-	uint16_t orig_p, resp_p;
-	bool is_orig;
-	bool has_local_orig, local_orig;
-	uint64_t depth;
-	uint8_t *filename;	/* owned; NULL: unset */
-	size_t filename_len;
-	char *supplied_mime;	/* owned: files_set_mime_type's copy */
-
-	double ts, last_active;
-	uint64_t seen_bytes, missing_bytes, overflow_bytes;
-	bool timedout;
-	bool closed;		/* logged; no longer open */
-	unsigned refs;
-
-	/* MIME detection: Zeek's bof_buffer and did_metadata_inference. */
-	size_t bof_len;
-	bool bof_full;
-	bool sniffed;
-	const char *mime_type;	/* static (magic) or supplied_mime; NULL: unset */
-	unsigned type_analyzers;	/* attached: bits of mode.type_analyzers */
-
-	/* Hash analyzers: requested (the `analyzers` set) and still running.
-	 * fed: some non-empty chunk reached them (Zeek logs no hash else). */
-	unsigned hashes_requested, hashes_running;
-	bool hash_fed;
-	EVP_MD_CTX *md[N_HASHES];
-	char digest[N_HASHES][EVP_MAX_MD_SIZE * 2 + 1];
-	unsigned digests_done;
-
-	/* EXTRACT: requested (in `analyzers`, extracted* logged) and the open
-	 * sink handle while it runs (NULL: stopped, at the limit or on error).
-	 * written counts bytes and holes, as Zeek's Extract::written does. */
-	bool extract_requested;
-	bool extract_cutoff;
-	void *extract_h;
-	uint64_t extract_written;
-	char extracted[FILES_EXTRACT_NAME_MAX];
-
-	/* Inactivity timer; the open list is kept in expiry order. */
-	bool timer_pending;
-	double timer_at;
-	struct sl_file *prev, *next;
-
-	/* Last, and not cleared for a new file: only bof_len bytes count. */
-	uint8_t bof[MAGIC_BOF_SIZE];
-};
-
-/* Freed files kept for reuse, at most: a file's record is 5 KB. */
-#define FILES_POOL_MAX 64
-
-struct file_list {
-	struct sl_file *head, *tail;
-	size_t n;
-};
-
-/* The open files by fuid (Zeek's id_map): open addressing, linear probing,
- * backward-shift deletion. Sized for at most half full. */
-struct fuid_index {
-	struct sl_file **slots;	/* owned array; the files are the lists' */
-	size_t mask, n;
-	bool broken;		/* out of memory once: lookups scan the list */
-};
-
-/* The manager: the files, open and closed, and the files.log schema. */
-struct files {
-	struct files_mode mode;
-	struct uid_gen uids;
-	struct log_field fields[N_ALL_FIELDS];
-	struct log_schema schema;
-	struct file_list open;		/* in timer (expiry) order */
-	struct fuid_index by_fuid;	/* the open list's files */
-	struct file_list closed;	/* logged, awaiting files_end() */
-	struct sl_file *pool;		/* freed records, linked by next; owned */
-	size_t pool_n;
-	/* Fetched once: an implicit fetch per EVP_DigestInit costs more than
-	 * hashing a small attachment. Owned. */
-	EVP_MD *md[N_HASHES];
-	EVP_MD_CTX *md_pool[FILES_MD_POOL_MAX];	/* owned */
-	size_t md_pool_n;
-	magic_t magic;			/* owned: --mime-engine libmagic; else NULL */
-	struct magic_index *magic_index;	/* owned; NULL: detection unindexed */
-	uint64_t extracted_files, extracted_bytes;	/* for the run's summary */
-	/* The first extraction failure, FILES_EXTRACT_DIR "/" name. */
-	char failed[FILES_EXTRACT_DIR_MAX + FILES_EXTRACT_NAME_MAX];
-};
 
 struct files *files_new(const struct files_mode *mode, const struct uid_gen *uids)
 {
@@ -187,21 +37,8 @@ struct files *files_new(const struct files_mode *mode, const struct uid_gen *uid
 	fm->magic_index = magic_index_new();
 	for (int i = 0; i < N_HASHES; i++)
 		fm->md[i] = EVP_MD_fetch(NULL, hash_fetch_names[i], NULL);	/* NULL: that hash never runs */
-	size_t n = mode->hash_columns ? N_BASE_FIELDS + N_HASH_FIELDS : N_BASE_FIELDS;
-	memcpy(fm->fields, files_fields, n * sizeof files_fields[0]);
-	if (mode->extract_columns) {
-		memcpy(fm->fields + n, extract_fields, sizeof extract_fields);
-		n += N_EXTRACT_FIELDS;
-	}
-	fm->schema.path = "files";
-	fm->schema.fields = fm->fields;
-	fm->schema.n_fields = n;
+	files_log_schema_init(fm);
 	return fm;
-}
-
-const struct log_schema *files_schema(const struct files *fm)
-{
-	return &fm->schema;
 }
 
 _Static_assert(FILES_HANDLE_TIME_MAX >= NUMTEXT_CAT_MAX, "room for cat()'s time text");
@@ -253,135 +90,6 @@ static void schedule_timer(struct sl_file *f, double now)
 	f->timer_at = now + FILES_TIMEOUT_INTERVAL;
 }
 
-/* ---- EXTRACT (Zeek's Extract analyzer and base/files/extract) ---- */
-
-static void extract_failed(struct files *fm, struct sl_file *f, int err)
-{
-	if (fm->failed[0] == '\0') {
-		const char *dir = fm->mode.extract_dir && fm->mode.extract_dir[0]
-					  ? fm->mode.extract_dir : FILES_EXTRACT_DIR;
-		snprintf(fm->failed, sizeof fm->failed, "%s/%s", dir, f->extracted);
-		if (fm->mode.on_error)
-			fm->mode.on_error(fm->mode.on_error_ctx, err, fm->failed);
-	}
-}
-
-/* The analyzer is done (end of file, the limit, an error). */
-static void extract_stop(struct files *fm, struct sl_file *f)
-{
-	if (!f->extract_h)
-		return;
-	int rc = fm->mode.sink->close(fm->mode.sink_ctx, f->extract_h);
-	f->extract_h = NULL;
-	if (rc < 0)
-		extract_failed(fm, f, rc);
-}
-
-/*
- * Files::add_analyzer(f, EXTRACT): on_add names the file after
- * last_active now and sets extracted_cutoff F; the analyzer opens it.
- */
-static void extract_start(struct files *fm, struct sl_file *f)
-{
-	if (!fm->mode.sink || f->extract_requested)
-		return;
-	f->extract_requested = true;
-	f->extract_cutoff = false;
-	f->extract_written = 0;
-	struct file_sink_file info = {
-		.fuid = f->fuid,
-		.source = f->source,
-		.last_active = f->last_active,
-		.mime_type = f->mime_type,
-		.bof = f->bof,
-		.bof_len = f->bof_len,
-	};
-	int err = -EIO;
-	f->extracted[0] = '\0';
-	f->extract_h = fm->mode.sink->open(fm->mode.sink_ctx, &info, f->extracted, &err);
-	f->extracted[sizeof f->extracted - 1] = '\0';
-	if (!f->extract_h)
-		extract_failed(fm, f, err < 0 ? err : -EIO);
-	else
-		fm->extracted_files++;
-}
-
-/* Zeek's check_limit_exceeded: how much of n fits; true if not all. */
-static bool extract_over_limit(const struct files *fm, const struct sl_file *f, uint64_t n,
-			       uint64_t *fits)
-{
-	uint64_t lim = fm->mode.extract_limit;
-	*fits = n;
-	if (lim == 0)
-		return false;
-	if (f->extract_written >= lim) {
-		*fits = 0;
-		return true;
-	}
-	if (n > lim - f->extract_written) {
-		*fits = lim - f->extract_written;
-		return true;
-	}
-	return false;
-}
-
-/* Extract::DeliverStream. A zero-length chunk at the limit also cuts off
- * (Zeek delivers one when a short file ends). */
-static void extract_data(struct files *fm, struct sl_file *f, const uint8_t *p, size_t n)
-{
-	if (!f->extract_h)
-		return;
-	uint64_t fits;
-	bool over = extract_over_limit(fm, f, n, &fits);
-	if (over)
-		f->extract_cutoff = true;	/* file_extraction_limit */
-	if (fits > 0) {
-		int rc = fm->mode.sink->write(fm->mode.sink_ctx, f->extract_h, p, (size_t)fits);
-		if (rc < 0) {
-			extract_failed(fm, f, rc);
-			extract_stop(fm, f);
-			return;
-		}
-		f->extract_written += fits;
-		fm->extracted_bytes += fits;
-	}
-	if (over)
-		extract_stop(fm, f);
-}
-
-/* Extract::Undelivered with default_limit_includes_missing = T. */
-static void extract_gap(struct files *fm, struct sl_file *f, uint64_t len)
-{
-	if (!f->extract_h)
-		return;
-	uint64_t fits;
-	if (extract_over_limit(fm, f, len, &fits)) {
-		f->extract_cutoff = true;
-		extract_stop(fm, f);
-		return;
-	}
-	f->extract_written += len;
-	int rc = fm->mode.sink->skip(fm->mode.sink_ctx, f->extract_h, len);
-	if (rc < 0) {
-		extract_failed(fm, f, rc);
-		extract_stop(fm, f);
-	}
-}
-
-/* A file_sniff handler: EXTRACT for the listed types. */
-static bool extract_wanted(const struct files *fm, const struct sl_file *f)
-{
-	if (!fm->mode.sink)
-		return false;
-	if (fm->mode.extract_all)
-		return fm->mode.extract_at_sniff;
-	const char *t = f->mime_type ? f->mime_type : "none";
-	for (size_t i = 0; i < fm->mode.n_extract_types; i++)
-		if (files_type_matches(fm->mode.extract_types[i], t))
-			return true;
-	return false;
-}
-
 static EVP_MD_CTX *md_ctx_get(struct files *fm)
 {
 	if (fm->md_pool_n)
@@ -410,7 +118,7 @@ static void hashes_free(struct sl_file *f)
 
 static void file_free(struct files *fm, struct sl_file *f)
 {
-	extract_stop(fm, f); /* only where a run stopped early: files_finish ends the rest */
+	files_extract_stop(fm, f); /* only where a run stopped early: files_finish ends the rest */
 	hashes_free(f);
 	free(f->filename);
 	free(f->supplied_mime);
@@ -575,12 +283,12 @@ static void file_start(struct files *fm, struct sl_file *f, double now)
 	f->hashes_requested = 0;
 	hashes_add(f, fm->mode.hashes & FILES_HASH_ALL);
 	/* extract-all-files' file_new handler, after hash-all-files'. */
-	extract_stop(fm, f);
+	files_extract_stop(fm, f);
 	f->extract_requested = false;
 	f->extract_cutoff = false;
 	f->extracted[0] = '\0';
 	if (fm->mode.extract_all && !fm->mode.extract_at_sniff)
-		extract_start(fm, f);
+		files_extract_start(fm, f);
 	schedule_timer(f, now);
 	list_append(&fm->open, f);
 	index_add(&fm->by_fuid, f);
@@ -678,8 +386,8 @@ bool files_set_mime_type(struct sl_file *f, const char *mime_type)
 			f->type_analyzers |= 1u << k;
 			hashes_add(f, m->type_analyzers[k].an->hashes);
 		}
-	if (extract_wanted(f->fm, f))
-		extract_start(f->fm, f);
+	if (files_extract_wanted(f->fm, f))
+		files_extract_start(f->fm, f);
 	return true;
 }
 
@@ -700,9 +408,9 @@ static bool sniff(struct files *fm, struct sl_file *f)
 	} else {
 		f->mime_type = magic_mime_type_indexed(fm->magic_index, f->bof, f->bof_len);
 	}
-	if (!extract_wanted(fm, f))
+	if (!files_extract_wanted(fm, f))
 		return false;
-	extract_start(fm, f);
+	files_extract_start(fm, f);
 	return true;
 }
 
@@ -728,11 +436,11 @@ static void deliver_stream(struct files *fm, struct sl_file *f, const uint8_t *p
 		 * `take` bytes of this chunk) is replayed so that the file is
 		 * written from byte 0, then the rest of the chunk. */
 		if (f->bof_len)
-			extract_data(fm, f, f->bof, f->bof_len);
+			files_extract_data(fm, f, f->bof, f->bof_len);
 		if (n > take)
-			extract_data(fm, f, p + take, n - take);
+			files_extract_data(fm, f, p + take, n - take);
 	} else {
-		extract_data(fm, f, p, n);
+		files_extract_data(fm, f, p, n);
 	}
 
 	if (n > 0 && f->hashes_running) {
@@ -778,7 +486,7 @@ void files_gap(struct files *fm, struct sl_file *f, double now, uint64_t len)
 	for (int i = 0; i < N_HASHES; i++)
 		if (f->hashes_running & (1u << i))
 			hash_stop(f, i);
-	extract_gap(fm, f, len);
+	files_extract_gap(fm, f, len);
 	f->missing_bytes += len;
 }
 
@@ -800,7 +508,7 @@ static void end_of_file(struct files *fm, struct sl_file *f)
 		f->bof_full = true;
 		deliver_stream(fm, f, NULL, 0);
 	}
-	extract_stop(fm, f);
+	files_extract_stop(fm, f);
 	for (int i = 0; i < N_HASHES; i++) {
 		if (!(f->hashes_running & (1u << i)))
 			continue;
@@ -835,122 +543,6 @@ void files_data_whole(struct files *fm, struct sl_file *f, double now, const uin
 	deliver_stream(fm, f, p, n);
 }
 
-static struct log_value str_value(const char *s, size_t n)
-{
-	struct log_value v = {.present = true};
-	v.u.str.p = s;
-	v.u.str.n = n;
-	return v;
-}
-
-static struct log_value cstr_value(const char *s)
-{
-	return str_value(s, strlen(s));
-}
-
-static struct log_value count_value(uint64_t n)
-{
-	struct log_value v = {.present = true};
-	v.u.count = n;
-	return v;
-}
-
-static struct log_value bool_value(bool b)
-{
-	struct log_value v = {.present = true};
-	v.u.b = b;
-	return v;
-}
-
-/* set_info at file_state_remove, then Log::write (one connection). */
-static int write_line(struct files *fm, const struct sl_file *f, struct log_stream *stream)
-{
-	struct log_value v[N_ALL_FIELDS];
-	memset(v, 0, sizeof v);
-	size_t i = 0;
-
-	v[i].present = true;
-	v[i++].u.d = f->ts;
-	v[i++] = cstr_value(f->fuid);
-	if (f->has_conn) {
-		v[i++] = cstr_value(f->uid);
-		v[i].present = true;
-		v[i++].u.addr = f->orig_h;
-		v[i].present = true;
-		v[i++].u.port = f->orig_p;
-		v[i].present = true;
-		v[i++].u.addr = f->resp_h;
-		v[i].present = true;
-		v[i++].u.port = f->resp_p;
-	} else {
-		i += 5;
-	}
-	if (f->source[0])
-		v[i] = cstr_value(f->source);
-	i++;
-	v[i++] = count_value(f->depth);
-
-	/* analyzers: the requested names in Zeek's set order. */
-	enum { MAX_NAMES = FILES_MAX_TYPE_ANALYZERS + N_HASHES + 1 };
-	struct zset_elem elems[MAX_NAMES];
-	size_t n_elems = 0, order[MAX_NAMES], n_order = 0;
-	struct log_value names[MAX_NAMES];
-	for (size_t k = 0; k < fm->mode.n_type_analyzers; k++)
-		if (f->type_analyzers & (1u << k)) {
-			const char *name = fm->mode.type_analyzers[k].an->name;
-			elems[n_elems++] = (struct zset_elem){.str = name, .len = strlen(name)};
-		}
-	for (int k = 0; k < N_HASHES; k++)
-		if (f->hashes_requested & (1u << k))
-			elems[n_elems++] = (struct zset_elem){
-				.str = hash_names[k], .len = strlen(hash_names[k])};
-	if (f->extract_requested)
-		elems[n_elems++] = (struct zset_elem){.str = "EXTRACT", .len = 7};
-	if (n_elems && zset_order(uid_gen_table_key(&fm->uids), ZSET_STRING, elems, n_elems,
-				  order, &n_order) != 0)
-		return -ENOMEM;
-	for (size_t k = 0; k < n_order; k++)
-		names[k] = str_value(elems[order[k]].str, elems[order[k]].len);
-	v[i].present = true;
-	v[i].u.list.items = names;
-	v[i++].u.list.n = n_order;
-
-	if (f->mime_type)
-		v[i] = cstr_value(f->mime_type);
-	i++;
-	if (f->filename)
-		v[i] = str_value((const char *)f->filename, f->filename_len);
-	i++;
-	v[i].present = true;
-	v[i++].u.d = f->last_active - f->ts;
-	if (f->has_local_orig)
-		v[i] = bool_value(f->local_orig);
-	i++;
-	if (f->has_conn)
-		v[i] = bool_value(f->is_orig);
-	i++;
-	v[i++] = count_value(f->seen_bytes);
-	i++;	/* total_bytes: neither SMTP nor SSL announces a size */
-	v[i++] = count_value(f->missing_bytes);
-	v[i++] = count_value(f->overflow_bytes);
-	v[i++] = bool_value(f->timedout);
-	i++;	/* parent_fuid: only with SMTP's rfc822 file analysis */
-	if (fm->mode.hash_columns) {
-		for (int k = 0; k < N_HASHES; k++, i++)
-			if (f->digests_done & (1u << k))
-				v[i] = cstr_value(f->digest[k]);
-	}
-	if (fm->mode.extract_columns && f->extract_requested) {
-		v[i] = cstr_value(f->extracted);
-		v[i + 1] = bool_value(f->extract_cutoff);
-		/* file_extraction_limit sets the size to the limit; a complete
-		 * extraction leaves it unset (§6.2). */
-		if (f->extract_cutoff)
-			v[i + 2] = count_value(fm->mode.extract_limit);
-	}
-	return log_stream_write(stream, v);
-}
-
 /* RemoveFile: end of file, the files.log line, off the open list. */
 static int file_remove(struct files *fm, struct sl_file *f, struct log_stream *stream)
 {
@@ -964,7 +556,7 @@ static int file_remove(struct files *fm, struct sl_file *f, struct log_stream *s
 	for (size_t k = 0; k < fm->mode.n_type_analyzers; k++)
 		if ((f->type_analyzers & (1u << k)) && !fm->mode.type_analyzers[k].logged)
 			return 0;
-	return write_line(fm, f, stream);
+	return files_log_write(fm, f, stream);
 }
 
 int files_end(struct files *fm, struct sl_file *f, struct log_stream *stream)
@@ -1100,16 +692,3 @@ void files_free(struct files *fm)
 	free(fm);
 }
 
-void files_extract_counts(const struct files *fm, uint64_t *files, uint64_t *bytes)
-{
-	*files = fm ? fm->extracted_files : 0;
-	*bytes = fm ? fm->extracted_bytes : 0;
-}
-
-bool files_type_matches(const char *pattern, const char *type)
-{
-	size_t n = strlen(pattern);
-	if (n >= 2 && pattern[n - 2] == '/' && pattern[n - 1] == '*')
-		return strncmp(pattern, type, n - 1) == 0;
-	return strcmp(pattern, type) == 0;
-}
