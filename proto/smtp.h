@@ -1,14 +1,14 @@
 /*
  * The SMTP analyzer (spec §2) and smtp.log. Zeek's SMTP_Analyzer (the
- * command/reply state machine, DATA and BDAT transfer, STARTTLS, gaps)
- * and the event handlers of base/protocols/smtp (main, entities, files)
- * that turn its events into smtp.log lines, in one module.
+ * command/reply state machine, DATA and BDAT transfer, STARTTLS, gaps) in
+ * smtp.c, and the event handlers of base/protocols/smtp (main, entities,
+ * files) that turn its events into smtp.log lines in smtp_log.c.
  *
  * Zeek queues the analyzer's events and runs the script handlers after
  * each packet, except that file creation drains the queue first. Running
  * each handler at the moment its event is raised is therefore equivalent:
  * nothing on the C++ side reads script state except the file handle,
- * which sees every earlier event handled. So this module calls its
+ * which sees every earlier event handled. So the analyzer calls the
  * "script" functions directly where Zeek would raise the event.
  *
  * Exported for core's analyzer table (cmd/ wires it) and, below, a few

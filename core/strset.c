@@ -1,4 +1,4 @@
-#include "proto/strset.h"
+#include "core/strset.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -8,8 +8,8 @@
  * Lifetime: *_init, any number of *_clear (keeps the storage), *_free.
  * The owner of a list or set owns everything it holds.
  */
-#ifndef SMTPLOG_PROTO_STRSET_H
-#define SMTPLOG_PROTO_STRSET_H
+#ifndef SMTPLOG_CORE_STRSET_H
+#define SMTPLOG_CORE_STRSET_H
 
 #include <stdbool.h>
 #include <stddef.h>

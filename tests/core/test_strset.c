@@ -1,5 +1,5 @@
-/* Unit tests for proto/strset.c: the string lists and sets of smtp.log. */
-#include "proto/strset.h"
+/* Unit tests for core/strset.c: the string lists and sets of smtp.log. */
+#include "core/strset.h"
 
 #include <stdlib.h>
 #include <string.h>
