@@ -7,12 +7,12 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include "core/probe.h"
 #include "core/siphash.h"
 
 /* The info lives in its own allocation so that pointers handed out stay
- * valid when the slot array grows. */
+ * valid when the table grows. */
 struct cache_slot {
-	bool used;
 	int rc;	/* x509_parse's result: X509_OK (failures are not kept) */
 	uint64_t hash;		/* of der, under the cache's key */
 	uint8_t *der;		/* owned copy: a hit is a byte-for-byte match */
@@ -22,8 +22,7 @@ struct cache_slot {
 };
 
 struct x509_cache {
-	struct cache_slot *slots;
-	size_t cap, n;	/* cap: a power of two, kept at least twice n */
+	struct probe_table slots;	/* of struct cache_slot */
 	size_t bytes;	/* DER bytes of the remembered certificates */
 	/* A SipHash key drawn at random: certificates are attacker chosen,
 	 * and a collision costs only a probe (matches compare the bytes). */
@@ -34,6 +33,23 @@ struct x509_cache {
 	EVP_MD_CTX *ctx;
 };
 
+static uint64_t slot_hash(const void *slot)
+{
+	return ((const struct cache_slot *)slot)->hash;
+}
+
+struct der_key {
+	const uint8_t *der;
+	size_t n;
+};
+
+static bool slot_holds(const void *slot, const void *key)
+{
+	const struct cache_slot *s = slot;
+	const struct der_key *k = key;
+	return s->der_n == k->n && memcmp(s->der, k->der, k->n) == 0;
+}
+
 struct x509_cache *x509_cache_new(void)
 {
 	struct x509_cache *k = calloc(1, sizeof(struct x509_cache));
@@ -43,6 +59,7 @@ struct x509_cache *x509_cache_new(void)
 	k->sha1 = EVP_MD_fetch(NULL, "SHA1", NULL);
 	k->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
 	k->ctx = EVP_MD_CTX_new();
+	probe_init(&k->slots, sizeof(struct cache_slot), slot_hash);
 	uint8_t key[16] = {0};
 	(void)RAND_bytes(key, sizeof key);	/* a fixed key still works, only slower under attack */
 	k->key = siphash_key_from_bytes(key);
@@ -70,42 +87,16 @@ void x509_cache_free(struct x509_cache *k)
 	EVP_MD_free(k->sha1);
 	EVP_MD_free(k->sha256);
 	EVP_MD_CTX_free(k->ctx);
-	for (size_t i = 0; i < k->cap; i++) {
-		if (k->slots[i].used) {
-			x509_info_free(k->slots[i].info);
-			free(k->slots[i].info);
-			free(k->slots[i].der);
+	for (size_t i = 0; i < k->slots.cap; i++) {
+		struct cache_slot *s = probe_at(&k->slots, i);
+		if (s) {
+			x509_info_free(s->info);
+			free(s->info);
+			free(s->der);
 		}
 	}
-	free(k->slots);
+	probe_free(&k->slots);
 	free(k);
-}
-
-/* The slot holding der, or the empty slot where it would go. */
-static struct cache_slot *find(struct cache_slot *slots, size_t cap, uint64_t h, const uint8_t *der,
-			       size_t n)
-{
-	size_t i = (size_t)h & (cap - 1);
-	while (slots[i].used && (slots[i].hash != h || slots[i].der_n != n ||
-				 memcmp(slots[i].der, der, n) != 0))
-		i = (i + 1) & (cap - 1);
-	return &slots[i];
-}
-
-static bool grow(struct x509_cache *k)
-{
-	size_t cap = k->cap ? k->cap * 2 : 64;
-	struct cache_slot *slots = calloc(cap, sizeof *slots);
-	if (!slots)
-		return false;
-	for (size_t i = 0; i < k->cap; i++)
-		if (k->slots[i].used)
-			*find(slots, cap, k->slots[i].hash, k->slots[i].der, k->slots[i].der_n) =
-			    k->slots[i];
-	free(k->slots);
-	k->slots = slots;
-	k->cap = cap;
-	return true;
 }
 
 int x509_cache_parse(struct x509_cache *k, const uint8_t *der, size_t n, struct x509_info *tmp,
@@ -114,13 +105,12 @@ int x509_cache_parse(struct x509_cache *k, const uint8_t *der, size_t n, struct 
 	*c = tmp;
 	memset(tmp, 0, sizeof *tmp);
 	uint64_t h = k ? siphash24(&k->key, der, n) : 0;
-	if (k && k->cap) {
-		struct cache_slot *s = find(k->slots, k->cap, h, der, n);
-		if (s->used) {
-			*c = s->info;
-			*tmp_d = s->d;
-			return s->rc;
-		}
+	struct der_key key = {der, n};
+	const struct cache_slot *hit = k ? probe_find(&k->slots, h, slot_holds, &key, NULL) : NULL;
+	if (hit) {
+		*c = hit->info;
+		*tmp_d = hit->d;
+		return hit->rc;
 	}
 	tmp_d->valid = 0;
 	if (digest(k, k ? k->sha256 : NULL, EVP_sha256(), der, n, tmp_d->sha256, 32))
@@ -131,10 +121,10 @@ int x509_cache_parse(struct x509_cache *k, const uint8_t *der, size_t n, struct 
 		tmp_d->valid |= X509_DIGEST_MD5;
 	int rc = x509_parse(der, n, tmp);
 	/* Garbage is not kept: it would crowd out the real chains. */
-	if (!k || rc != X509_OK || k->n >= X509_CACHE_MAX_ENTRIES ||
+	if (!k || rc != X509_OK || k->slots.n >= X509_CACHE_MAX_ENTRIES ||
 	    n > X509_CACHE_MAX_BYTES - k->bytes)
 		return rc;
-	if ((k->n + 1) * 2 > k->cap && !grow(k))
+	if (!probe_reserve(&k->slots))
 		return rc;
 	struct x509_info *kept = malloc(sizeof *kept);
 	uint8_t *copy = malloc(n ? n : 1);
@@ -146,15 +136,16 @@ int x509_cache_parse(struct x509_cache *k, const uint8_t *der, size_t n, struct 
 	memcpy(copy, der, n);
 	*kept = *tmp; /* ownership moves into the cache */
 	memset(tmp, 0, sizeof *tmp);
-	struct cache_slot *s = find(k->slots, k->cap, h, der, n);
-	s->used = true;
+	void *empty;
+	probe_find(&k->slots, h, slot_holds, &key, &empty);
+	struct cache_slot *s = empty;
+	probe_take(&k->slots, s);
 	s->rc = rc;
 	s->hash = h;
 	s->der = copy;
 	s->der_n = n;
 	s->d = *tmp_d;
 	s->info = kept;
-	k->n++;
 	k->bytes += n;
 	*c = kept;
 	return rc;

@@ -7,25 +7,46 @@
 #include <openssl/evp.h>
 
 #include "core/bytes.h"
+#include "core/probe.h"
 
 struct dedup_slot {
-	bool used;
 	uint8_t flags; /* bit 0 host_cert, bit 1 client_cert */
 	uint8_t digest[32];
 	double added; /* &create_expire counts from insertion */
 };
 
 struct x509_dedup {
-	struct dedup_slot *slots;
-	size_t cap, n; /* cap is a power of two, at least twice n */
+	struct probe_table slots; /* of struct dedup_slot */
 	double relog_after;
 };
+
+/* The digest is uniform already: its first bytes are the hash. */
+static uint64_t key_hash(const uint8_t digest[32], uint8_t flags)
+{
+	uint64_t h;
+	memcpy(&h, digest, sizeof h);
+	return h ^ flags;
+}
+
+static uint64_t slot_hash(const void *slot)
+{
+	const struct dedup_slot *s = slot;
+	return key_hash(s->digest, s->flags);
+}
+
+static bool slot_is(const void *slot, const void *key)
+{
+	const struct dedup_slot *s = slot, *k = key;
+	return s->flags == k->flags && memcmp(s->digest, k->digest, 32) == 0;
+}
 
 struct x509_dedup *x509_dedup_new(double relog_after)
 {
 	struct x509_dedup *d = calloc(1, sizeof *d);
-	if (d)
+	if (d) {
 		d->relog_after = relog_after;
+		probe_init(&d->slots, sizeof(struct dedup_slot), slot_hash);
+	}
 	return d;
 }
 
@@ -33,35 +54,8 @@ void x509_dedup_free(struct x509_dedup *d)
 {
 	if (!d)
 		return;
-	free(d->slots);
+	probe_free(&d->slots);
 	free(d);
-}
-
-static struct dedup_slot *find(struct dedup_slot *slots, size_t cap, const uint8_t digest[32],
-			       uint8_t flags)
-{
-	/* The digest is uniform already: its first bytes are the hash. */
-	uint64_t h;
-	memcpy(&h, digest, sizeof h);
-	size_t i = (size_t)(h ^ flags) & (cap - 1);
-	while (slots[i].used && (slots[i].flags != flags || memcmp(slots[i].digest, digest, 32) != 0))
-		i = (i + 1) & (cap - 1);
-	return &slots[i];
-}
-
-static bool grow(struct x509_dedup *d)
-{
-	size_t cap = d->cap ? d->cap * 2 : 64;
-	struct dedup_slot *slots = calloc(cap, sizeof *slots);
-	if (!slots)
-		return false;
-	for (size_t i = 0; i < d->cap; i++)
-		if (d->slots[i].used)
-			*find(slots, cap, d->slots[i].digest, d->slots[i].flags) = d->slots[i];
-	free(d->slots);
-	d->slots = slots;
-	d->cap = cap;
-	return true;
 }
 
 /* A lower-case hex digit's value, else -1: an upper-case key is not a
@@ -97,27 +91,23 @@ bool x509_dedup_check(struct x509_dedup *d, double now, const char *key, bool ho
 	uint8_t flags = (uint8_t)((host_cert ? 1 : 0) | (client_cert ? 2 : 0));
 	if (d->relog_after <= 0)
 		return true;
-	uint8_t digest[32];
-	if (!key_digest(key, digest))
+	struct dedup_slot want = {.flags = flags};
+	if (!key_digest(key, want.digest))
 		return true;
-	if (d->cap) {
-		struct dedup_slot *s = find(d->slots, d->cap, digest, flags);
-		if (s->used) {
-			if (now - s->added < d->relog_after)
-				return false;
-			s->added = now; /* expired and re-added */
-			return true;
-		}
+	uint64_t h = key_hash(want.digest, flags);
+	struct dedup_slot *s = probe_find(&d->slots, h, slot_is, &want, NULL);
+	if (s) {
+		if (now - s->added < d->relog_after)
+			return false;
+		s->added = now; /* expired and re-added */
+		return true;
 	}
-	if (d->n >= X509_DEDUP_MAX)
+	if (d->slots.n >= X509_DEDUP_MAX || !probe_reserve(&d->slots))
 		return true;
-	if ((d->n + 1) * 2 > d->cap && !grow(d))
-		return true;
-	struct dedup_slot *s = find(d->slots, d->cap, digest, flags);
-	s->used = true;
-	s->flags = flags;
-	memcpy(s->digest, digest, 32);
-	s->added = now;
-	d->n++;
+	void *empty;
+	probe_find(&d->slots, h, slot_is, &want, &empty);
+	probe_take(&d->slots, empty);
+	want.added = now;
+	memcpy(empty, &want, sizeof want);
 	return true;
 }
