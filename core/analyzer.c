@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "core/bytes.h"
-#include "core/engine_int.h"
+#include "core/analysis.h"
 #include "core/tunnel.h"
 
 /* Zeek's DPD::ignore_violations_after: violations after this many bytes
@@ -20,7 +20,7 @@
 #define MAX_ANALYZERS ANALYZER_MAX_PER_CONN
 
 struct analyzer_ctx {
-	struct engine *e;
+	struct services *sv;
 	struct conn *c;
 	const struct analyzer *a;
 	void *state;
@@ -119,71 +119,71 @@ static void pia_put(struct analyzer_pool *p, struct pia *pia)
 		free(pia);
 }
 
-static void pia_stop(struct engine *e, struct conn_analyzers *an)
+static void pia_stop(struct services *sv, struct conn_analyzers *an)
 {
 	an->pia_done = true;
-	pia_put(engine_analyzer_pool(e), an->pia);
+	pia_put(sv->an_pool, an->pia);
 	an->pia = NULL;
 }
 
 const struct analyzer_conn *analyzer_conn(const struct analyzer_ctx *ctx)
 {
-	return engine_analyzer_conn(ctx->e, ctx->c);
+	return services_analyzer_conn(ctx->sv, ctx->c);
 }
 
 bool analyzer_addr_is_local(const struct analyzer_ctx *ctx, const struct sl_addr *a)
 {
-	return engine_addr_is_local(ctx->e, a);
+	return services_addr_is_local(ctx->sv, a);
 }
 
 const struct config *analyzer_config(const struct analyzer_ctx *ctx)
 {
-	return engine_config(ctx->e);
+	return ctx->sv->cfg;
 }
 
 double analyzer_time(const struct analyzer_ctx *ctx)
 {
-	return engine_network_time(ctx->e);
+	return ctx->sv->network_time;
 }
 
 const char *analyzer_uid(struct analyzer_ctx *ctx)
 {
-	return engine_conn_uid(ctx->e, ctx->c);
+	return services_conn_uid(ctx->sv, ctx->c);
 }
 
 const struct uid_gen *analyzer_uids(const struct analyzer_ctx *ctx)
 {
-	return engine_uids(ctx->e);
+	return &ctx->sv->uids;
 }
 
 struct log_stream *analyzer_log(struct analyzer_ctx *ctx, const struct log_schema *schema)
 {
-	return engine_log_stream(ctx->e, schema);
+	return services_log_stream(ctx->sv, schema);
 }
 
 const void *analyzer_options(const struct analyzer_ctx *ctx)
 {
-	return engine_analyzer_options(ctx->e, ctx->a);
+	return services_analyzer_options(ctx->sv, ctx->a);
 }
 
 void **analyzer_run_state(struct analyzer_ctx *ctx)
 {
-	return engine_run_state(ctx->e, ctx->a);
+	return services_run_state(ctx->sv, ctx->a);
 }
 
 struct files *analyzer_files(struct analyzer_ctx *ctx)
 {
-	return engine_files(ctx->e);
+	return ctx->sv->files;
 }
 
 struct log_stream *analyzer_files_log(struct analyzer_ctx *ctx)
 {
-	return engine_files_log(ctx->e);
+	return services_files_log(ctx->sv);
 }
 
 void analyzer_log_failed(struct analyzer_ctx *ctx, int err, const char *log_name)
 {
-	engine_log_failed(ctx->e, err, log_name);
+	services_log_failed(ctx->sv, err, log_name);
 }
 
 void analyzer_confirm(struct analyzer_ctx *ctx)
@@ -222,7 +222,7 @@ void analyzer_violation(struct analyzer_ctx *ctx, const char *reason)
 
 void analyzer_weird(struct analyzer_ctx *ctx, const char *name, bool limit)
 {
-	engine_weird(ctx->e, ctx->c, name);
+	services_weird(ctx->sv, ctx->c, name);
 	if (limit)
 		conn_check_history(ctx->c, CONN_HIST_LIMIT_REACHED, 'X');
 }
@@ -232,28 +232,28 @@ void analyzer_remove(struct analyzer_ctx *ctx)
 	ctx->removed = true;
 }
 
-static struct analyzer_ctx *add_analyzer(struct engine *e, struct conn *c,
+static struct analyzer_ctx *add_analyzer(struct services *sv, struct conn *c,
 					 const struct analyzer *a);
-static bool script_loaded(const struct engine *e, const struct analyzer *a);
+static bool script_loaded(const struct services *sv, const struct analyzer *a);
 
 void analyzer_handover(struct analyzer_ctx *ctx, const char *name)
 {
-	const struct analyzer *const *table = engine_analyzers(ctx->e);
+	const struct analyzer *const *table = ctx->sv->analyzers;
 	for (size_t i = 0; table && table[i]; i++)
-		if (!strcmp(table[i]->name, name) && script_loaded(ctx->e, table[i])) {
-			add_analyzer(ctx->e, ctx->c, table[i]);
+		if (!strcmp(table[i]->name, name) && script_loaded(ctx->sv, table[i])) {
+			add_analyzer(ctx->sv, ctx->c, table[i]);
 			return;
 		}
 }
 
 /* ---- engine side ---- */
 
-static bool script_loaded(const struct engine *e, const struct analyzer *a)
+static bool script_loaded(const struct services *sv, const struct analyzer *a)
 {
-	return (engine_config(e)->scripts & a->script) != 0;
+	return (sv->cfg->scripts & a->script) != 0;
 }
 
-static struct analyzer_ctx *add_analyzer(struct engine *e, struct conn *c,
+static struct analyzer_ctx *add_analyzer(struct services *sv, struct conn *c,
 					 const struct analyzer *a)
 {
 	struct conn_analyzers *an = c->an;
@@ -264,7 +264,7 @@ static struct analyzer_ctx *add_analyzer(struct engine *e, struct conn *c,
 		return NULL;
 	struct analyzer_ctx *ctx = &an->slots[an->n];
 	memset(ctx, 0, sizeof *ctx);
-	ctx->e = e;
+	ctx->sv = sv;
 	ctx->c = c;
 	ctx->a = a;
 	ctx->state = a->create(ctx);
@@ -278,15 +278,15 @@ static struct analyzer_ctx *add_analyzer(struct engine *e, struct conn *c,
  * checks), each with its bit in the connection's an_by_port. */
 _Static_assert(ANALYZER_MAX_PER_CONN <= 32, "conn.an_by_port has a bit per analyzer");
 
-void analyzers_attach(struct engine *e, struct conn *c)
+void analyzers_attach(struct services *sv, struct conn *c)
 {
-	const struct analyzer *const *table = engine_analyzers(e);
+	const struct analyzer *const *table = sv->analyzers;
 	bool udp = c->transport == CONN_UDP;
 	if ((c->transport != CONN_TCP && !udp) || !table)
 		return;
 	for (size_t i = 0; i < ANALYZER_MAX_PER_CONN && table[i]; i++) {
 		const struct analyzer *a = table[i];
-		if (!script_loaded(e, a) || (udp && !a->deliver_packet))
+		if (!script_loaded(sv, a) || (udp && !a->deliver_packet))
 			continue;
 		/* A UDP flow costs nothing here unless some analyzer takes
 		 * datagrams. */
@@ -308,37 +308,37 @@ bool analyzers_wanted(const struct conn *c)
  * delivery, gap or end of data, so that a connection without payload (a
  * SYN flood) costs nothing here. The ones attached by port are those
  * analyzers_attach() chose at creation, as Zeek builds its tree then. */
-static struct conn_analyzers *analyzers_of(struct engine *e, struct conn *c)
+static struct conn_analyzers *analyzers_of(struct services *sv, struct conn *c)
 {
 	if (c->an || !c->an_wanted)
 		return c->an;
 	c->an_wanted = false;
-	c->an = an_get(engine_analyzer_pool(e));
+	c->an = an_get(sv->an_pool);
 	if (!c->an)
 		return NULL;	/* no analysis for this connection; conn.log still right */
-	const struct analyzer *const *table = engine_analyzers(e);
+	const struct analyzer *const *table = sv->analyzers;
 	for (size_t i = 0; i < ANALYZER_MAX_PER_CONN && table[i]; i++)
 		if (c->an_by_port & (UINT32_C(1) << i))
-			add_analyzer(e, c, table[i]);
+			add_analyzer(sv, c, table[i]);
 	return c->an;
 }
 
 /* Buffers a delivery for DPD and runs the signatures; an analyzer whose
  * signature fires gets the buffered stream replayed, in arrival order. */
-static void pia_deliver(struct engine *e, struct conn *c, bool is_orig,
+static void pia_deliver(struct services *sv, struct conn *c, bool is_orig,
 			const uint8_t *data, size_t len)
 {
 	struct conn_analyzers *an = c->an;
 	if (an->pia_done)
 		return;
-	if (!an->pia && !(an->pia = pia_get(engine_analyzer_pool(e)))) {
+	if (!an->pia && !(an->pia = pia_get(sv->an_pool))) {
 		an->pia_done = true; /* no DPD without memory; port analyzers go on */
 		return;
 	}
 	struct pia *pia = an->pia;
 	size_t *dl = pia->dir_len;
 	if (pia->n == ANALYZER_DPD_MAX_DELIVERIES || dl[0] + dl[1] + len > ANALYZER_DPD_BUFFER) {
-		pia_stop(e, an);
+		pia_stop(sv, an);
 		return;
 	}
 	int d = is_orig ? 0 : 1;
@@ -346,13 +346,13 @@ static void pia_deliver(struct engine *e, struct conn *c, bool is_orig,
 	dl[d] += len;
 	pia->chunks[pia->n++] = (struct pia_chunk){is_orig, (uint16_t)len};
 
-	const struct analyzer *const *table = engine_analyzers(e);
+	const struct analyzer *const *table = sv->analyzers;
 	for (size_t i = 0; table[i]; i++) {
 		const struct analyzer *a = table[i];
-		if (!script_loaded(e, a) || !a->dpd_match ||
+		if (!script_loaded(sv, a) || !a->dpd_match ||
 		    !a->dpd_match(pia->dir[0], dl[0], pia->dir[1], dl[1]))
 			continue;
-		struct analyzer_ctx *ctx = add_analyzer(e, c, a);
+		struct analyzer_ctx *ctx = add_analyzer(sv, c, a);
 		if (!ctx)
 			continue;
 		size_t off[2] = {0, 0};
@@ -365,12 +365,12 @@ static void pia_deliver(struct engine *e, struct conn *c, bool is_orig,
 	}
 }
 
-void analyzers_deliver(struct engine *e, struct conn *c, bool is_orig, const uint8_t *data,
+void analyzers_deliver(struct services *sv, struct conn *c, bool is_orig, const uint8_t *data,
 		       size_t len)
 {
 	if (len == 0)
 		return;
-	struct conn_analyzers *an = analyzers_of(e, c);
+	struct conn_analyzers *an = analyzers_of(sv, c);
 	if (!an)
 		return;
 	/* Analyzers present before this delivery get it directly; one that
@@ -381,7 +381,7 @@ void analyzers_deliver(struct engine *e, struct conn *c, bool is_orig, const uin
 		if (!ctx->removed)
 			ctx->a->deliver(ctx->state, is_orig, data, len);
 	}
-	pia_deliver(e, c, is_orig, data, len);
+	pia_deliver(sv, c, is_orig, data, len);
 }
 
 /*
@@ -391,13 +391,13 @@ void analyzers_deliver(struct engine *e, struct conn *c, bool is_orig, const uin
  * datagram that went past is still matched, and replayed with the rest:
  * Zeek buffers it before it looks.
  */
-static void pia_datagram(struct engine *e, struct conn *c, bool is_orig, const uint8_t *data,
+static void pia_datagram(struct services *sv, struct conn *c, bool is_orig, const uint8_t *data,
 			 size_t len)
 {
 	struct conn_analyzers *an = c->an;
 	if (an->pia_done)
 		return;
-	if (!an->pia && !(an->pia = pia_get(engine_analyzer_pool(e)))) {
+	if (!an->pia && !(an->pia = pia_get(sv->an_pool))) {
 		an->pia_done = true; /* no DPD without memory; port analyzers go on */
 		return;
 	}
@@ -412,13 +412,13 @@ static void pia_datagram(struct engine *e, struct conn *c, bool is_orig, const u
 	}
 	bool last = !fits || pia->n == ANALYZER_DPD_MAX_DELIVERIES ||
 		    dl[0] + dl[1] == ANALYZER_DPD_BUFFER;
-	const struct analyzer *const *table = engine_analyzers(e);
+	const struct analyzer *const *table = sv->analyzers;
 	for (size_t i = 0; table[i]; i++) {
 		const struct analyzer *a = table[i];
-		if (!script_loaded(e, a) || !a->dpd_match_packet || !a->deliver_packet ||
+		if (!script_loaded(sv, a) || !a->dpd_match_packet || !a->deliver_packet ||
 		    !a->dpd_match_packet(data, len, is_orig))
 			continue;
-		struct analyzer_ctx *ctx = add_analyzer(e, c, a);
+		struct analyzer_ctx *ctx = add_analyzer(sv, c, a);
 		if (!ctx)
 			continue;
 		size_t off[2] = {0, 0};
@@ -432,13 +432,13 @@ static void pia_datagram(struct engine *e, struct conn *c, bool is_orig, const u
 			a->deliver_packet(ctx->state, is_orig, data, len);
 	}
 	if (last)
-		pia_stop(e, an);
+		pia_stop(sv, an);
 }
 
-void analyzers_deliver_packet(struct engine *e, struct conn *c, bool is_orig,
+void analyzers_deliver_packet(struct services *sv, struct conn *c, bool is_orig,
 			      const uint8_t *data, size_t len)
 {
-	struct conn_analyzers *an = analyzers_of(e, c);
+	struct conn_analyzers *an = analyzers_of(sv, c);
 	if (!an)
 		return;
 	size_t n = an->n;
@@ -448,23 +448,23 @@ void analyzers_deliver_packet(struct engine *e, struct conn *c, bool is_orig,
 			ctx->a->deliver_packet(ctx->state, is_orig, data, len);
 	}
 	if (len > 0)
-		pia_datagram(e, c, is_orig, data, len);
+		pia_datagram(sv, c, is_orig, data, len);
 }
 
-void analyzers_gap(struct engine *e, struct conn *c, bool is_orig, uint64_t len)
+void analyzers_gap(struct services *sv, struct conn *c, bool is_orig, uint64_t len)
 {
-	struct conn_analyzers *an = analyzers_of(e, c);
+	struct conn_analyzers *an = analyzers_of(sv, c);
 	if (!an)
 		return;
-	pia_stop(e, an);	/* DPD matches only the beginning of a stream */
+	pia_stop(sv, an);	/* DPD matches only the beginning of a stream */
 	for (size_t i = 0; i < an->n; i++)
 		if (!an->slots[i].removed && an->slots[i].a->gap)
 			an->slots[i].a->gap(an->slots[i].state, is_orig, len);
 }
 
-void analyzers_eof(struct engine *e, struct conn *c, bool is_orig)
+void analyzers_eof(struct services *sv, struct conn *c, bool is_orig)
 {
-	struct conn_analyzers *an = analyzers_of(e, c);
+	struct conn_analyzers *an = analyzers_of(sv, c);
 	if (!an)
 		return;
 	for (size_t i = 0; i < an->n; i++)
@@ -485,14 +485,14 @@ void analyzers_finish(struct conn *c)
 		}
 }
 
-void analyzers_free(struct engine *e, struct conn *c)
+void analyzers_free(struct services *sv, struct conn *c)
 {
 	struct conn_analyzers *an = c->an;
 	if (!an)
 		return;
 	for (size_t i = 0; i < an->n; i++)
 		an->slots[i].a->destroy(an->slots[i].state);
-	struct analyzer_pool *pool = engine_analyzer_pool(e);
+	struct analyzer_pool *pool = sv->an_pool;
 	pia_put(pool, an->pia);
 	an_put(pool, an);
 	c->an = NULL;

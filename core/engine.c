@@ -17,7 +17,10 @@
 #include "core/analyzer.h"
 #include "core/conn_log.h"
 #include "core/files.h"
+#include "core/analysis.h"
 #include "core/engine_int.h"
+#include "core/services.h"
+#include "core/tcp.h"
 #include "core/tunnel.h"
 #include "core/tunnel_log.h"
 #include "core/uid.h"
@@ -31,156 +34,30 @@
 
 struct engine {
 	const struct config *cfg;
+	/* Time, timers, UIDs, weirds, the logs besides conn.log, the run's
+	 * error, file analysis and the analyzers' run state, which TCP and
+	 * the analyzers reach without the engine. The files manager and the
+	 * analyzer pool it lends are the engine's (owned). */
+	struct services sv;
 	struct conn_table *conns;
 	struct frag_table *frags;
 	struct ip_tunnels *ip_tunnels;	/* owned */
 	struct tunnel_log *tunnel_log;	/* owned; NULL without the tunnel framework */
-	struct timers timers;
-	struct uid_gen uids;
 	struct decode_opts decode;
-	double network_time;
 	struct conn_log conn_log;
 	struct log_stream *conn_stream;	/* NULL when conn.log is not written */
-	const struct analyzer *const *analyzers;	/* NULL-terminated; borrowed */
-	void *run_state[ENGINE_MAX_ANALYZERS];		/* per analyzer; owned by it */
-	/* The logs besides conn.log, as analyzers and file analysis open
-	 * them: as many as core and the registry's descriptors name. */
-	struct engine_log {
-		const struct log_schema *schema;
-		struct log_stream *stream;	/* owned */
-	} *logs;				/* owned, max_logs of them */
-	size_t n_logs, max_logs;
-	struct analyzer_conn conn_view;		/* scratch for analyzer_conn() */
-	struct files *files;			/* owned; NULL without file analysis */
-	struct analyzer_pool *an_pool;		/* owned */
 	const char *extract_types[CONFIG_MAX_EXTRACT_TYPES];	/* into cfg */
-	const struct log_writer_ops *writer;	/* borrowed */
-	struct outdir *dir;			/* borrowed */
-	const char *failed_log;
 	char close_failed[64];	/* a log whose close failed (its name) */
-	int err;
 	struct engine_stats stats;
-	/* find-checksum-offloading's state: the weirds its handlers saw (after
-	 * Zeek's sampling), the next ChecksumOffloading::check and whether it
-	 * has spoken; the IP weirds' global sampling count. */
-	uint64_t cksum_events[ENGINE_CKSUM_KINDS];
+	/* find-checksum-offloading's state (its weirds' counts are the
+	 * services'): the next ChecksumOffloading::check and whether it has
+	 * spoken. */
 	uint64_t received;	/* pkts_recvd: packets with a non-empty header */
 	double cksum_next_check;
 	bool cksum_done;
-	uint64_t ip_cksum_weirds;
-	double ip_cksum_sampling_start;
 	bool saw_tcp, saw_non_tcp, saw_tcp_data;	/* find-filtered-trace's */
 	bool uid_at_removal;	/* a loaded script handles connection_state_remove */
 };
-
-/* likely_server_ports: what Zeek's loaded analyzers register. The tunnel
- * decapsulators (core's packet analysis) are always loaded; the loaded
- * analyzers add their ports, and the default mode the list cmd wires in
- * from the registry (struct config's default_server_ports). */
-static const uint16_t lsp_udp_always[] = {2123, 2152, 3544, 4754, 4789, 5072, 6081};
-
-static bool in_list(const uint16_t *v, size_t n, uint16_t p)
-{
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == p)
-			return true;
-	return false;
-}
-
-bool engine_is_likely_server_port(const struct engine *e, uint8_t proto, uint16_t port)
-{
-	if (proto == 17 && in_list(lsp_udp_always, sizeof lsp_udp_always / 2, port))
-		return true;
-	for (size_t i = 0; i < e->cfg->n_extra_server_ports; i++)
-		if (e->cfg->extra_server_ports[i] == ((uint32_t)proto << 16 | port))
-			return true;
-	if (proto != 6 && proto != 17)
-		return false;
-	bool udp = proto == 17;
-	for (size_t i = 0; e->analyzers && i < ENGINE_MAX_ANALYZERS && e->analyzers[i]; i++) {
-		const struct analyzer *a = e->analyzers[i];
-		if ((e->cfg->scripts & a->script) &&
-		    in_list(udp ? a->udp_ports : a->tcp_ports, udp ? a->n_udp_ports : a->n_tcp_ports,
-			    port))
-			return true;
-	}
-	return in_list(e->cfg->default_server_ports[udp], e->cfg->n_default_server_ports[udp], port);
-}
-
-const struct config *engine_config(const struct engine *e)
-{
-	return e->cfg;
-}
-
-bool engine_checksum_ignored(const struct engine *e, const struct sl_addr *src)
-{
-	for (size_t i = 0; i < e->cfg->n_ignore_checksums_nets; i++)
-		if (sl_subnet_contains(&e->cfg->ignore_checksums_nets[i], src))
-			return true;
-	return false;
-}
-
-/* Zeek's weird sampling (Weird::sampling_threshold 1000, sampling_rate
- * 1000): whether the count-th weird of one kind raises its event. */
-#define WEIRD_SAMPLING_THRESHOLD 1000
-#define WEIRD_SAMPLING_RATE 1000
-#define WEIRD_SAMPLING_DURATION 600.0 /* Weird::sampling_duration, 10 min */
-
-static bool weird_permitted(uint64_t count)
-{
-	return count <= WEIRD_SAMPLING_THRESHOLD ||
-	       (count - WEIRD_SAMPLING_THRESHOLD) % WEIRD_SAMPLING_RATE == 0;
-}
-
-/* The net_weird/conn_weird handlers of find-checksum-offloading count the
- * bad-checksum weirds that get past Zeek's sampling: per connection for
- * TCP and UDP, per name over the whole run for IP (whose count starts
- * again once a sampling period of 10 minutes has passed). */
-static void checksum_weird(struct engine *e, struct conn *c, int kind)
-{
-	e->stats.bad_checksums[kind]++;
-	if (kind == ENGINE_CKSUM_IP) {
-		uint64_t n = ++e->ip_cksum_weirds;
-		if (n == WEIRD_SAMPLING_THRESHOLD + 1) {
-			e->ip_cksum_sampling_start = e->network_time;
-		} else if (n > WEIRD_SAMPLING_THRESHOLD + 1 &&
-			   e->network_time > e->ip_cksum_sampling_start + WEIRD_SAMPLING_DURATION) {
-			e->ip_cksum_weirds = n = 1;
-		}
-		if (weird_permitted(n))
-			e->cksum_events[kind]++;
-		return;
-	}
-	/* A connection's weirds count per name; a connection has only one
-	 * transport, so one counter serves both names. */
-	bool permitted = true;
-	if (c) {
-		if (c->cksum_weirds < WEIRD_SAMPLING_THRESHOLD)
-			c->cksum_weirds++;
-		else
-			c->cksum_weirds = (uint16_t)(WEIRD_SAMPLING_THRESHOLD +
-						     (c->cksum_weirds - WEIRD_SAMPLING_THRESHOLD + 1) %
-							 WEIRD_SAMPLING_RATE);
-		permitted = c->cksum_weirds <= WEIRD_SAMPLING_THRESHOLD;
-	}
-	if (permitted)
-		e->cksum_events[kind]++;
-}
-
-/* Zeek would write a weird.log line; until that log exists, weirds are
- * only counted (the connection and name are kept in the interface for it). */
-void engine_weird(struct engine *e, struct conn *c, const char *name)
-{
-	e->stats.weirds++;
-	if (name[0] == 'b' && strncmp(name, "bad_", 4) == 0) {
-		if (!strcmp(name + 4, "IP_checksum"))
-			checksum_weird(e, c, ENGINE_CKSUM_IP);
-		else if (!strcmp(name + 4, "TCP_checksum"))
-			checksum_weird(e, c, ENGINE_CKSUM_TCP);
-		else if (!strcmp(name + 4, "UDP_checksum"))
-			checksum_weird(e, c, ENGINE_CKSUM_UDP);
-	}
-}
 
 /* ChecksumOffloading::check: more than 5% of the packets received with a
  * bad checksum of some layer. Scheduled 10 s of network time after the
@@ -194,57 +71,19 @@ static void checksum_check(struct engine *e, bool at_end)
 		return;
 	unsigned warn = 0;
 	for (int k = 0; k < ENGINE_CKSUM_KINDS; k++)
-		if (e->received && (double)e->cksum_events[k] / (double)e->received > 0.05)
+		if (e->received && (double)e->sv.weirds.cksum_events[k] / (double)e->received > 0.05)
 			warn = 1;
 	if (warn) {
 		/* The message names every layer with any bad checksum. */
 		for (int k = 0; k < ENGINE_CKSUM_KINDS; k++)
-			if (e->cksum_events[k])
+			if (e->sv.weirds.cksum_events[k])
 				e->stats.checksum_warning |= 1u << k;
 		e->cksum_done = true;
 	} else if (!at_end && e->received < 20) {
-		e->cksum_next_check = e->network_time + CKSUM_CHECK_INTERVAL;
+		e->cksum_next_check = e->sv.network_time + CKSUM_CHECK_INTERVAL;
 	} else {
 		e->cksum_next_check = INFINITY;
 	}
-}
-
-static void add_timer(struct engine *e, struct conn *c, enum timer_kind kind, double when,
-		      bool at_shutdown)
-{
-	if (!timers_add(&e->timers, c, when, (uint8_t)kind, at_shutdown) && !e->err)
-		e->err = -ENOMEM;
-}
-
-void engine_add_timer(struct engine *e, struct conn *c, enum timer_kind kind, double when,
-		      bool run_at_shutdown)
-{
-	add_timer(e, c, kind, when, run_at_shutdown);
-}
-
-void engine_cancel_tcp_timers(struct engine *e, struct conn *c)
-{
-	timers_cancel(&e->timers, c, ~(UINT32_C(1) << TIMER_INACTIVITY));
-}
-
-void engine_set_inactivity_timeout(struct engine *e, struct conn *c, double timeout)
-{
-	if (timeout == c->inactivity_timeout)
-		return;
-	timers_cancel(&e->timers, c, UINT32_C(1) << TIMER_INACTIVITY);
-	if (timeout > 0)
-		add_timer(e, c, TIMER_INACTIVITY, c->last_time + timeout, false);
-	c->inactivity_timeout = timeout;
-}
-
-void engine_connection_established(struct engine *e, struct conn *c)
-{
-	/* base/protocols/conn/inactivity.zeek: long-lived interactive ports. */
-	if (!(e->cfg->scripts & SCRIPT_CONN))
-		return;
-	uint16_t p = c->resp_p;
-	if (p == 21 || p == 22 || p == 23 || p == 513)
-		engine_set_inactivity_timeout(e, c, LONG_INACTIVITY_TIMEOUT);
 }
 
 static void write_conn(struct engine *e, struct conn *c)
@@ -252,9 +91,9 @@ static void write_conn(struct engine *e, struct conn *c)
 	if (!e->conn_stream)
 		return;
 	int rc = conn_log_write(&e->conn_log, e->conn_stream, c);
-	if (rc < 0 && !e->err) {
-		e->err = rc;
-		e->failed_log = "conn.log";
+	if (rc < 0 && !e->sv.err) {
+		e->sv.err = rc;
+		e->sv.failed_log = "conn.log";
 	}
 }
 
@@ -266,18 +105,6 @@ static bool loaded_analyzer_has(const struct config *cfg, const struct analyzer 
 		if ((cfg->scripts & table[i]->script) && has(table[i]))
 			return true;
 	return false;
-}
-
-/* The logs core and the analyzers' descriptors name. */
-static size_t declared_logs(const struct analyzer *const *table)
-{
-	size_t n = 0;
-	for (const char *const *l = core_logs; *l; l++)
-		n++;
-	for (size_t i = 0; table && i < ENGINE_MAX_ANALYZERS && table[i]; i++)
-		for (const char *const *l = table[i]->logs; l && *l; l++)
-			n++;
-	return n;
 }
 
 static bool draws_uid_at_removal(const struct analyzer *a)
@@ -296,7 +123,7 @@ void engine_remove_conn(struct engine *e, struct conn *c)
 	if (!c->in_table)
 		return;
 	conn_table_unlink(e->conns, c);
-	timers_cancel(&e->timers, c, UINT32_MAX);
+	timers_cancel(&e->sv.timers, c, UINT32_MAX);
 	/* find-filtered-trace's connection_state_remove: a TCP connection with
 	 * data (D or d in its history), or any other kind of connection. */
 	if (c->transport != CONN_TCP)
@@ -308,100 +135,26 @@ void engine_remove_conn(struct engine *e, struct conn *c)
 	/* Scripts with a connection_state_remove handler make Zeek build the
 	 * connection record, and so draw a UID, at removal at the latest. */
 	if (e->uid_at_removal)
-		engine_conn_uid(e, c);
+		services_conn_uid(&e->sv, c);
 	write_conn(e, c);
-	analyzers_free(e, c);
+	analyzers_free(&e->sv, c);
 	if (c->tun && c->tun->carries_logged_tunnel && e->tunnel_log)
 		engine_tunnel_log_result(e, tunnel_log_close(e->tunnel_log, engine_tunnel_stream(e),
 							     &c->orig_h, c->orig_p, &c->resp_h,
-							     c->resp_p, e->network_time));
+							     c->resp_p, e->sv.network_time));
 	free(c->tun);
 	c->tun = NULL;
 	conn_table_release(e->conns, c);
 }
 
-const struct analyzer *const *engine_analyzers(const struct engine *e)
+struct services *engine_services(struct engine *e)
 {
-	return e->analyzers;
-}
-
-const struct analyzer_conn *engine_analyzer_conn(struct engine *e, const struct conn *c)
-{
-	e->conn_view.orig_h = c->orig_h;
-	e->conn_view.resp_h = c->resp_h;
-	e->conn_view.orig_p = c->orig_p;
-	e->conn_view.resp_p = c->resp_p;
-	e->conn_view.start_time = c->start_time;
-	return &e->conn_view;
-}
-
-double engine_network_time(const struct engine *e)
-{
-	return e->network_time;
-}
-
-void engine_new_uid(struct engine *e, char out[UID_TEXT_MAX])
-{
-	uid_next_conn(&e->uids, out);
+	return &e->sv;
 }
 
 struct ip_tunnels *engine_ip_tunnels(struct engine *e)
 {
 	return e->ip_tunnels;
-}
-
-void engine_fail(struct engine *e)
-{
-	if (!e->err)
-		e->err = -ENOMEM;
-}
-
-const char *engine_conn_uid(struct engine *e, struct conn *c)
-{
-	if (!c->uid[0])
-		uid_next_conn(&e->uids, c->uid);
-	return c->uid;
-}
-
-const struct uid_gen *engine_uids(const struct engine *e)
-{
-	return &e->uids;
-}
-
-struct log_stream *engine_log_stream(struct engine *e, const struct log_schema *schema)
-{
-	for (size_t i = 0; i < e->n_logs; i++)
-		if (e->logs[i].schema == schema)
-			return e->logs[i].stream;
-	if (e->n_logs == e->max_logs)
-		return NULL;
-	struct log_stream *s = log_stream_new(schema, e->writer, &e->cfg->log_format, e->dir);
-	if (!s)
-		return NULL;
-	e->logs[e->n_logs].schema = schema;
-	e->logs[e->n_logs++].stream = s;
-	return s;
-}
-
-const void *engine_analyzer_options(const struct engine *e, const struct analyzer *a)
-{
-	for (size_t i = 0; e->analyzers && i < CONFIG_MAX_ANALYZERS && e->analyzers[i]; i++)
-		if (e->analyzers[i] == a)
-			return e->cfg->analyzer_options[i];
-	return NULL;
-}
-
-void **engine_run_state(struct engine *e, const struct analyzer *a)
-{
-	for (size_t i = 0; e->analyzers && e->analyzers[i] && i < ENGINE_MAX_ANALYZERS; i++)
-		if (e->analyzers[i] == a)
-			return &e->run_state[i];
-	return NULL;	/* an analyzer past the table's cap */
-}
-
-struct analyzer_pool *engine_analyzer_pool(struct engine *e)
-{
-	return e->an_pool;
 }
 
 struct tunnel_log *engine_tunnel_log(struct engine *e)
@@ -411,39 +164,15 @@ struct tunnel_log *engine_tunnel_log(struct engine *e)
 
 struct log_stream *engine_tunnel_stream(struct engine *e)
 {
-	return engine_log_stream(e, &tunnel_log_schema);
+	return services_log_stream(&e->sv, &tunnel_log_schema);
 }
 
 void engine_tunnel_log_result(struct engine *e, int rc)
 {
 	if (rc == -ENOMEM)
-		engine_fail(e);
+		services_fail(&e->sv);
 	else if (rc < 0)
-		engine_log_failed(e, rc, "tunnel.log");
-}
-
-struct files *engine_files(struct engine *e)
-{
-	return e->files;
-}
-
-struct log_stream *engine_files_log(struct engine *e)
-{
-	return e->files ? engine_log_stream(e, files_schema(e->files)) : NULL;
-}
-
-static void files_result(struct engine *e, int rc)
-{
-	if (rc < 0)
-		engine_log_failed(e, rc, "files.log");
-}
-
-void engine_log_failed(struct engine *e, int err, const char *log_name)
-{
-	if (!e->err) {
-		e->err = err;
-		e->failed_log = log_name;
-	}
+		services_log_failed(&e->sv, rc, "tunnel.log");
 }
 
 static void dispatch_timer(struct engine *e, const struct timer_fired *t, double now)
@@ -455,22 +184,22 @@ static void dispatch_timer(struct engine *e, const struct timer_fired *t, double
 			engine_remove_conn(e, c);
 			return;
 		}
-		add_timer(e, c, TIMER_INACTIVITY, from + c->inactivity_timeout, false);
+		services_add_timer(&e->sv, c, TIMER_INACTIVITY, from + c->inactivity_timeout, false);
 		return;
 	}
-	tcp_timer(e, c, (enum timer_kind)t->kind, now);
+	tcp_timer(&e->sv, c, (enum timer_kind)t->kind, now);
 }
 
 static void run_due_timers(struct engine *e)
 {
 	struct timer_fired t;
 	int n = 0;
-	while (n < MAX_TIMER_EXPIRES && timers_pop_due(&e->timers, e->network_time, &t)) {
+	while (n < MAX_TIMER_EXPIRES && timers_pop_due(&e->sv.timers, e->sv.network_time, &t)) {
 		n++;
-		dispatch_timer(e, &t, e->network_time);
+		dispatch_timer(e, &t, e->sv.network_time);
 	}
-	if (e->files && files_next_timer(e->files) <= e->network_time)
-		files_result(e, files_advance(e->files, e->network_time, engine_files_log(e)));
+	if (e->sv.files && files_next_timer(e->sv.files) <= e->sv.network_time)
+		services_files_result(&e->sv, files_advance(e->sv.files, e->sv.network_time, services_files_log(&e->sv)));
 }
 
 /* ---- connection keys ---- */
@@ -525,11 +254,11 @@ static uint16_t icmp_counterpart(uint8_t proto, uint8_t type, uint8_t code, bool
 static bool header_present(struct engine *e, const struct packet *pkt, uint32_t min)
 {
 	if (pkt->l4_len && pkt->l4_len < min) {
-		engine_weird(e, NULL, "truncated_header");
+		services_weird(&e->sv, NULL, "truncated_header");
 		return false;
 	}
 	if (pkt->l4.n < min) {
-		engine_weird(e, NULL, "internally_truncated_header");
+		services_weird(&e->sv, NULL, "internally_truncated_header");
 		return false;
 	}
 	return true;
@@ -541,7 +270,7 @@ static struct conn *new_conn(struct engine *e, const struct conn_probe *probe,
 {
 	struct conn *c = conn_table_insert_probed(e->conns, probe);
 	if (!c) {
-		e->err = -ENOMEM;
+		e->sv.err = -ENOMEM;
 		return NULL;
 	}
 	e->stats.connections++;
@@ -579,24 +308,24 @@ static struct conn *new_conn(struct engine *e, const struct conn_probe *probe,
 		conn_flip_roles(c);
 	switch (c->transport) {
 	case CONN_TCP:
-		tcp_conn_init(e, c, e->network_time);
+		tcp_conn_init(&e->sv, c, e->sv.network_time);
 		break;
 	case CONN_UDP:
-		engine_set_inactivity_timeout(e, c, UDP_INACTIVITY_TIMEOUT);
+		services_set_inactivity_timeout(&e->sv, c, UDP_INACTIVITY_TIMEOUT);
 		break;
 	case CONN_ICMP:
-		engine_set_inactivity_timeout(e, c, ICMP_INACTIVITY_TIMEOUT);
+		services_set_inactivity_timeout(&e->sv, c, ICMP_INACTIVITY_TIMEOUT);
 		break;
 	default:
-		engine_set_inactivity_timeout(e, c, UNKNOWN_IP_INACTIVITY_TIMEOUT);
+		services_set_inactivity_timeout(&e->sv, c, UNKNOWN_IP_INACTIVITY_TIMEOUT);
 	}
 	/* new_connection: base/protocols/conn makes Zeek draw the UID now;
 	 * otherwise the first event with a handler does. */
 	if (e->cfg->scripts & SCRIPT_CONN)
-		engine_conn_uid(e, c);
+		services_conn_uid(&e->sv, c);
 	if (pkt->encap)
 		engine_tunnel_new_conn(e, c, pkt);
-	analyzers_attach(e, c);
+	analyzers_attach(&e->sv, c);
 	return c;
 }
 
@@ -617,7 +346,7 @@ static void udp_packet(struct engine *e, struct conn *c, const struct packet *pk
 	if (udp_parse(pkt, &uh) != L4_OK)
 		return;
 	uint32_t len = pkt->l4_len ? pkt->l4_len : (uint32_t)pkt->l4.n;
-	bool validate = !e->cfg->ignore_checksums && !engine_checksum_ignored(e, &pkt->src) &&
+	bool validate = !e->cfg->ignore_checksums && !services_checksum_ignored(&e->sv, &pkt->src) &&
 			pkt->l4.n >= len && pkt->wirelen <= pkt->caplen;
 	uint16_t sum = (uint16_t)(pkt->l4.p[6] << 8 | pkt->l4.p[7]);
 	/* What looks like VXLAN on its port may send no checksum (even over
@@ -627,12 +356,12 @@ static void udp_packet(struct engine *e, struct conn *c, const struct packet *pk
 	    (sum == 0 || e->cfg->tunnel.vxlan_checksum_optional))
 		validate = false;
 	if (validate && (pkt->ip_version == 6 || sum != 0) && !l4_checksum_ok(pkt)) {
-		engine_weird(e, c, "bad_UDP_checksum");
+		services_weird(&e->sv, c, "bad_UDP_checksum");
 		conn_scaled_history(c, is_orig ? 'C' : 'c', &c->udp_chk[is_orig ? 0 : 1]);
 		return;
 	}
 	if (uh.length != len)
-		engine_weird(e, c, "UDP_datagram_length_mismatch");
+		services_weird(&e->sv, c, "UDP_datagram_length_mismatch");
 	c->last_time = pkt->ts;
 	int64_t ulen = (int64_t)uh.length - 8;
 	int64_t *side = is_orig ? &c->orig_len : &c->resp_len;
@@ -644,7 +373,7 @@ static void udp_packet(struct engine *e, struct conn *c, const struct packet *pk
 		 * (Zeek's UDP analyzer forwards min(length, captured)). */
 		size_t have = pkt->l4.n > 8 ? pkt->l4.n - 8 : 0;
 		size_t want = ulen > 0 ? (size_t)ulen : 0;
-		analyzers_deliver_packet(e, c, is_orig, pkt->l4.p + 8, have < want ? have : want);
+		analyzers_deliver_packet(&e->sv, c, is_orig, pkt->l4.p + 8, have < want ? have : want);
 	}
 	/* Packet analysis goes on by the responder's port, or what UDP's
 	 * protocol detection finds: the tunnels. */
@@ -661,9 +390,9 @@ static void udp_packet(struct engine *e, struct conn *c, const struct packet *pk
 static void icmp_packet(struct engine *e, struct conn *c, const struct packet *pkt, bool is_orig)
 {
 	uint32_t len = pkt->l4_len ? pkt->l4_len : (uint32_t)pkt->l4.n;
-	if (!e->cfg->ignore_checksums && !engine_checksum_ignored(e, &pkt->src) &&
+	if (!e->cfg->ignore_checksums && !services_checksum_ignored(&e->sv, &pkt->src) &&
 	    pkt->l4.n >= len && !l4_checksum_ok(pkt)) {
-		engine_weird(e, c, "bad_ICMP_checksum");
+		services_weird(&e->sv, c, "bad_ICMP_checksum");
 		return;
 	}
 	c->last_time = pkt->ts;
@@ -742,10 +471,10 @@ static void ip_packet(struct engine *e, struct packet *pkt)
 	if (!c) {
 		bool flip = false;
 		if (tcp)
-			flip = tcp_want_flip(e, &th);
+			flip = tcp_want_flip(&e->sv, &th);
 		else if (pkt->proto == 17)
-			flip = engine_is_likely_server_port(e, 17, sport) &&
-			       !engine_is_likely_server_port(e, 17, dport);
+			flip = services_is_likely_server_port(&e->sv, 17, sport) &&
+			       !services_is_likely_server_port(&e->sv, 17, dport);
 		c = new_conn(e, &probe, pkt, sport, dport, one_way, flip);
 		if (!c)
 			return;
@@ -753,7 +482,7 @@ static void ip_packet(struct engine *e, struct packet *pkt)
 	bool is_orig = sl_addr_cmp(&pkt->src, &c->orig_h) == 0 && sport == c->orig_p;
 	switch (c->transport) {
 	case CONN_TCP:
-		tcp_packet(e, c, pkt, is_orig);
+		tcp_packet(&e->sv, c, pkt, is_orig);
 		break;
 	case CONN_UDP:
 		udp_packet(e, c, pkt, is_orig);
@@ -805,7 +534,7 @@ void engine_inner_packet(struct engine *e, const struct packet *outer, struct by
 			/* A Teredo bubble has no next header, and no weird for it. */
 			if (!(strcmp(weird, "ipv6_no_next") == 0 &&
 			      st->level[st->depth - 1].type == TUNNEL_TEREDO))
-				engine_weird(e, NULL, weird);
+				services_weird(&e->sv, NULL, weird);
 		}
 		if ((r != DECODE_OK && r != DECODE_PENDING) || in.amsdu_rest.n == 0)
 			return;
@@ -829,13 +558,13 @@ int engine_packet(struct engine *e, const struct capture_packet *cp)
 	/* Zeek's pcap source counts only packets with a non-empty header. */
 	e->received += cp->caplen != 0 && cp->wirelen != 0;
 
-	if (pkt.ts > e->network_time)
-		e->network_time = pkt.ts;
+	if (pkt.ts > e->sv.network_time)
+		e->sv.network_time = pkt.ts;
 	run_due_timers(e);
-	if (e->tunnel_log && tunnel_log_sweep_due(e->tunnel_log, e->network_time))
+	if (e->tunnel_log && tunnel_log_sweep_due(e->tunnel_log, e->sv.network_time))
 		engine_tunnel_log_result(e, tunnel_log_tick(e->tunnel_log, engine_tunnel_stream(e),
-							    e->network_time));
-	if (e->network_time >= e->cksum_next_check)
+							    e->sv.network_time));
+	if (e->sv.network_time >= e->cksum_next_check)
 		checksum_check(e, false);
 
 	const char *weird = NULL;
@@ -847,7 +576,7 @@ int engine_packet(struct engine *e, const struct capture_packet *cp)
 	} else if (r == DECODE_DROP) {
 		e->stats.not_decoded++;
 		if (weird)
-			engine_weird(e, NULL, weird);
+			services_weird(&e->sv, NULL, weird);
 	}
 	/* The further subframes of an A-MSDU, while the ones before went in. */
 	while ((r == DECODE_OK || r == DECODE_PENDING) && pkt.amsdu_rest.n > 0) {
@@ -856,39 +585,34 @@ int engine_packet(struct engine *e, const struct capture_packet *cp)
 		if (r == DECODE_OK)
 			ip_packet(e, &pkt);
 		else if (r == DECODE_DROP && weird)
-			engine_weird(e, NULL, weird);
+			services_weird(&e->sv, NULL, weird);
 	}
-	return e->err;
+	return e->sv.err;
 }
 
 int engine_finish(struct engine *e)
 {
 	/* Shutdown pass: only timers marked to run at shutdown act. */
 	struct timer_fired t;
-	while (timers_pop_any(&e->timers, &t))
+	while (timers_pop_any(&e->sv.timers, &t))
 		if (t.run_at_shutdown)
-			tcp_timer(e, t.owner, (enum timer_kind)t.kind, e->network_time);
-	if (e->files)
-		files_result(e, files_expire(e->files, e->network_time, engine_files_log(e)));
+			tcp_timer(&e->sv, t.owner, (enum timer_kind)t.kind, e->sv.network_time);
+	if (e->sv.files)
+		services_files_result(&e->sv, files_expire(e->sv.files, e->sv.network_time, services_files_log(&e->sv)));
 	size_t n = 0;
 	struct conn **all = conn_table_sorted(e->conns, &n);
 	if (!all)
-		return e->err ? e->err : -ENOMEM;
+		return e->sv.err ? e->sv.err : -ENOMEM;
 	for (size_t i = 0; i < n; i++)
 		engine_remove_conn(e, all[i]);
 	free(all);
 	/* File analysis shuts down last: what is still open times out. */
-	if (e->files)
-		files_result(e, files_finish(e->files, engine_files_log(e)));
+	if (e->sv.files)
+		services_files_result(&e->sv, files_finish(e->sv.files, services_files_log(&e->sv)));
 	/* zeek_done, after the last connection_state_remove. */
 	checksum_check(e, true);
 	e->stats.filtered_trace_warning = e->saw_tcp && !e->saw_non_tcp && !e->saw_tcp_data;
-	return e->err;
-}
-
-bool engine_addr_is_local(const struct engine *e, const struct sl_addr *a)
-{
-	return conn_addr_is_local(&e->conn_log, a);
+	return e->sv.err;
 }
 
 static bool file_sender_is_local(const void *ctx, const struct sl_addr *a)
@@ -899,7 +623,12 @@ static bool file_sender_is_local(const void *ctx, const struct sl_addr *a)
 /* An extracted file could not be written: the run fails (exit 3). */
 static void extract_failed(void *ctx, int err, const char *what)
 {
-	engine_log_failed(ctx, err, what);
+	services_log_failed(ctx, err, what);
+}
+
+static void remove_conn(void *ctx, struct conn *c)
+{
+	engine_remove_conn(ctx, c);
 }
 
 struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
@@ -911,14 +640,16 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 		return NULL;
 	e->cksum_next_check = CKSUM_CHECK_INTERVAL; /* zeek_init's schedule, at time 0 */
 	e->cfg = cfg;
-	e->uids = *uids;
-	e->analyzers = analyzers;
-	e->writer = writer;
-	e->dir = dir;
+	if (!services_init(&e->sv, cfg, uids, analyzers, writer, dir)) {
+		engine_free(e);
+		return NULL;
+	}
+	e->sv.remove_conn = remove_conn;
+	e->sv.remove_ctx = e;
+	e->sv.conn_log = &e->conn_log;
 	e->decode.ignore_checksums = cfg->ignore_checksums;
 	e->decode.ignore_nets = cfg->ignore_checksums_nets;
 	e->decode.n_ignore_nets = cfg->n_ignore_checksums_nets;
-	timers_init(&e->timers, offsetof(struct conn, timers));
 	e->conns = conn_table_new();
 	e->frags = frag_table_new();
 	e->ip_tunnels = ip_tunnels_new(cfg->tunnel.ip_tunnel_timeout);
@@ -930,15 +661,9 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 			return NULL;
 		}
 	}
-	e->an_pool = analyzer_pool_new();
+	e->sv.an_pool = analyzer_pool_new();
 	conn_log_init(&e->conn_log, cfg);
-	e->conn_log.set_key = uid_gen_table_key(&e->uids);
-	e->max_logs = declared_logs(analyzers);
-	e->logs = calloc(e->max_logs, sizeof *e->logs);
-	if (!e->logs) {
-		engine_free(e);
-		return NULL;
-	}
+	e->conn_log.set_key = uid_gen_table_key(&e->sv.uids);
 	e->uid_at_removal = (cfg->scripts & SCRIPT_CONN) ||
 			    loaded_analyzer_has(cfg, analyzers, draws_uid_at_removal);
 	if (loaded_analyzer_has(cfg, analyzers, uses_files)) {
@@ -955,7 +680,7 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 			mode.type_analyzers[k].an = a->file_attach;
 			mode.type_analyzers[k].logged =
 			    !a->file_attach_logged ||
-			    a->file_attach_logged(engine_analyzer_options(e, a));
+			    a->file_attach_logged(services_analyzer_options(&e->sv, a));
 		}
 		if (cfg->scripts & SCRIPT_FILES_HASH)
 			mode.hash_columns = true;
@@ -984,17 +709,17 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 			mode.n_extract_types = cfg->extract.n_types;
 			mode.extract_limit = cfg->extract.limit;
 			mode.on_error = extract_failed;
-			mode.on_error_ctx = e;
+			mode.on_error_ctx = &e->sv;
 		}
-		e->files = files_new(&mode, &e->uids);
-		if (!e->files) {
+		e->sv.files = files_new(&mode, &e->sv.uids);
+		if (!e->sv.files) {
 			engine_free(e);
 			return NULL;
 		}
 	}
 	if (cfg->scripts & SCRIPT_CONN)
 		e->conn_stream = log_stream_new(&e->conn_log.schema, writer, &cfg->log_format, dir);
-	if (!e->conns || !e->frags || !e->ip_tunnels || !e->an_pool ||
+	if (!e->conns || !e->frags || !e->ip_tunnels || !e->sv.an_pool ||
 	    ((cfg->scripts & SCRIPT_CONN) && !e->conn_stream)) {
 		engine_free(e);
 		return NULL;
@@ -1002,8 +727,16 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 	return e;
 }
 
-const struct engine_stats *engine_stats(const struct engine *e)
+_Static_assert((int)ENGINE_CKSUM_KINDS == (int)SERVICES_CKSUM_KINDS &&
+		       (int)ENGINE_CKSUM_IP == (int)SERVICES_CKSUM_IP &&
+		       (int)ENGINE_CKSUM_TCP == (int)SERVICES_CKSUM_TCP &&
+		       (int)ENGINE_CKSUM_UDP == (int)SERVICES_CKSUM_UDP,
+	       "the services count bad checksums by the engine's layers");
+
+const struct engine_stats *engine_stats(struct engine *e)
 {
+	e->stats.weirds = e->sv.weirds.total;
+	memcpy(e->stats.bad_checksums, e->sv.weirds.bad_checksums, sizeof e->stats.bad_checksums);
 	return &e->stats;
 }
 
@@ -1042,17 +775,17 @@ static void close_one(struct engine *e, struct log_stream *s, int *err,
 
 int engine_close_logs(struct engine *e, struct engine_close_report *rep)
 {
-	int err = e->err;
+	int err = e->sv.err;
 	memset(rep, 0, sizeof *rep);
-	rep->failed = e->failed_log;
-	files_extract_counts(e->files, &rep->extracted_files, &rep->extracted_bytes);
+	rep->failed = e->sv.failed_log;
+	files_extract_counts(e->sv.files, &rep->extracted_files, &rep->extracted_bytes);
 	if (e->conn_stream) {
 		close_one(e, e->conn_stream, &err, rep);
 		e->conn_stream = NULL;
 	}
-	for (size_t i = 0; i < e->n_logs; i++)
-		close_one(e, e->logs[i].stream, &err, rep);
-	e->n_logs = 0;
+	for (size_t i = 0; i < e->sv.n_logs; i++)
+		close_one(e, e->sv.logs[i].stream, &err, rep);
+	e->sv.n_logs = 0;
 	return err;
 }
 
@@ -1062,26 +795,21 @@ void engine_free(struct engine *e)
 		return;
 	if (e->conn_stream)
 		log_stream_close(e->conn_stream);
-	for (size_t i = 0; i < e->n_logs; i++)
-		log_stream_close(e->logs[i].stream);
-	free(e->logs);
 	size_t n = 0;
 	struct conn **left = e->conns ? conn_table_sorted(e->conns, &n) : NULL;
 	for (size_t i = 0; left && i < n; i++) {
-		analyzers_free(e, left[i]);
+		analyzers_free(&e->sv, left[i]);
 		free(left[i]->tun);
 		left[i]->tun = NULL;
 	}
 	free(left);
 	conn_table_free(e->conns);
-	for (size_t i = 0; e->analyzers && e->analyzers[i] && i < ENGINE_MAX_ANALYZERS; i++)
-		if (e->run_state[i] && e->analyzers[i]->run_free)
-			e->analyzers[i]->run_free(e->run_state[i]);
-	files_free(e->files);
-	analyzer_pool_free(e->an_pool);
+	/* The logs, the analyzers' run state, the timers. */
+	services_free(&e->sv);
+	files_free(e->sv.files);
+	analyzer_pool_free(e->sv.an_pool);
 	frag_table_free(e->frags);
 	ip_tunnels_free(e->ip_tunnels);
 	tunnel_log_free(e->tunnel_log);
-	timers_free(&e->timers);
 	free(e);
 }

@@ -49,7 +49,8 @@ int engine_packet(struct engine *e, const struct capture_packet *cp);
 /* End of input: shutdown timers, then every remaining connection in
  * Zeek's order. */
 int engine_finish(struct engine *e);
-const struct engine_stats *engine_stats(const struct engine *e);
+/* The run so far (the weird counts brought up to date). */
+const struct engine_stats *engine_stats(struct engine *e);
 
 #define ENGINE_REPORT_LOGS 16
 

@@ -120,7 +120,7 @@ static int grow(struct ip_tunnels *t, double now)
 static const struct ip_tunnel *ip_tunnel_get(struct engine *e, struct ip_tunnels *t,
 					     const struct packet *pkt, enum tunnel_type type)
 {
-	double now = engine_network_time(e);
+	double now = engine_services(e)->network_time;
 	bool src_low = sl_addr_cmp(&pkt->src, &pkt->dst) < 0;
 	const uint8_t *a = src_low ? pkt->src.b : pkt->dst.b, *b = src_low ? pkt->dst.b : pkt->src.b;
 	if ((t->n + 1) * 4 > t->cap * 3 && grow(t, now) < 0)
@@ -136,7 +136,7 @@ static const struct ip_tunnel *ip_tunnel_get(struct engine *e, struct ip_tunnels
 	memcpy(s->b, b, 16);
 	s->src = pkt->src;
 	s->dst = pkt->dst;
-	engine_new_uid(e, s->uid);
+	services_new_uid(engine_services(e), s->uid);
 	s->type = type;
 	s->last = now;
 	s->next_check = now + t->timeout;
@@ -162,9 +162,9 @@ static struct encap_level *push_level(struct encap_stack *st, const struct packe
 }
 
 /* Tunnel::max_depth: 0 and 1 both let only the outermost level through. */
-static bool too_deep(const struct engine *e, const struct packet *pkt)
+static bool too_deep(struct engine *e, const struct packet *pkt)
 {
-	unsigned max = engine_config(e)->tunnel.max_depth;
+	unsigned max = engine_services(e)->cfg->tunnel.max_depth;
 	if (max == 0)
 		max = TUNNEL_MAX_DEPTH;
 	return pkt->encap && pkt->encap->depth >= max;
@@ -177,23 +177,23 @@ void engine_tunnel_ip(struct engine *e, const struct packet *pkt, struct bytes p
 	enum tunnel_type type = TUNNEL_IP;
 	if (gre) {
 		if (tunnel_decode_gre(payload, &in, &weird) != TUNNEL_FORWARD) {
-			engine_weird(e, NULL, weird);
+			services_weird(engine_services(e), NULL, weird);
 			return;
 		}
 		type = TUNNEL_GRE;
 	}
 	if (too_deep(e, pkt)) {
-		engine_weird(e, NULL, "exceeded_tunnel_max_depth");
+		services_weird(engine_services(e), NULL, "exceeded_tunnel_max_depth");
 		return;
 	}
 	if (in.gre_version == 1 &&
 	    tunnel_check_inner_ip(in.frame, in.pptp_v6, &weird) != TUNNEL_FORWARD) {
-		engine_weird(e, NULL, weird);
+		services_weird(engine_services(e), NULL, weird);
 		return;
 	}
 	const struct ip_tunnel *t = ip_tunnel_get(e, engine_ip_tunnels(e), pkt, type);
 	if (!t) {
-		engine_fail(e);
+		services_fail(engine_services(e));
 		return;
 	}
 	struct encap_stack st;
@@ -208,7 +208,7 @@ void engine_tunnel_ip(struct engine *e, const struct packet *pkt, struct bytes p
 static struct conn_tunnel *tunnel_state(struct engine *e, struct conn *c)
 {
 	if (!c->tun && !(c->tun = calloc(1, sizeof *c->tun)))
-		engine_fail(e);
+		services_fail(engine_services(e));
 	return c->tun;
 }
 
@@ -264,7 +264,7 @@ static uint32_t inner_wirelen(const struct packet *pkt, struct bytes frame)
 void engine_tunnel_udp(struct engine *e, struct conn *c, const struct packet *pkt, bool is_orig,
 		       int tunnel_type, struct bytes payload)
 {
-	const struct config_tunnel *opt = &engine_config(e)->tunnel;
+	const struct config_tunnel *opt = &engine_services(e)->cfg->tunnel;
 	enum tunnel_type type = (enum tunnel_type)tunnel_type;
 	const char *weird = NULL;
 	struct tunnel_inner in;
@@ -283,7 +283,7 @@ void engine_tunnel_udp(struct engine *e, struct conn *c, const struct packet *pk
 			return;
 		if (too_deep(e, pkt)) {
 			conn_check_history(c, CONN_HIST_LIMIT_REACHED, 'X');
-			engine_weird(e, c, "exceeded_tunnel_max_depth");
+			services_weird(engine_services(e), c, "exceeded_tunnel_max_depth");
 			return;
 		}
 		if (type == TUNNEL_VXLAN)
@@ -299,17 +299,17 @@ void engine_tunnel_udp(struct engine *e, struct conn *c, const struct packet *pk
 		if (type == TUNNEL_TEREDO && r == TUNNEL_VIOLATION) {
 			/* Its truncation weirds speak only once confirmed. */
 			if (weird && confirmed(c, type))
-				engine_weird(e, c, weird);
+				services_weird(engine_services(e), c, weird);
 		} else if (type == TUNNEL_TEREDO && r == TUNNEL_FORWARD) {
 			if (weird)
-				engine_weird(e, c, weird);	/* a bubble with payload */
+				services_weird(engine_services(e), c, weird);	/* a bubble with payload */
 			confirm_after_valid(e, c, type, is_orig, !opt->teredo_confirm_at_once);
 		}
 		break;
 	case TUNNEL_GTPV1:
 		r = tunnel_decode_gtpv1(payload, &in, &weird);
 		if (r == TUNNEL_FORWARD && too_deep(e, pkt)) {
-			engine_weird(e, c, "tunnel_depth");
+			services_weird(engine_services(e), c, "tunnel_depth");
 			return;
 		}
 		if (r == TUNNEL_FORWARD && pkt->encap &&
@@ -332,13 +332,13 @@ void engine_tunnel_udp(struct engine *e, struct conn *c, const struct packet *pk
 		return;
 	}
 	if (r == TUNNEL_WEIRD) {
-		engine_weird(e, c, weird);
+		services_weird(engine_services(e), c, weird);
 		return;
 	}
 	if (r != TUNNEL_FORWARD || in.next == TUNNEL_NEXT_NONE)
 		return;
 	struct encap_stack st;
-	struct encap_level *lv = push_level(&st, pkt, type, engine_conn_uid(e, c));
+	struct encap_level *lv = push_level(&st, pkt, type, services_conn_uid(engine_services(e), c));
 	lv->orig_h = c->orig_h;
 	lv->resp_h = c->resp_h;
 	lv->orig_p = c->orig_p;
@@ -382,7 +382,7 @@ static void register_levels(struct engine *e, const struct encap_stack *st)
 		const struct encap_level *lv = &st->level[i];
 		bool is_new = false;
 		int rc = tunnel_log_register(tl, engine_tunnel_stream(e), lv,
-					     engine_network_time(e), &is_new);
+					     engine_services(e)->network_time, &is_new);
 		engine_tunnel_log_result(e, rc);
 		if (is_new && lv->carrier) {
 			struct conn_tunnel *t = tunnel_state(e, lv->carrier);
@@ -414,7 +414,7 @@ void engine_tunnel_check(struct engine *e, struct conn *c, const struct packet *
 		return;
 	t->encap_id = id;
 	if (t->changes >= TUNNEL_MAX_CHANGES) {
-		engine_weird(e, c, "tunnel_max_changes_per_connection_exceeded");
+		services_weird(engine_services(e), c, "tunnel_max_changes_per_connection_exceeded");
 		conn_check_history(c, CONN_HIST_LIMIT_REACHED, 'X');
 		return;
 	}

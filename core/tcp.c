@@ -7,7 +7,8 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "core/engine_int.h"
+#include "core/analysis.h"
+#include "core/tcp.h"
 
 #define TOO_LARGE_SEQ_DELTA 1048576
 
@@ -66,7 +67,7 @@ static bool is_handshake(uint8_t s)
 
 /* Endpoint index: 0 orig, 1 resp (after any flips so far). */
 struct tcp_ctx {
-	struct engine *e;
+	struct services *sv;
 	struct conn *c;
 	int ei;			/* sending endpoint */
 };
@@ -76,33 +77,33 @@ static struct tcp_endpoint *ep(struct conn *c, int i)
 	return &c->tcp[i];
 }
 
-static void set_state(struct engine *e, struct conn *c, int i, uint8_t s)
+static void set_state(struct services *sv, struct conn *c, int i, uint8_t s)
 {
 	struct tcp_endpoint *x = ep(c, i), *peer = ep(c, 1 - i);
 	if (s == x->state)
 		return;
 	if (!is_handshake(s) && is_handshake(x->state) && is_handshake(peer->state))
-		engine_set_inactivity_timeout(e, c, TCP_INACTIVITY_TIMEOUT);
+		services_set_inactivity_timeout(sv, c, TCP_INACTIVITY_TIMEOUT);
 	x->prev_state = x->state;
 	x->state = s;
 }
 
-void tcp_conn_init(struct engine *e, struct conn *c, double network_time)
+void tcp_conn_init(struct services *sv, struct conn *c, double network_time)
 {
 	for (int i = 0; i < 2; i++)
 		reasm_init(&c->tcp[i].reasm);
 	c->tcp_active = true;
-	engine_add_timer(e, c, TIMER_TCP_EXPIRE, network_time + TCP_SYN_TIMEOUT, false);
-	engine_set_inactivity_timeout(e, c, UDP_INACTIVITY_TIMEOUT);
+	services_add_timer(sv, c, TIMER_TCP_EXPIRE, network_time + TCP_SYN_TIMEOUT, false);
+	services_set_inactivity_timeout(sv, c, UDP_INACTIVITY_TIMEOUT);
 }
 
-bool tcp_want_flip(const struct engine *e, const struct tcp_header *th)
+bool tcp_want_flip(const struct services *sv, const struct tcp_header *th)
 {
 	if ((th->flags & TCP_SYN) && !(th->flags & TCP_ACK))
 		return false;
-	if (!engine_is_likely_server_port(e, 6, th->sport))
+	if (!services_is_likely_server_port(sv, 6, th->sport))
 		return false;
-	if (engine_is_likely_server_port(e, 6, th->dport))
+	if (services_is_likely_server_port(sv, 6, th->dport))
 		return !(th->flags & TCP_SYN) && th->sport < th->dport;
 	return true;
 }
@@ -300,7 +301,7 @@ static bool data_pending(struct conn *c, int i)
 	return e->state != TCP_RESET && reasm_undelivered(&peer->reasm) > 0;
 }
 
-static void connection_closed(struct engine *en, struct conn *c, int i, bool gen_event)
+static void connection_closed(struct services *sv, struct conn *c, int i, bool gen_event)
 {
 	struct tcp_endpoint *e = ep(c, i), *peer = ep(c, 1 - i);
 	if (data_pending(c, i)) {
@@ -323,23 +324,23 @@ static void connection_closed(struct engine *en, struct conn *c, int i, bool gen
 			if (gen_event)
 				c->tcp_active = false;	/* ConnectionFinished */
 		}
-		engine_cancel_tcp_timers(en, c);
-		engine_add_timer(en, c, TIMER_TCP_DELETE, c->last_time + TCP_CLOSE_DELAY, false);
+		services_cancel_tcp_timers(sv, c);
+		services_add_timer(sv, c, TIMER_TCP_DELETE, c->last_time + TCP_CLOSE_DELAY, false);
 	} else if (e->prev_state != TCP_INACTIVE) {
-		engine_add_timer(en, c, TIMER_TCP_EXPIRE, c->last_time + TCP_SESSION_TIMER, false);
+		services_add_timer(sv, c, TIMER_TCP_EXPIRE, c->last_time + TCP_SESSION_TIMER, false);
 	}
 }
 
-static void check_eof(struct engine *en, struct conn *c, int i)
+static void check_eof(struct services *sv, struct conn *c, int i)
 {
 	struct tcp_endpoint *e = ep(c, i);
 	if (e->did_eof || !(e->fin_cnt > 0 || e->state == TCP_CLOSED || e->state == TCP_RESET) ||
 	    data_pending(c, i))
 		return;
 	e->did_eof = true;
-	analyzers_eof(en, c, i == 0);
+	analyzers_eof(sv, c, i == 0);
 	if (c->close_deferred) {
-		connection_closed(en, c, i, c->deferred_gen_event);
+		connection_closed(sv, c, i, c->deferred_gen_event);
 		c->close_deferred = false;
 	}
 }
@@ -347,7 +348,7 @@ static void check_eof(struct engine *en, struct conn *c, int i)
 /* ---- gaps ---- */
 
 struct gap_ctx {
-	struct engine *e;
+	struct services *sv;
 	struct conn *c;
 	int i;
 };
@@ -367,7 +368,7 @@ static void on_gap(void *ctx, uint64_t seq, uint64_t len)
 		conn_scaled_history(c, g->i == 1 ? 'g' : 'G', &ep(c, g->i)->gap);
 		c->missed_bytes += len;
 	}
-	analyzers_gap(g->e, c, g->i == 0, len);
+	analyzers_gap(g->sv, c, g->i == 0, len);
 }
 
 /* Reassembled bytes go to the analyzers, except on partial connections:
@@ -377,19 +378,19 @@ static void on_data(void *ctx, uint64_t seq, const uint8_t *data, uint64_t len)
 	(void)seq;
 	struct gap_ctx *g = ctx;
 	if (!g->c->tcp_partial)
-		analyzers_deliver(g->e, g->c, g->i == 0, data, (size_t)len);
+		analyzers_deliver(g->sv, g->c, g->i == 0, data, (size_t)len);
 }
 
-static void ack_received(struct engine *en, struct conn *c, int i, uint64_t seq)
+static void ack_received(struct services *sv, struct conn *c, int i, uint64_t seq)
 {
 	struct tcp_endpoint *e = ep(c, i);
 	if (e->fin_cnt > 0 && seq >= e->fin_seq)
 		seq = e->fin_seq - 1;
-	struct gap_ctx g = {en, c, i};
+	struct gap_ctx g = {sv, c, i};
 	struct reasm_sink sink = {on_data, on_gap, &g};
 	if (seq > e->reasm.trim_seq)
 		reasm_ack(&e->reasm, seq, c->tcp_partial, &sink);
-	check_eof(en, c, i);
+	check_eof(sv, c, i);
 }
 
 /* ---- the state machine ---- */
@@ -403,8 +404,8 @@ static void inactive_state(struct tcp_ctx *x, uint32_t base_seq, uint32_t len, u
 	bool is_orig = i == 0;
 	if (flags & TCP_SYN) {
 		if (is_orig) {
-			set_state(x->e, c, i, (flags & TCP_ACK) ? TCP_SYN_ACK_SENT : TCP_SYN_SENT);
-			engine_add_timer(x->e, c, TIMER_TCP_ATTEMPT, c->last_time + TCP_ATTEMPT_DELAY, true);
+			set_state(x->sv, c, i, (flags & TCP_ACK) ? TCP_SYN_ACK_SENT : TCP_SYN_SENT);
+			services_add_timer(x->sv, c, TIMER_TCP_ATTEMPT, c->last_time + TCP_ATTEMPT_DELAY, true);
 		} else {
 			if (!(flags & TCP_ACK) && peer->state == TCP_SYN_ACK_SENT &&
 			    base_seq == (uint32_t)e->start_seq) {
@@ -414,22 +415,22 @@ static void inactive_state(struct tcp_ctx *x, uint32_t base_seq, uint32_t len, u
 				x->ei = i = 1 - i;
 				e = ep(c, i);
 				peer = ep(c, 1 - i);
-				set_state(x->e, c, 1 - i, TCP_ESTABLISHED);
+				set_state(x->sv, c, 1 - i, TCP_ESTABLISHED);
 				c->first_packet_seen |= 1;
 			}
 			if (peer->state == TCP_SYN_SENT)
-				set_state(x->e, c, 1 - i, TCP_ESTABLISHED);
-			set_state(x->e, c, i, TCP_ESTABLISHED);
+				set_state(x->sv, c, 1 - i, TCP_ESTABLISHED);
+			set_state(x->sv, c, i, TCP_ESTABLISHED);
 			if (peer->state != TCP_PARTIAL)
-				engine_connection_established(x->e, c);
+				services_connection_established(x->sv, c);
 		}
 	}
 	if (flags & TCP_FIN) {
-		set_state(x->e, c, i, TCP_CLOSED);
+		set_state(x->sv, c, i, TCP_CLOSED);
 		*do_close = *gen_event = true;
 	}
 	if (flags & TCP_RST) {
-		set_state(x->e, c, i, TCP_RESET);
+		set_state(x->sv, c, i, TCP_RESET);
 		bool reject = i == 0 ? peer->state == TCP_ESTABLISHED
 				     : (peer->state == TCP_SYN_SENT || peer->state == TCP_SYN_ACK_SENT);
 		*do_close = true;
@@ -439,11 +440,11 @@ static void inactive_state(struct tcp_ctx *x, uint32_t base_seq, uint32_t len, u
 		if (i == 1 && len == 0 && ep(c, 0)->state == TCP_SYN_SENT)
 			;
 		else if ((flags & TCP_ACK) && peer->state == TCP_ESTABLISHED) {
-			set_state(x->e, c, i, TCP_ESTABLISHED);
+			set_state(x->sv, c, i, TCP_ESTABLISHED);
 			c->tcp_partial = false;
 			c->first_packet_seen |= (uint8_t)(i == 0 ? 1 : 2);
 		} else {
-			set_state(x->e, c, i, TCP_PARTIAL);
+			set_state(x->sv, c, i, TCP_PARTIAL);
 		}
 	}
 }
@@ -452,11 +453,11 @@ static void syn_sent_state(struct tcp_ctx *x, uint8_t flags, bool *do_close, boo
 {
 	struct conn *c = x->c;
 	if (flags & TCP_FIN) {
-		set_state(x->e, c, x->ei, TCP_CLOSED);
+		set_state(x->sv, c, x->ei, TCP_CLOSED);
 		*do_close = *gen_event = true;
 	}
 	if (flags & TCP_RST) {
-		set_state(x->e, c, x->ei, TCP_RESET);
+		set_state(x->sv, c, x->ei, TCP_RESET);
 		c->tcp_active = false;	/* ConnectionReset */
 		*do_close = true;
 	}
@@ -468,15 +469,15 @@ static void established_state(struct tcp_ctx *x, uint8_t flags, bool *do_close, 
 	struct tcp_endpoint *e = ep(c, x->ei), *peer = ep(c, 1 - x->ei);
 	if ((flags & TCP_SYN) && e->state == TCP_PARTIAL && peer->state == TCP_INACTIVE &&
 	    !(flags & TCP_ACK))
-		set_state(x->e, c, x->ei, TCP_SYN_SENT);
+		set_state(x->sv, c, x->ei, TCP_SYN_SENT);
 	if ((flags & TCP_FIN) && !(flags & TCP_RST)) {
-		set_state(x->e, c, x->ei, TCP_CLOSED);
+		set_state(x->sv, c, x->ei, TCP_CLOSED);
 		if (peer->state == TCP_RESET && peer->prev_state == TCP_CLOSED)
-			set_state(x->e, c, 1 - x->ei, TCP_CLOSED);
+			set_state(x->sv, c, 1 - x->ei, TCP_CLOSED);
 		*do_close = *gen_event = true;
 	}
 	if (flags & TCP_RST) {
-		set_state(x->e, c, x->ei, TCP_RESET);
+		set_state(x->sv, c, x->ei, TCP_RESET);
 		*do_close = true;
 		if (peer->state != TCP_RESET || peer->prev_state != TCP_ESTABLISHED)
 			c->tcp_active = false;
@@ -488,23 +489,23 @@ static void closed_state(struct tcp_ctx *x, uint8_t flags, bool *do_close)
 	struct conn *c = x->c;
 	struct tcp_endpoint *e = ep(c, x->ei), *peer = ep(c, 1 - x->ei);
 	if ((flags & TCP_RST) && peer->state != TCP_CLOSED) {
-		set_state(x->e, c, x->ei, TCP_RESET);
+		set_state(x->sv, c, x->ei, TCP_RESET);
 		if (!e->did_close)
 			*do_close = true;
 	}
 }
 
-void tcp_packet(struct engine *en, struct conn *c, const struct packet *pkt, bool is_orig)
+void tcp_packet(struct services *sv, struct conn *c, const struct packet *pkt, bool is_orig)
 {
 	struct tcp_header th;
 	if (tcp_parse(pkt, &th) != L4_OK) {
-		engine_weird(en, c, "truncated_header");
+		services_weird(sv, c, "truncated_header");
 		return;
 	}
 	bool captured_all = pkt->l4.n >= pkt->l4_len;
-	if (!engine_config(en)->ignore_checksums && captured_all &&
-	    !engine_checksum_ignored(en, &pkt->src) && !l4_checksum_ok(pkt)) {
-		engine_weird(en, c, "bad_TCP_checksum");
+	if (!sv->cfg->ignore_checksums && captured_all &&
+	    !services_checksum_ignored(sv, &pkt->src) && !l4_checksum_ok(pkt)) {
+		services_weird(sv, c, "bad_TCP_checksum");
 		conn_scaled_history(c, is_orig ? 'C' : 'c', &ep(c, is_orig ? 0 : 1)->chk);
 		return;
 	}
@@ -512,7 +513,7 @@ void tcp_packet(struct engine *en, struct conn *c, const struct packet *pkt, boo
 	/* ConnSize counts the packet before the state machine runs. */
 	uint32_t len = th.payload_len;
 	uint8_t flags = th.flags;
-	struct tcp_ctx x = {en, c, is_orig ? 0 : 1};
+	struct tcp_ctx x = {sv, c, is_orig ? 0 : 1};
 	struct tcp_endpoint *e = ep(c, x.ei);
 
 	/* SetPartialStatus */
@@ -596,7 +597,7 @@ void tcp_packet(struct engine *en, struct conn *c, const struct packet *pkt, boo
 	peer = ep(c, 1 - x.ei);
 
 	if (flags & TCP_ACK)
-		ack_received(en, c, 1 - x.ei, rel_ack);
+		ack_received(sv, c, 1 - x.ei, rel_ack);
 
 	c->first_packet_seen |= (uint8_t)(x.ei == 0 ? 1 : 2);
 
@@ -605,18 +606,18 @@ void tcp_packet(struct engine *en, struct conn *c, const struct packet *pkt, boo
 		if (captured_all) {
 			uint64_t acked = to_relative(e, e->ack_seq, e->ack_wraps);
 			const char *weird = NULL;
-			struct gap_ctx g = {en, c, x.ei};
+			struct gap_ctx g = {sv, c, x.ei};
 			struct reasm_sink sink = {on_data, on_gap, &g};
 			if (!reasm_data(&e->reasm, rel_data_seq, th.payload.p, len, acked,
 					no_data_acked(e), analyzers_wanted(c) ? &sink : NULL, &weird))
-				engine_weird(en, c, weird);
+				services_weird(sv, c, weird);
 		} else {
-			engine_weird(en, c, "truncated_tcp_payload");
+			services_weird(sv, c, "truncated_tcp_payload");
 		}
 	}
-	check_eof(en, c, x.ei);
+	check_eof(sv, c, x.ei);
 	if (do_close)
-		connection_closed(en, c, x.ei, gen_event);
+		connection_closed(sv, c, x.ei, gen_event);
 
 	/* ConnSize: counted for the sender's role after any flip. */
 	if (x.ei == 0) {
@@ -650,7 +651,7 @@ bool tcp_is_reuse(struct conn *c, const struct tcp_header *th)
 	return true;
 }
 
-void tcp_timer(struct engine *en, struct conn *c, enum timer_kind kind, double t)
+void tcp_timer(struct services *sv, struct conn *c, enum timer_kind kind, double t)
 {
 	struct tcp_endpoint *o = ep(c, 0), *r = ep(c, 1);
 	switch (kind) {
@@ -658,7 +659,7 @@ void tcp_timer(struct engine *en, struct conn *c, enum timer_kind kind, double t
 		if (c->tcp_active && (o->state == TCP_SYN_SENT || o->state == TCP_SYN_ACK_SENT) &&
 		    r->state == TCP_INACTIVE) {
 			c->tcp_active = false;
-			engine_remove_conn(en, c);
+			services_remove_conn(sv, c);
 		}
 		break;
 	case TIMER_TCP_EXPIRE:
@@ -670,18 +671,18 @@ void tcp_timer(struct engine *en, struct conn *c, enum timer_kind kind, double t
 			     r->state == TCP_RESET || o->state == TCP_INACTIVE ||
 			     r->state == TCP_INACTIVE)) {
 				c->tcp_active = false;
-				engine_remove_conn(en, c);
+				services_remove_conn(sv, c);
 				return;
 			}
 			if (r->state == TCP_INACTIVE && o->state == TCP_INACTIVE) {
-				engine_remove_conn(en, c);
+				services_remove_conn(sv, c);
 				return;
 			}
 		}
-		engine_add_timer(en, c, TIMER_TCP_EXPIRE, t + TCP_SESSION_TIMER, false);
+		services_add_timer(sv, c, TIMER_TCP_EXPIRE, t + TCP_SESSION_TIMER, false);
 		break;
 	case TIMER_TCP_DELETE:
-		engine_remove_conn(en, c);
+		services_remove_conn(sv, c);
 		break;
 	default:
 		break;
