@@ -1055,6 +1055,9 @@ static void warn_ineffective(const struct options *o)
 		fprintf(stderr, "smtplog: warning: --extract-naming has no effect without -x\n");
 	if (!o->cfg.json && o->set_json_ts)
 		fprintf(stderr, "smtplog: warning: --json-timestamps has no effect without --json\n");
+	if (o->unwritten)
+		fprintf(stderr, "smtplog: warning: %s: smtplog does not write %s\n", o->unwritten->name,
+			o->unwritten->unwritten_log);
 	/* Files come from the analyzers that hand data to file analysis. */
 	bool files = false;
 	for (size_t k = 0; proto_analyzers[k]; k++)
@@ -1112,6 +1115,8 @@ int options_parse(int argc, char **argv, struct options *o)
 				if (!s)
 					return unknown_word(arg);
 				load_script(o, s);
+				if (s->unwritten_log && !o->unwritten)
+					o->unwritten = s;
 			}
 		} else if (arg[1] == '-') {
 			rc = parse_long(o, argc, argv, &i);

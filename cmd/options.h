@@ -31,6 +31,8 @@ struct options {
 	void *analyzer_opts[CONFIG_MAX_ANALYZERS];
 	/* smtplog's own options given, for the "has no effect" warnings */
 	bool set_extract_limit, set_extract_naming, set_json_ts;
+	/* The first script loaded by name whose log smtplog does not write. */
+	const struct analyzer_script *unwritten;
 	enum progress_mode progress;
 	bool exit_now;		/* --help, --version and friends were handled */
 };

@@ -37,6 +37,9 @@ struct analyzer_script {
 	unsigned bits;		/* config script bits: its own, and those of what it @loads */
 	const char *help;	/* its --help-scripts row */
 	bool default_mode;	/* loaded by Zeek's default mode (base/init-default) */
+	/* The log Zeek writes for it that smtplog does not ("weird.log"), or
+	 * NULL: loading it by name then warns that the log is missing. */
+	const char *unwritten_log;
 };
 
 /* Core's scripts (conn.log, file analysis): NULL-name terminated. */

@@ -188,8 +188,9 @@ static void imap_destroy(void *state)
 static const uint16_t imap_ports[] = {143};
 
 static const struct analyzer_script imap_scripts[] = {
-    {"base/protocols/imap", SCRIPT_IMAP, "IMAP as far as STARTTLS: service imap, then SSL", true},
-    {NULL, 0, NULL, false},
+    {"base/protocols/imap", SCRIPT_IMAP, "IMAP as far as STARTTLS: service imap, then SSL", true,
+     NULL},
+    {NULL, 0, NULL, false, NULL},
 };
 
 const struct analyzer imap_analyzer = {

@@ -710,8 +710,8 @@ static const uint16_t smtp_ports[] = {25, 587};
 
 static const struct analyzer_script smtp_scripts[] = {
     {"base/protocols/smtp", SCRIPT_SMTP, "SMTP analysis: smtp.log (files.log for MIME entities)",
-     true},
-    {NULL, 0, NULL, false},
+     true, NULL},
+    {NULL, 0, NULL, false, NULL},
 };
 
 static const char *const smtp_logs[] = {"smtp.log", NULL};

@@ -672,21 +672,21 @@ static const uint16_t tls_ports[] = {443, 465, 563, 585, 614, 636, 989, 990, 992
 
 static const struct analyzer_script tls_scripts[] = {
     /* Zeek's ssl loads base/files/x509, which loads base/files/hash. */
-    {"base/protocols/ssl", SCRIPT_SSL | SCRIPT_FILES_HASH, "SSL/TLS analysis: ssl.log", true},
+    {"base/protocols/ssl", SCRIPT_SSL | SCRIPT_FILES_HASH, "SSL/TLS analysis: ssl.log", true, NULL},
     /* Loaded by base/protocols/ssl; alone it only adds what it loads. */
     {"base/files/x509", SCRIPT_FILES_HASH, "x509.log for the certificates SSL analysis sees",
-     false},
+     false, NULL},
     {"policy/protocols/ssl/log-certs-base64", SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_CERTS_BASE64,
-     "x509.log gains cert, the certificate in base64", false},
+     "x509.log gains cert, the certificate in base64", false, NULL},
     {"policy/protocols/ssl/log-hostcerts-only",
      SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_HOSTCERTS_ONLY,
-     "x509.log keeps only host (leaf) certificates", false},
+     "x509.log keeps only host (leaf) certificates", false, NULL},
     {"policy/protocols/ssl/certificate-request-info",
      SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_CERT_REQUEST_INFO,
-     "ssl.log gains requested_client_certificate_authorities", false},
+     "ssl.log gains requested_client_certificate_authorities", false, NULL},
     {"policy/protocols/ssl/known-certs", SCRIPT_SSL | SCRIPT_FILES_HASH | SCRIPT_KNOWN_CERTS,
-     "known_certs.log: each server certificate once a day per host", false},
-    {NULL, 0, NULL, false},
+     "known_certs.log: each server certificate once a day per host", false, NULL},
+    {NULL, 0, NULL, false, NULL},
 };
 
 static const char *const tls_logs[] = {"ssl.log", "x509.log", "known_certs.log", NULL};

@@ -171,8 +171,9 @@ static void xmpp_destroy(void *state)
 static const uint16_t xmpp_ports[] = {5222, 5269};
 
 static const struct analyzer_script xmpp_scripts[] = {
-    {"base/protocols/xmpp", SCRIPT_XMPP, "XMPP as far as STARTTLS: service xmpp, then SSL", true},
-    {NULL, 0, NULL, false},
+    {"base/protocols/xmpp", SCRIPT_XMPP, "XMPP as far as STARTTLS: service xmpp, then SSL", true,
+     NULL},
+    {NULL, 0, NULL, false, NULL},
 };
 
 const struct analyzer xmpp_analyzer = {

@@ -254,6 +254,17 @@ expect_status 0 "--extract-limit without -x" -- $S -C -r $T/http-curl.pcap -o "$
 grep -q "warning: --extract-limit has no effect without -x" "$tmp/err" && ok || bad "--extract-limit warning"
 expect_status 0 "--json-timestamps without --json" -- $S -C -r $T/http-curl.pcap -o "$tmp/w7" --json-timestamps iso8601
 grep -q "warning: --json-timestamps has no effect without --json" "$tmp/err" && ok || bad "--json-timestamps warning"
+# A script whose log smtplog does not write is accepted, says so, and
+# changes no other log.
+expect_status 0 "base/frameworks/notice/weird" -- $S -G $T/golden.seed -C -b -r $T/smtp-swaks.pcap base/protocols/conn base/frameworks/notice/weird -o "$tmp/w6w"
+grep -q "warning: base/frameworks/notice/weird: smtplog does not write weird.log" "$tmp/err" && ok || bad "weird.log warning"
+[ ! -e "$tmp/w6w/weird.log" ] && ok || bad "no weird.log pretends to be written"
+expect_status 0 "the same without it" -- $S -G $T/golden.seed -C -b -r $T/smtp-swaks.pcap base/protocols/conn -o "$tmp/w6n"
+grep -q "weird" "$tmp/err" && bad "no weird.log warning without the script" || ok
+grep -v '^#open\|^#close' "$tmp/w6w/conn.log" >"$tmp/w6w.c"; grep -v '^#open\|^#close' "$tmp/w6n/conn.log" >"$tmp/w6n.c"
+cmp -s "$tmp/w6w.c" "$tmp/w6n.c" && ok || bad "base/frameworks/notice/weird changes conn.log"
+expect_status 0 "-q and the weird script" -- $S -q -C -b -r $T/smtp-swaks.pcap base/protocols/conn base/frameworks/notice/weird -o "$tmp/w6q"
+[ -s "$tmp/err" ] && bad "-q still warns about weird.log" || ok
 expect_status 0 "-x in bare conn-only mode" -- $S -C -b -r $T/http-curl.pcap base/protocols/conn -o "$tmp/w7a" -x
 grep -q "warning: -x has no effect: no loaded script analyses files" "$tmp/err" && ok || bad "-x without a file-analysing script warns"
 expect_status 0 "-x with a typo" -- $S -C -r $T/http-curl.pcap -o "$tmp/w8" -x application/pfd
