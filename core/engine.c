@@ -177,6 +177,11 @@ void engine_tunnel_log_result(struct engine *e, int rc)
 
 static void dispatch_timer(struct engine *e, const struct timer_fired *t, double now)
 {
+	if (t->kind == TIMER_FILE) {
+		services_files_result(&e->sv, files_timer(e->sv.files, t->owner, now, false,
+							  services_files_log(&e->sv)));
+		return;
+	}
 	struct conn *c = t->owner;
 	if (t->kind == TIMER_INACTIVITY) {
 		double from = c->last_time;
@@ -198,8 +203,6 @@ static void run_due_timers(struct engine *e)
 		n++;
 		dispatch_timer(e, &t, e->sv.network_time);
 	}
-	if (e->sv.files && files_next_timer(e->sv.files) <= e->sv.network_time)
-		services_files_result(&e->sv, files_advance(e->sv.files, e->sv.network_time, services_files_log(&e->sv)));
 }
 
 /* ---- connection keys ---- */
@@ -594,11 +597,14 @@ int engine_finish(struct engine *e)
 {
 	/* Shutdown pass: only timers marked to run at shutdown act. */
 	struct timer_fired t;
-	while (timers_pop_any(&e->sv.timers, &t))
-		if (t.run_at_shutdown)
+	while (timers_pop_any(&e->sv.timers, &t)) {
+		if (t.kind == TIMER_FILE)
+			services_files_result(&e->sv, files_timer(e->sv.files, t.owner,
+								  e->sv.network_time, true,
+								  services_files_log(&e->sv)));
+		else if (t.run_at_shutdown)
 			tcp_timer(&e->sv, t.owner, (enum timer_kind)t.kind, e->sv.network_time);
-	if (e->sv.files)
-		services_files_result(&e->sv, files_expire(e->sv.files, e->sv.network_time, services_files_log(&e->sv)));
+	}
 	size_t n = 0;
 	struct conn **all = conn_table_sorted(e->conns, &n);
 	if (!all)
@@ -711,6 +717,9 @@ struct engine *engine_new(const struct config *cfg, const struct uid_gen *uids,
 			mode.on_error = extract_failed;
 			mode.on_error_ctx = &e->sv;
 		}
+		mode.timer_add = services_add_file_timer;
+		mode.timer_cancel = services_cancel_file_timer;
+		mode.timer_ctx = &e->sv;
 		e->sv.files = files_new(&mode, &e->sv.uids);
 		if (!e->sv.files) {
 			engine_free(e);
@@ -804,9 +813,10 @@ void engine_free(struct engine *e)
 	}
 	free(left);
 	conn_table_free(e->conns);
-	/* The logs, the analyzers' run state, the timers. */
-	services_free(&e->sv);
+	/* Files before the timers they cancel; then the logs, the analyzers'
+	 * run state, the timers. */
 	files_free(e->sv.files);
+	services_free(&e->sv);
 	analyzer_pool_free(e->sv.an_pool);
 	frag_table_free(e->frags);
 	ip_tunnels_free(e->ip_tunnels);

@@ -3,7 +3,6 @@
 #include <magic.h>
 
 #include <errno.h>
-#include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,10 +83,25 @@ static void list_append(struct file_list *l, struct sl_file *f)
 	l->n++;
 }
 
-static void schedule_timer(struct sl_file *f, double now)
+/* File::ScheduleInactivityTimer. Without memory for the timer the file
+ * cannot time out; the run fails through on_error's caller (the timer
+ * structure reports it). */
+static void schedule_timer(struct files *fm, struct sl_file *f, double now)
 {
-	f->timer_pending = true;
-	f->timer_at = now + FILES_TIMEOUT_INTERVAL;
+	if (fm->mode.timer_add)
+		f->timer_pending = fm->mode.timer_add(fm->mode.timer_ctx, f, now + FILES_TIMEOUT_INTERVAL);
+}
+
+static void cancel_timer(struct files *fm, struct sl_file *f)
+{
+	if (f->timer_pending && fm->mode.timer_cancel)
+		fm->mode.timer_cancel(fm->mode.timer_ctx, f);
+	f->timer_pending = false;
+}
+
+size_t files_timer_list_offset(void)
+{
+	return offsetof(struct sl_file, timers);
 }
 
 static EVP_MD_CTX *md_ctx_get(struct files *fm)
@@ -118,6 +132,7 @@ static void hashes_free(struct sl_file *f)
 
 static void file_free(struct files *fm, struct sl_file *f)
 {
+	cancel_timer(fm, f);
 	files_extract_stop(fm, f); /* only where a run stopped early: files_finish ends the rest */
 	hashes_free(f);
 	free(f->filename);
@@ -289,7 +304,7 @@ static void file_start(struct files *fm, struct sl_file *f, double now)
 	f->extracted[0] = '\0';
 	if (fm->mode.extract_all && !fm->mode.extract_at_sniff)
 		files_extract_start(fm, f);
-	schedule_timer(f, now);
+	schedule_timer(fm, f, now);
 	list_append(&fm->open, f);
 	index_add(&fm->by_fuid, f);
 }
@@ -551,7 +566,7 @@ static int file_remove(struct files *fm, struct sl_file *f, struct log_stream *s
 	index_remove(&fm->by_fuid, f);
 	list_append(&fm->closed, f);
 	f->closed = true;
-	f->timer_pending = false;
+	cancel_timer(fm, f);
 	/* A type analyzer's Files::log_policy hook may veto the line. */
 	for (size_t k = 0; k < fm->mode.n_type_analyzers; k++)
 		if ((f->type_analyzers & (1u << k)) && !fm->mode.type_analyzers[k].logged)
@@ -582,57 +597,19 @@ static int file_time_out(struct files *fm, struct sl_file *f, struct log_stream 
 	return file_remove(fm, f, stream);
 }
 
-double files_next_timer(const struct files *fm)
+/* FileTimer::Dispatch at time t (its timer has fired). */
+int files_timer(struct files *fm, struct sl_file *f, double t, bool is_expire,
+		struct log_stream *stream)
 {
-	for (const struct sl_file *f = fm ? fm->open.head : NULL; f; f = f->next)
-		if (f->timer_pending)
-			return f->timer_at;
-	return INFINITY;
-}
-
-/* FileTimer::Dispatch at time t. */
-static int timer_dispatch(struct files *fm, struct sl_file *f, double t, bool is_expire,
-			  struct log_stream *stream)
-{
+	if (!fm || !f || f->closed)
+		return 0;
 	double idle = t > f->last_active ? t - f->last_active : 0.0;
 	f->timer_pending = false;
 	if (idle >= FILES_TIMEOUT_INTERVAL)
 		return file_time_out(fm, f, stream);
-	if (!is_expire) {
-		list_remove(&fm->open, f);
-		schedule_timer(f, t);
-		list_append(&fm->open, f);
-	}
+	if (!is_expire)
+		schedule_timer(fm, f, t);
 	return 0;
-}
-
-int files_advance(struct files *fm, double now, struct log_stream *stream)
-{
-	int rc = 0;
-	/* Rescheduled timers go to the tail at now + interval > now, so this
-	 * ends once the head is not due. */
-	while (fm && fm->open.head && fm->open.head->timer_pending &&
-	       fm->open.head->timer_at <= now) {
-		int r = timer_dispatch(fm, fm->open.head, now, false, stream);
-		if (r && !rc)
-			rc = r;
-	}
-	return rc;
-}
-
-int files_expire(struct files *fm, double now, struct log_stream *stream)
-{
-	int rc = 0;
-	struct sl_file *next;
-	for (struct sl_file *f = fm ? fm->open.head : NULL; f; f = next) {
-		next = f->next;
-		if (!f->timer_pending)
-			continue;
-		int r = timer_dispatch(fm, f, now, true, stream);
-		if (r && !rc)
-			rc = r;
-	}
-	return rc;
 }
 
 static int fuid_cmp(const void *a, const void *b)

@@ -41,6 +41,9 @@
 /* Room for an extracted file's bare name, NUL included. */
 #define FILES_EXTRACT_NAME_MAX 256
 
+struct files;	/* manager: one per engine */
+struct sl_file;	/* one file; owned by the manager */
+
 /* What a file sink learns about a file when EXTRACT is added to it. */
 struct file_sink_file {
 	const char *fuid;	/* "F..." */
@@ -138,6 +141,16 @@ struct files_mode {
 	 *                  the manager. The file's extraction stops there.
 	 * extract_types (borrowed) must outlive the manager.
 	 */
+	/*
+	 * The files' inactivity timers on the caller's timer structure:
+	 * timer_add schedules one for f at `when` (false: out of memory),
+	 * timer_cancel drops f's. NULL: files never time out while open
+	 * (files_finish still ends them).
+	 */
+	bool (*timer_add)(void *ctx, struct sl_file *f, double when);
+	void (*timer_cancel)(void *ctx, struct sl_file *f);
+	void *timer_ctx;
+
 	const struct file_sink_ops *sink;
 	void *sink_ctx;
 	bool extract_all;
@@ -152,8 +165,6 @@ struct files_mode {
 	void *on_error_ctx;
 };
 
-struct files;	/* manager: one per engine */
-struct sl_file;	/* one file; owned by the manager */
 
 /* The connection a network file is seen over (the conn_id at logging). */
 struct file_conn {
@@ -235,19 +246,20 @@ void files_gap(struct files *fm, struct sl_file *f, double now, uint64_t len);
 int files_end(struct files *fm, struct sl_file *f, struct log_stream *stream);
 
 /*
- * Inactivity timers (§5.2 step 7). Each open file has one pending timer;
- * files_next_timer() gives the earliest expiry (INFINITY: none) so the
- * engine can run them in expiry order among its own timers;
- * files_advance() runs every file timer due at network time now. A file
- * idle for FILES_TIMEOUT_INTERVAL is logged with timedout T; otherwise its
- * timer is rescheduled. Returns 0 or the first write error.
+ * Inactivity timers (§5.2 step 7): Zeek's FileTimer, on the caller's timer
+ * structure (files_mode.timer_add), so that they fire in time order among
+ * the connections' timers and count towards the same per-packet cap, as in
+ * Zeek's one timer manager. The caller fires each with files_timer() at
+ * network time now: a file idle for FILES_TIMEOUT_INTERVAL times out
+ * (logged with timedout T); otherwise its timer is scheduled again, except
+ * in the expire pass at the end of input (is_expire, core spec §7.1 step
+ * 1). Returns 0 or the first write error.
  */
-double files_next_timer(const struct files *fm);
-int files_advance(struct files *fm, double now, struct log_stream *stream);
-
-/* End of input, expire pass (core spec §7.1 step 1): every pending file
- * timer runs once, without rescheduling. */
-int files_expire(struct files *fm, double now, struct log_stream *stream);
+int files_timer(struct files *fm, struct sl_file *f, double now, bool is_expire,
+		struct log_stream *stream);
+/* Where a file keeps its timers' list head: the owner offset of the timer
+ * kind the caller fires with files_timer() (timers_owner_offset). */
+size_t files_timer_list_offset(void);
 
 /* Shutdown (§7.1 step 5): every file still open is timed out and logged,
  * in fuid order. The files stay allocated until files_end/files_free. */

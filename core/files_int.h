@@ -80,7 +80,7 @@ struct sl_file {
 
 	/* Inactivity timer; the open list is kept in expiry order. */
 	bool timer_pending;
-	double timer_at;
+	struct timer *timers;	/* the caller's timer structure's list head */
 	struct sl_file *prev, *next;
 
 	/* Last, and not cleared for a new file: only bof_len bytes count. */

@@ -30,6 +30,7 @@ bool services_init(struct services *sv, const struct config *cfg, const struct u
 	sv->writer = writer;
 	sv->dir = dir;
 	timers_init(&sv->timers, offsetof(struct conn, timers));
+	timers_owner_offset(&sv->timers, TIMER_FILE, files_timer_list_offset());
 	sv->max_logs = declared_logs(analyzers);
 	sv->logs = calloc(sv->max_logs, sizeof *sv->logs);
 	return sv->logs != NULL;
@@ -71,6 +72,21 @@ void services_set_inactivity_timeout(struct services *sv, struct conn *c, double
 	if (timeout > 0)
 		services_add_timer(sv, c, TIMER_INACTIVITY, c->last_time + timeout, false);
 	c->inactivity_timeout = timeout;
+}
+
+bool services_add_file_timer(void *ctx, struct sl_file *f, double when)
+{
+	struct services *sv = ctx;
+	if (timers_add(&sv->timers, f, when, TIMER_FILE, true))
+		return true;
+	services_fail(sv);
+	return false;
+}
+
+void services_cancel_file_timer(void *ctx, struct sl_file *f)
+{
+	struct services *sv = ctx;
+	timers_cancel(&sv->timers, f, UINT32_C(1) << TIMER_FILE);
 }
 
 void services_connection_established(struct services *sv, struct conn *c)

@@ -26,6 +26,7 @@
 
 struct conn_log;
 struct files;
+struct sl_file;
 struct outdir;
 struct analyzer_pool;
 
@@ -34,6 +35,7 @@ enum timer_kind {
 	TIMER_TCP_EXPIRE,	/* TCPSessionAdapter::ExpireTimer */
 	TIMER_TCP_ATTEMPT,	/* TCPSessionAdapter::AttemptTimer (runs at shutdown) */
 	TIMER_TCP_DELETE,	/* TCPSessionAdapter::ConnDeleteTimer */
+	TIMER_FILE,		/* file_analysis::FileTimer (owner: a struct sl_file) */
 };
 
 /* Zeek's session inactivity timeouts (init-bare.zeek). */
@@ -101,6 +103,11 @@ void services_add_timer(struct services *sv, struct conn *c, enum timer_kind kin
 /* Zeek's CancelTimers of the TCP analyzer: every timer but inactivity. */
 void services_cancel_tcp_timers(struct services *sv, struct conn *c);
 void services_set_inactivity_timeout(struct services *sv, struct conn *c, double timeout);
+/* The file manager's timer contract (files_mode.timer_add/timer_cancel;
+ * ctx is the services): a file's timers are TIMER_FILE ones, run at
+ * shutdown too (FileTimer's expire pass). */
+bool services_add_file_timer(void *ctx, struct sl_file *f, double when);
+void services_cancel_file_timer(void *ctx, struct sl_file *f);
 /* connection_established's handlers in the conn scripts. */
 void services_connection_established(struct services *sv, struct conn *c);
 

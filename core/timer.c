@@ -41,7 +41,13 @@ struct timer_slab {
 void timers_init(struct timers *w, size_t owner_list_offset)
 {
 	memset(w, 0, sizeof *w);
-	w->owner_list_offset = owner_list_offset;
+	for (int k = 0; k < TIMER_KINDS; k++)
+		w->owner_list_offset[k] = owner_list_offset;
+}
+
+void timers_owner_offset(struct timers *w, uint8_t kind, size_t offset)
+{
+	w->owner_list_offset[kind & TAG_KIND_MASK] = offset;
 }
 
 void timers_free(struct timers *w)
@@ -53,7 +59,10 @@ void timers_free(struct timers *w)
 		s = next;
 	}
 	free(w->heap);
-	timers_init(w, w->owner_list_offset);
+	size_t offsets[TIMER_KINDS];
+	memcpy(offsets, w->owner_list_offset, sizeof offsets);
+	memset(w, 0, sizeof *w);
+	memcpy(w->owner_list_offset, offsets, sizeof offsets);
 }
 
 size_t timers_count(const struct timers *w)
@@ -243,7 +252,8 @@ static void advance(struct timers *w, int64_t target, bool until_any)
 				 * read, while this one is filed. */
 				if (t->at.list.next)
 					__builtin_prefetch(t->at.list.next);
-				__builtin_prefetch((char *)t->owner + w->owner_list_offset);
+				__builtin_prefetch((char *)t->owner +
+						   w->owner_list_offset[t->tag & TAG_KIND_MASK]);
 				list_unlink(t);
 				w->level_n[0]--;
 				w->wheel_n--;
@@ -296,15 +306,15 @@ static void node_free(struct timers *w, struct timer *t)
 	w->free_list = t;
 }
 
-static struct timer **owner_list(const struct timers *w, void *owner)
+static struct timer **owner_list(const struct timers *w, void *owner, unsigned kind)
 {
-	return (struct timer **)(void *)((char *)owner + w->owner_list_offset);
+	return (struct timer **)(void *)((char *)owner + w->owner_list_offset[kind & TAG_KIND_MASK]);
 }
 
 /* Owners hold a handful of timers: a walk is cheaper than a back link. */
 static void owner_unlink(const struct timers *w, struct timer *t)
 {
-	struct timer **p = owner_list(w, t->owner);
+	struct timer **p = owner_list(w, t->owner, (unsigned)t->tag);
 	while (*p != t)
 		p = &(*p)->owner_next;
 	*p = t->owner_next;
@@ -320,7 +330,7 @@ bool timers_add(struct timers *w, void *owner, double when, uint8_t kind, bool r
 		 (run_at_shutdown ? TAG_AT_SHUTDOWN : 0);
 	t->owner = owner;
 	place(w, t);
-	struct timer **head = owner_list(w, owner);
+	struct timer **head = owner_list(w, owner, kind);
 	t->owner_next = *head;
 	*head = t;
 	return true;
@@ -342,7 +352,10 @@ static void take_out(struct timers *w, struct timer *t)
 
 void timers_cancel(struct timers *w, void *owner, uint32_t kind_mask)
 {
-	struct timer **p = owner_list(w, owner);
+	if (!kind_mask)
+		return;
+	/* The kinds named share their owners' offset: the lowest one's. */
+	struct timer **p = owner_list(w, owner, (unsigned)__builtin_ctz(kind_mask));
 	while (*p) {
 		struct timer *t = *p;
 		if (kind_mask & (UINT32_C(1) << (t->tag & TAG_KIND_MASK))) {

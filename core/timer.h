@@ -31,6 +31,7 @@ struct timer_fired {
 	bool run_at_shutdown;	/* Zeek's do_expire */
 };
 
+#define TIMER_KINDS 32
 #define TIMER_LEVELS 4
 #define TIMER_SLOTS 256
 
@@ -45,12 +46,18 @@ struct timers {
 	size_t heap_n, heap_cap;	/* cap: one entry per pooled node */
 	int64_t cur;			/* the first tick not yet reached */
 	uint64_t next_order;
-	size_t owner_list_offset;	/* where an owner keeps its list head */
+	/* Where an owner keeps its list head, by timer kind: owners of
+	 * different types (connections, files) keep it at their own offset. */
+	size_t owner_list_offset[TIMER_KINDS];
 	struct timer *free_list;	/* node pool */
 	struct timer_slab *slabs;	/* owned */
 };
 
+/* Every kind's owners keep their list head at owner_list_offset. */
 void timers_init(struct timers *w, size_t owner_list_offset);
+/* The owners of timers of `kind` keep it at `offset` instead. Kinds one
+ * timers_cancel() names together must share an offset. */
+void timers_owner_offset(struct timers *w, uint8_t kind, size_t offset);
 void timers_free(struct timers *w);
 /* Live timers. */
 size_t timers_count(const struct timers *w);

@@ -14,6 +14,7 @@
 #include "core/files.h"
 #include "core/log.h"
 #include "core/outdir.h"
+#include "core/timer.h"
 #include "core/uid.h"
 #include "output/json.h"
 #include "output/tsv.h"
@@ -49,6 +50,46 @@ struct fixture {
 	bool json;		/* lines are kept as written */
 };
 
+/* The caller's timer structure, as the engine's services keep it. */
+static struct timers tw;
+
+static bool tw_add(void *ctx, struct sl_file *f, double when)
+{
+	(void)ctx;
+	return timers_add(&tw, f, when, 0, true);
+}
+
+static void tw_cancel(void *ctx, struct sl_file *f)
+{
+	(void)ctx;
+	timers_cancel(&tw, f, 1);
+}
+
+/* The timers due at now, fired as the engine fires them; how many. */
+static int tw_advance(struct files *fm, double now, struct log_stream *s)
+{
+	struct timer_fired t;
+	int n = 0;
+	while (timers_pop_due(&tw, now, &t)) {
+		CHECK(files_timer(fm, t.owner, now, false, s) == 0);
+		n++;
+	}
+	return n;
+}
+
+/* The expire pass at the end of input. */
+static int tw_expire(struct files *fm, double now, struct log_stream *s)
+{
+	struct timer_fired t;
+	int n = 0;
+	while (timers_pop_any(&tw, &t)) {
+		CHECK(t.run_at_shutdown);
+		CHECK(files_timer(fm, t.owner, now, true, s) == 0);
+		n++;
+	}
+	return n;
+}
+
 static void fx_start_mode(struct fixture *fx, const struct files_mode *mode, bool seeded,
 			  const struct log_writer_ops *ops)
 {
@@ -64,7 +105,12 @@ static void fx_start_mode(struct fixture *fx, const struct files_mode *mode, boo
 		CHECK(uid_gen_init_seeds(&fx->uids, btest_words) == 0);
 	else
 		CHECK(uid_gen_init_random(&fx->uids) == 0);
-	fx->fm = files_new(mode, &fx->uids);
+	struct files_mode timed = *mode;
+	if (!timed.timer_add) {
+		timed.timer_add = tw_add;
+		timed.timer_cancel = tw_cancel;
+	}
+	fx->fm = files_new(&timed, &fx->uids);
 	fx->out = outdir_open(fx->dir, true);
 	CHECK(fx->fm && fx->out);
 	fx->stream = log_stream_new(files_schema(fx->fm), ops, &fx->fmt, fx->out);
@@ -679,20 +725,22 @@ static void test_timeout(void)
 	fx_start(&fx, 0, false, false);
 	struct sl_file *a = files_begin(fx.fm, 1000.0, "a", 1, "SMTP", true, &smtp_conn, 1, NULL);
 	struct sl_file *b = files_begin(fx.fm, 1010.0, "b", 1, "SMTP", true, &smtp_conn, 2, NULL);
-	CHECK(files_next_timer(fx.fm) == 1120.0);
+	CHECK(timers_count(&tw) == 2);
 	files_data(fx.fm, a, 1000.0, (const uint8_t *)"first part of a", 15);
 	files_data(fx.fm, b, 1060.0, (const uint8_t *)"bbbbbbbbbbbbbbbb", 16);
-	CHECK(files_advance(fx.fm, 1119.0, fx.stream) == 0);
+	CHECK(tw_advance(fx.fm, 1119.0, fx.stream) == 0);
 	/* a: idle 120 s at its timer: timed out. b: idle 70 s: rescheduled
 	 * at 1130 + 120. */
-	CHECK(files_advance(fx.fm, 1130.0, fx.stream) == 0);
-	CHECK(files_next_timer(fx.fm) == 1250.0);
-	/* More data for a: a new file with a's fuid. */
+	CHECK(tw_advance(fx.fm, 1130.0, fx.stream) == 2);
+	CHECK(timers_count(&tw) == 1);
+	/* More data for a: a new file with a's fuid, and a timer of its own. */
 	files_data(fx.fm, a, 1200.0, (const uint8_t *)"second part", 11);
-	CHECK(files_next_timer(fx.fm) == 1250.0);
+	CHECK(timers_count(&tw) == 2);
 	CHECK(files_end(fx.fm, a, fx.stream) == 0);
+	CHECK(timers_count(&tw) == 1); /* an ended file's timer goes with it */
+	CHECK(tw_advance(fx.fm, 1249.0, fx.stream) == 0);
 	/* Expire pass at the end: b idle 1240 - 1060 = 180 s: timed out. */
-	CHECK(files_expire(fx.fm, 1240.0, fx.stream) == 0);
+	CHECK(tw_expire(fx.fm, 1240.0, fx.stream) == 1);
 	CHECK(files_finish(fx.fm, fx.stream) == 0);
 	CHECK(files_end(fx.fm, b, fx.stream) == 0);
 	fx_stop(&fx);
@@ -711,16 +759,23 @@ static void test_timeout(void)
 	/* The expire pass leaves a file idle < 2 min open; finish logs it. */
 	fx_start(&fx, 0, false, false);
 	CHECK(files_begin(fx.fm, 1000.0, "a", 1, "SMTP", true, &smtp_conn, 1, NULL) != NULL);
-	CHECK(files_expire(fx.fm, 1100.0, fx.stream) == 0);
-	CHECK(files_next_timer(fx.fm) > 1e300);
+	CHECK(tw_expire(fx.fm, 1100.0, fx.stream) == 1);
+	CHECK(timers_count(&tw) == 0); /* not scheduled again */
 	CHECK(files_finish(fx.fm, fx.stream) == 0);
 	fx_stop(&fx);	/* a never ended: files_free releases it */
 	CHECK(fx.n_lines == 1);
 	CHECK_STR(column(fx.lines[0], 19, c), "T");
+	/* A file freed while open (a run stopped early) takes its timer. */
+	fx_start(&fx, 0, false, false);
+	CHECK(files_begin(fx.fm, 1000.0, "z", 1, "SMTP", true, &smtp_conn, 1, NULL) != NULL);
+	CHECK(timers_count(&tw) == 1);
+	fx_stop(&fx);
+	CHECK(timers_count(&tw) == 0);
 }
 
 int main(void)
 {
+	timers_init(&tw, files_timer_list_offset());
 	test_fuids();
 	test_many_open();
 	test_smtp_attachment_lines();
@@ -734,5 +789,6 @@ int main(void)
 	test_handle_time();
 	test_finish_order();
 	test_timeout();
+	timers_free(&tw);
 	return check_summary();
 }
