@@ -135,7 +135,6 @@ struct conn {
 	bool tcp_partial;
 	/* Rarely read flags share a byte, so that the record stays 680 bytes. */
 	bool has_l2 : 1;
-	bool icmp_one_way : 1;
 	bool close_deferred : 1, deferred_gen_event : 1;
 	/* Bad-checksum weirds for Zeek's sampling: the count up to 1,000, then
 	 * 1,000 + (count - 1,000) mod 1,000 (fits the padding). */

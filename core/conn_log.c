@@ -1,4 +1,5 @@
 #include "core/conn_log.h"
+#include "core/decode.h"
 #include "core/zset.h"
 
 #include <openssl/evp.h>
@@ -108,8 +109,17 @@ void conn_community_id(const struct conn *c, char *out, size_t cap)
 	uint16_t sp = c->orig_p, dp = c->resp_p;
 	int cmp = sl_addr_cmp(sa, da);
 	bool keep = cmp < 0 || (cmp == 0 && port_key(sp) < port_key(dp));
-	if (c->transport == CONN_ICMP && c->icmp_one_way)
-		keep = true;
+	/* Zeek's bif knows ICMP only as a transport: the address family
+	 * picks the protocol hashed and the counterpart table (ICMPv4 over
+	 * IPv6 hashes as ICMPv6). */
+	uint8_t proto = c->ip_proto;
+	if (c->transport == CONN_ICMP) {
+		proto = sl_addr_is_v4(&c->orig_h) ? 1 : 58;
+		bool one_way;
+		(void)icmp_counterpart(proto, (uint8_t)sp, 0, &one_way);
+		if (one_way)
+			keep = true;
+	}
 	if (!keep) {
 		const struct sl_addr *t = sa;
 		sa = da;
@@ -127,7 +137,7 @@ void conn_community_id(const struct conn *c, char *out, size_t cap)
 	n += alen;
 	memcpy(buf + n, da->b + off, alen);
 	n += alen;
-	buf[n++] = c->ip_proto;
+	buf[n++] = proto;
 	buf[n++] = 0;
 	if (c->transport != CONN_UNKNOWN) {
 		buf[n++] = (uint8_t)(sp >> 8);

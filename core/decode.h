@@ -106,4 +106,9 @@ enum l4_result icmp_parse(const struct packet *pkt, struct icmp_header *out);
  */
 bool l4_checksum_ok(const struct packet *pkt);
 
+/* ICMP "ports": the responder's is the counterpart of `type` in the
+ * table of `proto` (1: ICMPv4, 58: ICMPv6), or, for a type without one
+ * (*one_way), the code. Zeek's ICMP4_counterpart / ICMP6_counterpart. */
+uint16_t icmp_counterpart(uint8_t proto, uint8_t type, uint8_t code, bool *one_way);
+
 #endif

@@ -246,6 +246,7 @@ static enum decode_result decode_v4(const struct decode_opts *opts, struct frag_
 		return drop(weird, "IPv4_min_header_size");
 	pkt->ip_version = 4;
 	pkt->src = sl_addr_from_v4(src.p);
+	pkt->hdr_src = pkt->src;
 	pkt->dst = sl_addr_from_v4(dst.p);
 	if (!checksum_ignored(opts, &pkt->src) && cksum_fold(cksum_add(0, ip, hdr_len)) != 0xffff)
 		return drop(weird, "bad_IP_checksum");
@@ -318,6 +319,7 @@ static void v6_addrs(struct packet *pkt, const uint8_t *ip, const struct v6_chai
 	struct bytes dst = cur_take(&c, 16);
 	pkt->ip_version = 6;
 	pkt->src = sl_addr_from_v6(ch->has_home ? ch->home : src.p);
+	pkt->hdr_src = sl_addr_from_v6(src.p);
 	pkt->dst = sl_addr_from_v6(ch->has_final ? ch->final : dst.p);
 }
 

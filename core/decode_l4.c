@@ -162,8 +162,9 @@ bool l4_checksum_ok(const struct packet *pkt)
 		if (cur_be16(&c) == 0 && !c.err)
 			return true;
 	}
-	if (!(pkt->ip_version == 4 && pkt->proto == 1)) {
-		/* Pseudo-header (ICMPv4 has none). */
+	if (pkt->proto != 1) {
+		/* Pseudo-header: ICMPv4 has none, whichever IP carries it (Zeek
+		 * decides by the protocol alone). */
 		size_t alen = pkt->ip_version == 4 ? 4 : 16, off = 16 - alen;
 		uint8_t pseudo[40];
 		memcpy(pseudo, pkt->src.b + off, alen);
@@ -179,4 +180,22 @@ bool l4_checksum_ok(const struct packet *pkt)
 	}
 	sum = cksum_add(sum, pkt->l4.p, len);
 	return cksum_fold(sum) == 0xffff;
+}
+
+uint16_t icmp_counterpart(uint8_t proto, uint8_t type, uint8_t code, bool *one_way)
+{
+	static const uint8_t v4[][2] = {{8, 0}, {0, 8}, {13, 14}, {14, 13}, {15, 16},
+					{16, 15}, {10, 9}, {9, 10}, {17, 18}, {18, 17}};
+	static const uint8_t v6[][2] = {{128, 129}, {129, 128}, {133, 134}, {134, 133},
+					{135, 136}, {136, 135}, {130, 131}, {131, 130},
+					{139, 140}, {140, 139}, {144, 145}, {145, 144}};
+	const uint8_t(*t)[2] = proto == 1 ? v4 : v6;
+	size_t n = proto == 1 ? sizeof v4 / 2 : sizeof v6 / 2;
+	for (size_t i = 0; i < n; i++)
+		if (t[i][0] == type) {
+			*one_way = false;
+			return t[i][1];
+		}
+	*one_way = true;
+	return code;
 }

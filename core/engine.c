@@ -233,26 +233,6 @@ static void make_key(struct conn_key *k, const struct sl_addr *src, uint16_t spo
 	k->b[38] = one_way;	/* a one-way ICMP key never matches its reverse */
 }
 
-/* ICMP "ports": type, and the counterpart type or the code (Zeek's
- * ICMP4_counterpart / ICMP6_counterpart). */
-static uint16_t icmp_counterpart(uint8_t proto, uint8_t type, uint8_t code, bool *one_way)
-{
-	static const uint8_t v4[][2] = {{8, 0}, {0, 8}, {13, 14}, {14, 13}, {15, 16},
-					{16, 15}, {10, 9}, {9, 10}, {17, 18}, {18, 17}};
-	static const uint8_t v6[][2] = {{128, 129}, {129, 128}, {133, 134}, {134, 133},
-					{135, 136}, {136, 135}, {130, 131}, {131, 130},
-					{139, 140}, {140, 139}, {144, 145}, {145, 144}};
-	const uint8_t(*t)[2] = proto == 1 ? v4 : v6;
-	size_t n = proto == 1 ? sizeof v4 / 2 : sizeof v6 / 2;
-	for (size_t i = 0; i < n; i++)
-		if (t[i][0] == type) {
-			*one_way = false;
-			return t[i][1];
-		}
-	*one_way = true;
-	return code;
-}
-
 /* Zeek's CheckHeaderTrunc. */
 static bool header_present(struct engine *e, const struct packet *pkt, uint32_t min)
 {
@@ -269,7 +249,7 @@ static bool header_present(struct engine *e, const struct packet *pkt, uint32_t 
 
 static struct conn *new_conn(struct engine *e, const struct conn_probe *probe,
 			     const struct packet *pkt, uint16_t sport, uint16_t dport,
-			     bool one_way, bool flip)
+			     bool flip)
 {
 	struct conn *c = conn_table_insert_probed(e->conns, probe);
 	if (!c) {
@@ -296,7 +276,6 @@ static struct conn *new_conn(struct engine *e, const struct conn_probe *probe,
 	c->resp_h = pkt->dst;
 	c->orig_p = sport;
 	c->resp_p = dport;
-	c->icmp_one_way = one_way;
 	c->start_time = c->last_time = pkt->ts;
 	c->orig_len = c->resp_len = -1;
 	c->has_l2 = pkt->has_l2_addr;
@@ -349,7 +328,7 @@ static void udp_packet(struct engine *e, struct conn *c, const struct packet *pk
 	if (udp_parse(pkt, &uh) != L4_OK)
 		return;
 	uint32_t len = pkt->l4_len ? pkt->l4_len : (uint32_t)pkt->l4.n;
-	bool validate = !e->cfg->ignore_checksums && !services_checksum_ignored(&e->sv, &pkt->src) &&
+	bool validate = !e->cfg->ignore_checksums && !services_checksum_ignored(&e->sv, &pkt->hdr_src) &&
 			pkt->l4.n >= len && pkt->wirelen <= pkt->caplen;
 	uint16_t sum = (uint16_t)(pkt->l4.p[6] << 8 | pkt->l4.p[7]);
 	/* What looks like VXLAN on its port may send no checksum (even over
@@ -393,7 +372,7 @@ static void udp_packet(struct engine *e, struct conn *c, const struct packet *pk
 static void icmp_packet(struct engine *e, struct conn *c, const struct packet *pkt, bool is_orig)
 {
 	uint32_t len = pkt->l4_len ? pkt->l4_len : (uint32_t)pkt->l4.n;
-	if (!e->cfg->ignore_checksums && !services_checksum_ignored(&e->sv, &pkt->src) &&
+	if (!e->cfg->ignore_checksums && !services_checksum_ignored(&e->sv, &pkt->hdr_src) &&
 	    pkt->l4.n >= len && !l4_checksum_ok(pkt)) {
 		services_weird(&e->sv, c, "bad_ICMP_checksum");
 		return;
@@ -478,7 +457,7 @@ static void ip_packet(struct engine *e, struct packet *pkt)
 		else if (pkt->proto == 17)
 			flip = services_is_likely_server_port(&e->sv, 17, sport) &&
 			       !services_is_likely_server_port(&e->sv, 17, dport);
-		c = new_conn(e, &probe, pkt, sport, dport, one_way, flip);
+		c = new_conn(e, &probe, pkt, sport, dport, flip);
 		if (!c)
 			return;
 	}

@@ -31,8 +31,11 @@ struct packet {
 
 	/* Network layer. */
 	uint8_t ip_version;		/* 4 or 6 */
-	struct sl_addr src;
-	struct sl_addr dst;
+	struct sl_addr src;		/* v6: the Home Address option's, if any */
+	struct sl_addr dst;		/* v6: a routing header's final one, if any */
+	/* The IP header's own source, which ignore_checksums_nets is matched
+	 * against (Zeek's transport analyzers read it from the raw header). */
+	struct sl_addr hdr_src;
 	uint8_t proto;			/* transport protocol after IPv6 extension headers */
 	uint32_t ip_len;		/* v4: total-length field; v6: payload length + 40 */
 	const uint8_t *ip_hdr;		/* start of the (outermost relevant) IP header */

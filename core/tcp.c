@@ -504,7 +504,7 @@ void tcp_packet(struct services *sv, struct conn *c, const struct packet *pkt, b
 	}
 	bool captured_all = pkt->l4.n >= pkt->l4_len;
 	if (!sv->cfg->ignore_checksums && captured_all &&
-	    !services_checksum_ignored(sv, &pkt->src) && !l4_checksum_ok(pkt)) {
+	    !services_checksum_ignored(sv, &pkt->hdr_src) && !l4_checksum_ok(pkt)) {
 		services_weird(sv, c, "bad_TCP_checksum");
 		conn_scaled_history(c, is_orig ? 'C' : 'c', &ep(c, is_orig ? 0 : 1)->chk);
 		return;

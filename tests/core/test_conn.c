@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "core/conn.h"
+#include "core/conn_log.h"
 #include "tests/check.h"
 
 static struct conn cn;
@@ -462,8 +463,50 @@ static void test_table_growth_and_sort(void)
 	CHECK(conn_key_hash(&a) != conn_key_hash(&b));
 }
 
+/* Community ID of ICMP: Zeek's bif knows only the transport, so the
+ * address family picks the protocol hashed and the counterpart table
+ * (values from a model of communityid.bif over these connections). */
+static void test_community_id_icmp_family(void)
+{
+	static const uint8_t a6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
+	static const uint8_t b6[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 2};
+	static const uint8_t a4[4] = {10, 0, 0, 1}, b4[4] = {10, 0, 0, 2};
+	char id[64];
+	/* ICMPv4 echo over IPv6: hashed as ICMPv6, type 8 one-way there. */
+	memset(&cn, 0, sizeof cn);
+	cn.transport = CONN_ICMP;
+	cn.ip_proto = 1;
+	cn.orig_h = sl_addr_from_v6(a6);
+	cn.resp_h = sl_addr_from_v6(b6);
+	cn.orig_p = 8;
+	cn.resp_p = 0;
+	conn_community_id(&cn, id, sizeof id);
+	CHECK_STR(id, "1:X/B5Gjx0rPSeSdkYb7zdm8/HJsc=");
+	/* ICMPv6 echo over IPv4: hashed as ICMPv4, type 128 one-way there. */
+	cn.ip_proto = 58;
+	cn.orig_h = sl_addr_from_v4(a4);
+	cn.resp_h = sl_addr_from_v4(b4);
+	cn.orig_p = 128;
+	cn.resp_p = 129;
+	conn_community_id(&cn, id, sizeof id);
+	CHECK_STR(id, "1:Z+HCP+BaE9R43iVofUCS+JJ5aHU=");
+	/* Two-way in its own family: the reply side hashes like the request. */
+	char req[64], rep[64];
+	cn.ip_proto = 1;
+	cn.orig_p = 8;
+	cn.resp_p = 0;
+	conn_community_id(&cn, req, sizeof req);
+	cn.orig_h = sl_addr_from_v4(b4);
+	cn.resp_h = sl_addr_from_v4(a4);
+	cn.orig_p = 0;
+	cn.resp_p = 8;
+	conn_community_id(&cn, rep, sizeof rep);
+	CHECK_STR(req, rep);
+}
+
 int main(void)
 {
+	test_community_id_icmp_family();
 	test_tcp_states();
 	test_udp_and_other_states();
 	test_history();

@@ -138,7 +138,7 @@ static void l4_fix(struct frame *f, size_t l4, size_t cksum_at, int version, uin
 {
 	size_t len = f->n - l4;
 	uint32_t sum = 0;
-	if (!(version == 4 && proto == 1)) {
+	if (proto != 1) {
 		const uint8_t *s = version == 4 ? IP_A : IP6_A, *d = version == 4 ? IP_B : IP6_B;
 		size_t alen = version == 4 ? 4 : 16;
 		sum = ref_sum(0, s, alen);
@@ -942,6 +942,31 @@ static void test_ipv6(void)
 	put8(&f, 0);
 	udp(&f, 1, 2, 0);
 	CHECK(run(DLT_EN10MB, &f, &p) == DECODE_OK && is_v6(&p.src, home));
+	/* ignore_checksums_nets looks at the header's own source. */
+	CHECK(is_v6(&p.hdr_src, IP6_A));
+
+	/* ICMPv4 carried by IPv6: no pseudo-header, as over IPv4 (Zeek
+	 * decides by the protocol alone). */
+	f.n = 0;
+	ether(&f, 0x86DD);
+	ip6(&f, 1, 8 + 4);
+	l4 = f.n;
+	put8(&f, 8);	/* echo request */
+	put8(&f, 0);
+	put16(&f, 0);
+	put32(&f, 0x00010001);
+	put32(&f, 0x61626364);
+	l4_fix(&f, l4, 2, 6, 1);
+	CHECK(run(DLT_EN10MB, &f, &p) == DECODE_OK && p.proto == 1 && l4_checksum_ok(&p));
+	/* The same summed with a pseudo-header is bad. */
+	{
+		uint32_t sum = ref_sum(0, IP6_A, 16) + ref_sum(0, IP6_B, 16) + 1 + 12;
+		f.b[l4 + 2] = f.b[l4 + 3] = 0;
+		uint16_t c = (uint16_t)~ref_sum(sum, f.b + l4, 12);
+		f.b[l4 + 2] = (uint8_t)(c >> 8);
+		f.b[l4 + 3] = (uint8_t)c;
+	}
+	CHECK(run(DLT_EN10MB, &f, &p) == DECODE_OK && !l4_checksum_ok(&p));
 
 	/* AH then TCP; ESP ends everything; no next header is dropped. */
 	f.n = 0;
