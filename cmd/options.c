@@ -140,6 +140,8 @@ static const struct {
 	{"Tunnel::validate_vxlan_checksums", "T or F: check a UDP checksum VXLAN sends (T)"},
 	{"Tunnel::ip_tunnel_timeout", "interval: an idle IP tunnel's UID is forgotten after it (24hrs)"},
 	{"Tunnel::expiration_interval", "interval: tunnel.log's EXPIRE after a tunnel is idle this long (1hr)"},
+	{"Tunnel::max_changes_per_connection",
+	 "count 0-255: tunnel changes a connection may make, then X and a weird (5; 0 = no limit)"},
 };
 
 #define N_ZEEK_OPTIONS (sizeof zeek_options / sizeof zeek_options[0])
@@ -602,7 +604,8 @@ static bool is_tunnel_option(const char *n)
 {
 	return !strcmp(n, "max_depth") || !strcmp(n, "delay_teredo_confirmation") ||
 	       !strcmp(n, "delay_gtp_confirmation") || !strcmp(n, "validate_vxlan_checksums") ||
-	       !strcmp(n, "ip_tunnel_timeout") || !strcmp(n, "expiration_interval");
+	       !strcmp(n, "ip_tunnel_timeout") || !strcmp(n, "expiration_interval") ||
+	       !strcmp(n, "max_changes_per_connection");
 }
 
 /* The Tunnel:: options. *rc: the value's reading (0 or -1); returns 1
@@ -617,6 +620,14 @@ static int set_tunnel_option(struct config_tunnel *t, const char *n, const char 
 				   &depth) != 0)
 			return 1;
 		t->max_depth = depth == 0 ? 1 : (unsigned)depth;	/* 0 acts as 1 in Zeek */
+		*rc = 0;
+	} else if (!strcmp(n, "max_changes_per_connection")) {
+		uint64_t changes;
+		/* Zeek counts them in a uint8_t and reports more as an error. */
+		if (parse_count_in(arg, v, 0, 255, "Zeek's per-connection counter", &changes) != 0)
+			return 1;
+		t->max_changes = (unsigned)changes;
+		t->max_changes_given = true;
 		*rc = 0;
 	} else if (!strcmp(n, "delay_teredo_confirmation")) {
 		*rc = optval_bool(v, &b);

@@ -70,6 +70,9 @@ struct config_tunnel {
 	bool vxlan_checksum_optional;	/* Tunnel::validate_vxlan_checksums = F */
 	double ip_tunnel_timeout;	/* Tunnel::ip_tunnel_timeout (0: 24 hrs) */
 	double expiration_interval;	/* Tunnel::expiration_interval (0: 1 hr) */
+	/* Tunnel::max_changes_per_connection when given (0: no limit). */
+	bool max_changes_given;
+	unsigned max_changes;
 };
 
 struct config {

@@ -4,6 +4,7 @@
 #include "core/conn.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -389,4 +390,46 @@ struct conn **conn_table_sorted(struct conn_table *t, size_t *n)
 	qsort(v, k, sizeof *v, key_order);
 	*n = k;
 	return v;
+}
+
+const char *conn_tunnel_parent(const struct conn_tunnel *t, size_t i)
+{
+	return i < CONN_TUNNEL_PARENTS_INLINE ? t->parents[i]
+					      : t->more[i - CONN_TUNNEL_PARENTS_INLINE];
+}
+
+int conn_tunnel_add_parent(struct conn_tunnel *t, const char uid[CONN_UID_MAX])
+{
+	for (size_t i = 0; i < t->n_parents; i++)
+		if (strcmp(conn_tunnel_parent(t, i), uid) == 0)
+			return 0;
+	if (t->n_parents >= CONN_TUNNEL_PARENTS_LIMIT)
+		return 0;
+	char *slot;
+	if (t->n_parents < CONN_TUNNEL_PARENTS_INLINE) {
+		slot = t->parents[t->n_parents];
+	} else {
+		size_t k = t->n_parents - CONN_TUNNEL_PARENTS_INLINE;
+		if (k == t->more_cap) {
+			size_t cap = t->more_cap ? 2u * t->more_cap : 8u;
+			void *m = realloc(t->more, cap * sizeof *t->more);
+			if (!m)
+				return -ENOMEM;
+			t->more = m;
+			t->more_cap = (uint16_t)cap;
+		}
+		slot = t->more[k];
+	}
+	memcpy(slot, uid, CONN_UID_MAX);
+	slot[CONN_UID_MAX - 1] = '\0';
+	t->n_parents++;
+	return 0;
+}
+
+void conn_tunnel_free(struct conn_tunnel *t)
+{
+	if (!t)
+		return;
+	free(t->more);
+	free(t);
 }

@@ -69,8 +69,12 @@ struct conn_key {
 #define CONN_HIST_LIMIT_REACHED 0x40000000u
 
 /* tunnel_parents: one UID for the first encapsulation and one a
- * tunnel_changed event, of which Zeek allows Tunnel::max_changes_per_connection (5). */
-#define CONN_TUNNEL_PARENTS_MAX 6
+ * tunnel_changed event, of which Zeek allows Tunnel::max_changes_per_connection
+ * (5; at most 255, or 0 for no limit). The first few are kept inline; past
+ * CONN_TUNNEL_PARENTS_LIMIT distinct ones (only when there is no limit) a
+ * connection keeps no more. */
+#define CONN_TUNNEL_PARENTS_INLINE 6
+#define CONN_TUNNEL_PARENTS_LIMIT 1024
 #define CONN_UID_MAX 24
 
 /*
@@ -82,13 +86,24 @@ struct conn_key {
 struct conn_tunnel {
 	uint64_t encap_id;		/* the current encapsulation (0: none) */
 	uint8_t changes;		/* tunnel_changed events so far */
-	uint8_t n_parents;
+	uint16_t n_parents;
 	uint8_t service;		/* enum tunnel_type confirmed here, 0 none */
 	uint16_t violated;		/* 1 << enum tunnel_type: that analyzer's violation */
 	uint8_t valid_dirs;		/* Teredo's and GTP's valid orig (1) and resp (2) */
 	bool carries_logged_tunnel;	/* tunnel.log's finalize_tunnel hook is on it */
-	char parents[CONN_TUNNEL_PARENTS_MAX][CONN_UID_MAX];	/* insertion order */
+	/* In insertion order: the first inline, the rest in more (owned). */
+	char parents[CONN_TUNNEL_PARENTS_INLINE][CONN_UID_MAX];
+	char (*more)[CONN_UID_MAX];
+	uint16_t more_cap;
 };
+
+/* tunnel_parents' entry i < t->n_parents. */
+const char *conn_tunnel_parent(const struct conn_tunnel *t, size_t i);
+/* Adds to tunnel_parents (a set: a UID it has is not added again; at
+ * CONN_TUNNEL_PARENTS_LIMIT nothing is). 0, or -ENOMEM. */
+int conn_tunnel_add_parent(struct conn_tunnel *t, const char uid[CONN_UID_MAX]);
+/* Frees t and what it owns (NULL is fine). */
+void conn_tunnel_free(struct conn_tunnel *t);
 
 /* A connection. Owned by the connection table; analyzers only borrow it.
  * Grouped by field size (no padding): with no payload it costs ~680 bytes

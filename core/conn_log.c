@@ -2,8 +2,10 @@
 #include "core/decode.h"
 #include "core/zset.h"
 
+#include <errno.h>
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct log_field base_fields[] = {
@@ -246,23 +248,37 @@ int conn_log_write(const struct conn_log *cl, struct log_stream *s, const struct
 	v[i++] = count_value(c->orig_ip_bytes);
 	v[i++] = count_value(c->resp_pkts);
 	v[i++] = count_value(c->resp_ip_bytes);
-	struct log_value parents[CONN_TUNNEL_PARENTS_MAX];
-	if (c->tun && c->tun->n_parents) {
-		/* A set of strings, in Zeek's print order. */
-		const struct conn_tunnel *t = c->tun;
-		struct zset_elem el[CONN_TUNNEL_PARENTS_MAX];
-		size_t order[CONN_TUNNEL_PARENTS_MAX], n = 0;
-		for (size_t k = 0; k < t->n_parents; k++) {
-			el[k].str = t->parents[k];
-			el[k].len = strlen(t->parents[k]);
+	/* A set of strings, in Zeek's print order; scratch on the stack
+	 * unless a connection changed tunnels more than a few times. */
+	struct log_value parents_inline[CONN_TUNNEL_PARENTS_INLINE], *parents = parents_inline;
+	struct zset_elem el_inline[CONN_TUNNEL_PARENTS_INLINE], *el = el_inline;
+	size_t order_inline[CONN_TUNNEL_PARENTS_INLINE], *order = order_inline;
+	const struct conn_tunnel *t = c->tun;
+	size_t np = t ? t->n_parents : 0;
+	if (np > CONN_TUNNEL_PARENTS_INLINE) {
+		parents = malloc(np * sizeof *parents);
+		el = malloc(np * sizeof *el);
+		order = malloc(np * sizeof *order);
+		if (!parents || !el || !order) {
+			free(parents);
+			free(el);
+			free(order);
+			return -ENOMEM;
+		}
+	}
+	if (np) {
+		size_t n = 0;
+		for (size_t k = 0; k < np; k++) {
+			el[k].str = conn_tunnel_parent(t, k);
+			el[k].len = strlen(el[k].str);
 			el[k].num = 0;
 		}
-		if (zset_order(cl->set_key, ZSET_STRING, el, t->n_parents, order, &n) < 0) {
-			for (n = 0; n < t->n_parents; n++)
+		if (zset_order(cl->set_key, ZSET_STRING, el, np, order, &n) < 0) {
+			for (n = 0; n < np; n++)
 				order[n] = n;
 		}
 		for (size_t k = 0; k < n; k++)
-			parents[k] = str_value(t->parents[order[k]]);
+			parents[k] = str_value(conn_tunnel_parent(t, order[k]));
 		v[i].present = true;
 		v[i].u.list.items = parents;
 		v[i].u.list.n = n;
@@ -305,5 +321,11 @@ int conn_log_write(const struct conn_log *cl, struct log_stream *s, const struct
 			break;
 		}
 	}
-	return log_stream_write(s, v);
+	int rc = log_stream_write(s, v);
+	if (parents != parents_inline) {
+		free(parents);
+		free(el);
+		free(order);
+	}
+	return rc;
 }

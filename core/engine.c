@@ -142,7 +142,7 @@ void engine_remove_conn(struct engine *e, struct conn *c)
 		engine_tunnel_log_result(e, tunnel_log_close(e->tunnel_log, engine_tunnel_stream(e),
 							     &c->orig_h, c->orig_p, &c->resp_h,
 							     c->resp_p, e->sv.network_time));
-	free(c->tun);
+	conn_tunnel_free(c->tun);
 	c->tun = NULL;
 	conn_table_release(e->conns, c);
 }
@@ -787,7 +787,7 @@ void engine_free(struct engine *e)
 	struct conn **left = e->conns ? conn_table_sorted(e->conns, &n) : NULL;
 	for (size_t i = 0; left && i < n; i++) {
 		analyzers_free(&e->sv, left[i]);
-		free(left[i]->tun);
+		conn_tunnel_free(left[i]->tun);
 		left[i]->tun = NULL;
 	}
 	free(left);

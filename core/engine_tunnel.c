@@ -360,14 +360,11 @@ static uint64_t encap_id(const struct encap_stack *st)
 	return h | 1;	/* never 0, which means "none" */
 }
 
-static void add_parent(struct conn_tunnel *t, const struct encap_stack *st)
+/* conn/main.zeek: add the innermost tunnel's UID to tunnel_parents. */
+static void add_parent(struct engine *e, struct conn_tunnel *t, const struct encap_stack *st)
 {
-	const char *uid = st->level[st->depth - 1].uid;
-	for (size_t i = 0; i < t->n_parents; i++)
-		if (strcmp(t->parents[i], uid) == 0)
-			return;
-	if (t->n_parents < CONN_TUNNEL_PARENTS_MAX)
-		memcpy(t->parents[t->n_parents++], uid, UID_TEXT_MAX);
+	if (conn_tunnel_add_parent(t, st->level[st->depth - 1].uid) != 0)
+		services_fail(engine_services(e));
 }
 
 /* The tunnel framework's register_all: each level, outermost first. A
@@ -398,7 +395,7 @@ void engine_tunnel_new_conn(struct engine *e, struct conn *c, const struct packe
 	if (!t)
 		return;
 	t->encap_id = encap_id(pkt->encap);
-	add_parent(t, pkt->encap);	/* set_conn at new_connection */
+	add_parent(e, t, pkt->encap);	/* set_conn at new_connection */
 	register_levels(e, pkt->encap);	/* the framework's new_connection */
 }
 
@@ -413,14 +410,18 @@ void engine_tunnel_check(struct engine *e, struct conn *c, const struct packet *
 	if (!t)
 		return;
 	t->encap_id = id;
-	if (t->changes >= TUNNEL_MAX_CHANGES) {
+	unsigned max = engine_services(e)->cfg->tunnel.max_changes_given
+			       ? engine_services(e)->cfg->tunnel.max_changes
+			       : TUNNEL_MAX_CHANGES;
+	if (max != 0 && t->changes >= max) {
 		services_weird(engine_services(e), c, "tunnel_max_changes_per_connection_exceeded");
 		conn_check_history(c, CONN_HIST_LIMIT_REACHED, 'X');
 		return;
 	}
-	t->changes++;
+	if (t->changes < UINT8_MAX)	/* with no limit it only has to stay above 0 */
+		t->changes++;
 	if (pkt->encap) {
-		add_parent(t, pkt->encap);
+		add_parent(e, t, pkt->encap);
 		register_levels(e, pkt->encap);	/* the framework's tunnel_changed */
 	}
 }

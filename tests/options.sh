@@ -243,19 +243,22 @@ grep -q "1 to 65536" "$tmp/err" && ok || bad "the range is in the message"
 
 # --- Tunnel:: options (their effect: tests/encap.sh, test_tunnel) --------
 for o in Tunnel::max_depth Tunnel::delay_teredo_confirmation Tunnel::delay_gtp_confirmation \
-	Tunnel::validate_vxlan_checksums Tunnel::ip_tunnel_timeout Tunnel::expiration_interval; do
+	Tunnel::validate_vxlan_checksums Tunnel::ip_tunnel_timeout Tunnel::expiration_interval \
+	Tunnel::max_changes_per_connection; do
 	grep -q "^$o " "$tmp/help" && ok || bad "--help-options lists $o"
 done
 run "$tmp/tun" $SW -C Tunnel::max_depth=2 Tunnel::delay_teredo_confirmation=F \
 	Tunnel::delay_gtp_confirmation=T Tunnel::validate_vxlan_checksums=F \
-	Tunnel::ip_tunnel_timeout=1hr Tunnel::expiration_interval=10mins
+	Tunnel::ip_tunnel_timeout=1hr Tunnel::expiration_interval=10mins Tunnel::max_changes_per_connection=0
 check "Tunnel:: options on a capture without tunnels change nothing" -- same "$tmp/def/smtp.log" "$tmp/tun/smtp.log"
 expect_usage "Tunnel::max_depth=9" Tunnel::max_depth=9
 grep -q "0 to 8" "$tmp/err" && ok || bad "Tunnel::max_depth: the range is in the message"
 expect_usage "Tunnel::expiration_interval=0secs" Tunnel::expiration_interval=0secs
 expect_usage "Tunnel::ip_tunnel_timeout=soon" Tunnel::ip_tunnel_timeout=soon
 expect_usage "Tunnel::delay_teredo_confirmation=maybe" Tunnel::delay_teredo_confirmation=maybe
-expect_usage "Tunnel::max_changes_per_connection is not taken" Tunnel::max_changes_per_connection=3
+expect_usage "Tunnel::max_changes_per_connection=256" Tunnel::max_changes_per_connection=256
+grep -q "0 to 255" "$tmp/err" && ok || bad "Tunnel::max_changes_per_connection: the range is in the message"
+expect_usage "Tunnel::max_changes_per_connection=-1" Tunnel::max_changes_per_connection=-1
 
 echo "$passed passed, $failed failed"
 [ $failed = 0 ]

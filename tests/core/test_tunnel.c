@@ -355,8 +355,8 @@ static const char *field(const struct run *r, int l, int i)
 	return out;
 }
 
-enum { F_UID = 1, F_ORIG_H = 2, F_RESP_P = 5, F_PROTO = 6, F_SERVICE = 7, F_OPKTS = 16,
-       F_RPKTS = 18, F_PARENTS = 20 };
+enum { F_UID = 1, F_ORIG_H = 2, F_RESP_P = 5, F_PROTO = 6, F_SERVICE = 7, F_HISTORY = 15,
+       F_OPKTS = 16, F_RPKTS = 18, F_PARENTS = 20 };
 
 struct pkt {
 	uint8_t b[1024];
@@ -506,6 +506,55 @@ static void test_engine_gre_and_changes(void)
 	CHECK(strchr(parents, ',') != NULL);
 }
 
+/* The same inner flow through IP-in-IP tunnels of `tunnels` outer pairs
+ * in turn, under Tunnel::max_changes_per_connection (given: max). */
+static void changes_run(struct run *r, bool given, unsigned max, int tunnels)
+{
+	struct config cfg = {0};
+	cfg.tunnel.max_changes_given = given;
+	cfg.tunnel.max_changes = max;
+	start_with(r, &cfg);
+	for (int k = 0; k < tunnels; k++) {
+		struct pkt p;
+		udp_dgram(&p, 1000, 53);
+		wrap_ip(&p, false, 17, 1, 2);
+		wrap_ip(&p, false, 4, 100, (uint8_t)(150 + k));
+		send_raw(r, 10 + k, &p);
+	}
+	finish(r);
+}
+
+static size_t count_uids(const char *set)
+{
+	if (!*set || !strcmp(set, "-"))
+		return 0;
+	size_t n = 1;
+	for (const char *p = set; *p; p++)
+		n += *p == ',';
+	return n;
+}
+
+static void test_engine_max_changes(void)
+{
+	struct run r;
+	/* Zeek's 5: six tunnels make five changes, a seventh is refused. */
+	changes_run(&r, false, 0, 7);
+	CHECK(r.n == 1 && count_uids(field(&r, 0, F_PARENTS)) == 6);
+	CHECK(strchr(field(&r, 0, F_HISTORY), 'X') != NULL);
+	changes_run(&r, false, 0, 6);
+	CHECK(count_uids(field(&r, 0, F_PARENTS)) == 6);
+	CHECK(strchr(field(&r, 0, F_HISTORY), 'X') == NULL);
+	/* 2: the third tunnel is the first refused. */
+	changes_run(&r, true, 2, 4);
+	CHECK(count_uids(field(&r, 0, F_PARENTS)) == 3);
+	CHECK(strchr(field(&r, 0, F_HISTORY), 'X') != NULL);
+	/* 0: no limit; past the inline parents the set grows. */
+	changes_run(&r, true, 0, 9);
+	CHECK(count_uids(field(&r, 0, F_PARENTS)) == 9);
+	CHECK(strchr(field(&r, 0, F_HISTORY), 'X') == NULL);
+	CHECK(!strcmp(field(&r, 0, F_OPKTS), "9"));
+}
+
 static void test_engine_vxlan(void)
 {
 	struct run r;
@@ -644,6 +693,7 @@ static void test_engine_tunnel_expire(void)
 
 int main(void)
 {
+	test_engine_max_changes();
 	test_gre();
 	test_vxlan_geneve();
 	test_gtp();
