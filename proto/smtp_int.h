@@ -23,9 +23,7 @@
 
 /* ---- limits ---- */
 
-#define SMTP_MAX_PENDING_CMDS                                                                      \
-	1000                      /* SMTP_Analyzer's max_pending_cmd_q_size                        \
-				   */
+#define SMTP_MAX_PENDING_CMDS  1000 /* SMTP_Analyzer's max_pending_cmd_q_size */
 #define SMTP_MAX_INVALID_TRANS 25 /* SMTP::max_invalid_mail_transactions */
 #define SMTP_FIELD_MAX         ((size_t)MIME_MAX_FIELD_BYTES) /* a header value, a command argument */
 /* Insertions remembered per set (duplicates included, they can move
