@@ -188,6 +188,11 @@ void analyzer_log_failed(struct analyzer_ctx *ctx, int err, const char *log_name
 
 void analyzer_confirm(struct analyzer_ctx *ctx)
 {
+	/* Zeek disables a violating analyzer once the packet's events have
+	 * run, and its analyzer_failed handler takes the service back after
+	 * any confirmation raised in the same packet. */
+	if (ctx->removed)
+		return;
 	struct conn_analyzers *an = ctx->c->an;
 	for (size_t i = 0; i < an->n_service; i++)
 		if (an->service[i] == ctx->a)

@@ -1,6 +1,7 @@
 #include "proto/registry.h"
 
 #include "proto/imap.h"
+#include "proto/pop3.h"
 #include "proto/smtp.h"
 #include "proto/tls.h"
 #include "proto/xmpp.h"
@@ -10,6 +11,7 @@ const struct analyzer *const proto_analyzers[] = {
 	&tls_analyzer,
 	&imap_analyzer,
 	&xmpp_analyzer,
+	&pop3_analyzer,
 	NULL,
 };
 

@@ -20,6 +20,7 @@ enum proto_script {
 	SCRIPT_KNOWN_CERTS = 1u << (CONFIG_SCRIPT_PROTO_FIRST + 5),
 	SCRIPT_IMAP = 1u << (CONFIG_SCRIPT_PROTO_FIRST + 6),	/* base/protocols/imap: STARTTLS only */
 	SCRIPT_XMPP = 1u << (CONFIG_SCRIPT_PROTO_FIRST + 7),	/* base/protocols/xmpp: STARTTLS only */
+	SCRIPT_POP3 = 1u << (CONFIG_SCRIPT_PROTO_FIRST + 8),	/* base/protocols/pop3: STLS only */
 };
 
 #endif

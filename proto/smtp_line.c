@@ -14,6 +14,11 @@ void smtp_line_init(struct smtp_line *s, size_t max_line)
 	s->emitted = false;
 }
 
+void smtp_line_keep_nuls(struct smtp_line *s)
+{
+	s->nul_armed = false;
+}
+
 void smtp_line_free(struct smtp_line *s)
 {
 	buf_free(&s->line);

@@ -86,6 +86,9 @@ struct smtp_line {
 
 /* max_line 0 means SMTP_LINE_MAX. */
 void smtp_line_init(struct smtp_line *s, size_t max_line);
+/* NULs are plain data, as in a ContentLine that is not NUL-sensitive
+ * (POP3's): none is dropped, none raises NUL_in_line. */
+void smtp_line_keep_nuls(struct smtp_line *s);
 void smtp_line_free(struct smtp_line *s);
 
 int smtp_line_next(struct smtp_line *s, struct cursor *in,

@@ -9,7 +9,7 @@
 set -eu
 want() { [ $# -eq 0 ] && return 0; for w in $ALL_ARGS; do [ "$w" = "$1" ] && return 0; done; return 1; }
 ALL_ARGS="$*"
-[ -n "$ALL_ARGS" ] || ALL_ARGS="smtp-swaks tls-openssl http-curl smtp-features tls-chain tls-clientcert tls-resume tls-alert smtp-starttls imap-starttls xmpp-starttls"
+[ -n "$ALL_ARGS" ] || ALL_ARGS="smtp-swaks tls-openssl http-curl smtp-features tls-chain tls-clientcert tls-resume tls-alert smtp-starttls imap-starttls xmpp-starttls pop3-starttls"
 recipes=$(cd "$(dirname "$0")/recipes" && pwd)
 certs=$(cd "$(dirname "$0")/certs/tls" && pwd)
 out=$(cd "$(dirname "$0")" && pwd)
@@ -261,5 +261,43 @@ printf '</stream:stream>' | timeout 10 openssl s_client -connect 127.0.0.1:15222
 	-xmpphost example.org -brief >>"$log" 2>&1 || true
 stop_capture xmpp-starttls
 kill "$xmppd" "$xmppr" 2>/dev/null || true
+fi
+if want pop3-starttls; then
+# 12. POP3 STLS: openssl s_client -starttls pop3 against
+# recipes/pop3_starttls.py on 110 (POP3 is found by its signatures only;
+# TLS 1.2 and 1.3); a mailbox session in clear text (USER, PASS, STAT,
+# LIST, RETR, QUIT) on 8110; and on 8111 a server that refuses STLS.
+cat "$certs/leaf-rsa.pem" "$certs/inter.pem" >"$work/pop3-chain.pem"
+python3 "$recipes/pop3_starttls.py" 110 "$work/pop3-chain.pem" "$certs/leaf-rsa.key" 8111 &
+pop3d=$!
+python3 "$recipes/pop3_starttls.py" 8110 "$work/pop3-chain.pem" "$certs/leaf-rsa.key" &
+pop3clear=$!
+sleep 1
+capture pop3-starttls "tcp port 110 or tcp port 8110 or tcp port 8111"
+printf 'USER bob\nPASS secret\nQUIT\n' | openssl s_client -connect 127.0.0.1:110 -starttls pop3 \
+	-servername mail.example.org -CAfile "$certs/root.pem" -tls1_2 -crlf -quiet >>"$log" 2>&1 || true
+printf 'QUIT\n' | openssl s_client -connect 127.0.0.1:110 -starttls pop3 \
+	-servername mail.example.org -CAfile "$certs/root.pem" -tls1_3 -crlf -quiet >>"$log" 2>&1 || true
+python3 - <<'PY' >>"$log" 2>&1
+import socket
+def session(port, lines):
+    s = socket.create_connection(("127.0.0.1", port))
+    f = s.makefile("rb")
+    print(f.readline())
+    for line, multi in lines:
+        s.sendall(line)
+        while True:
+            reply = f.readline()
+            print(reply)
+            if not reply or not multi or reply == b".\r\n" or reply.startswith(b"-ERR"):
+                break
+    s.close()
+session(8110, [(b"CAPA\r\n", True), (b"USER bob\r\n", False), (b"PASS secret\r\n", False),
+               (b"STAT\r\n", False), (b"LIST\r\n", True), (b"RETR 1\r\n", True),
+               (b"QUIT\r\n", False)])
+session(8111, [(b"CAPA\r\n", True), (b"STLS\r\n", False), (b"QUIT\r\n", False)])
+PY
+stop_capture pop3-starttls
+kill "$pop3d" "$pop3clear" 2>/dev/null || true
 fi
 echo "recorded: $ALL_ARGS"

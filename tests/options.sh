@@ -241,6 +241,17 @@ expect_usage "MIME::max_depth=101" MIME::max_depth=101
 expect_usage "MIME::max_header_bytes=65537" MIME::max_header_bytes=65537
 grep -q "1 to 65536" "$tmp/err" && ok || bad "the range is in the message"
 
+# --- POP3:: options (their effect: tests/proto/test_pop3) ---------------
+for o in POP3::max_pending_commands POP3::max_unknown_client_commands; do
+	grep -q "^$o " "$tmp/help" && ok || bad "--help-options lists $o"
+done
+run "$tmp/pop3" $SW -C POP3::max_pending_commands=1000 POP3::max_unknown_client_commands=0
+check "POP3:: options on a capture without POP3 change nothing" -- same "$tmp/def/smtp.log" "$tmp/pop3/smtp.log"
+expect_usage "POP3::max_pending_commands=0" POP3::max_pending_commands=0
+grep -q "1 to 1000" "$tmp/err" && ok || bad "POP3::max_pending_commands: the range is in the message"
+expect_usage "POP3::max_pending_commands=1001" POP3::max_pending_commands=1001
+expect_usage "POP3::max_unknown_client_commands=some" POP3::max_unknown_client_commands=some
+
 # --- Tunnel:: options (their effect: tests/encap.sh, test_tunnel) --------
 for o in Tunnel::max_depth Tunnel::delay_teredo_confirmation Tunnel::delay_gtp_confirmation \
 	Tunnel::validate_vxlan_checksums Tunnel::ip_tunnel_timeout Tunnel::expiration_interval \

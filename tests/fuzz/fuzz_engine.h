@@ -224,7 +224,8 @@ static void fuzz_config(struct config *cfg, unsigned bits)
 	}
 	cfg->private_is_local = true;
 	cfg->deterministic = true;
-	cfg->scripts = SCRIPT_CONN | SCRIPT_SMTP | SCRIPT_SSL | SCRIPT_IMAP | SCRIPT_XMPP | SCRIPT_FILES_HASH |
+	cfg->scripts = SCRIPT_CONN | SCRIPT_SMTP | SCRIPT_SSL | SCRIPT_IMAP | SCRIPT_XMPP | SCRIPT_POP3 |
+		       SCRIPT_FILES_HASH |
 		       SCRIPT_TUNNELS;
 	if (bits & FUZZ_CFG_HASH_ALL)
 		cfg->scripts |= SCRIPT_HASH_ALL_FILES;
