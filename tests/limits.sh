@@ -40,6 +40,7 @@
 #   x509name   certificates whose subject is 1,900 RDNs
 #   imapxmpp   IMAP capability lines of one-byte words, XMPP tokens padded
 #              with blanks, a whole run of tokens per segment
+#   pop3       POP3 AUTH lines of near misses of its method names
 #
 #   sh tests/limits.sh          scaled-down captures in a temporary folder
 #   sh tests/limits.sh --full   full size (2,000,000 SYNs, 2 GiB lines, ...),
@@ -445,6 +446,15 @@ why=""
 [ "$(field "$tmp/out/conn.log" service | sort | tr '\n' ' ')" = "imap xmpp " ] ||
 	why="conn.log services are '$(field "$tmp/out/conn.log" service | tr '\n' ' ')'"
 twin_verdict "imapxmpp($n bytes)" 4 "$why"
+
+# (w) POP3 AUTH arguments of near misses of LOGIN, PLAIN and CRAM-MD5 at
+# every offset, each answered -ERR (benign: one long word).
+n=$(size 4194304 33554432)
+twins pop3 "$n"
+why=""
+[ "$(field "$tmp/out/conn.log" service)" = pop3 ] ||
+	why="conn.log service is '$(field "$tmp/out/conn.log" service)'"
+twin_verdict "pop3($n bytes)" 4 "$why"
 
 if [ $full = 1 ]; then
 	echo

@@ -59,6 +59,7 @@
  *   tlsrec     TLS records sent one byte per segment (64 KiB)
  *   x509name   certificates with 1,900-RDN subjects (4 MiB)
  *   imapxmpp   IMAP and XMPP token runs (4 MiB)
+ *   pop3       POP3 AUTH arguments the method search walks (4 MiB)
  *
  * SIZE takes a K, M or G suffix (powers of 1024). CERTDIR (default
  * testdata/certs) holds the DER certificates the TLS kinds send; copies
@@ -1499,6 +1500,38 @@ static int gen_imapxmpp(struct gen *g, uint64_t n, bool benign)
 	return 0;
 }
 
+/* A POP3 connection on 8110 (found by its signatures), SIZE bytes of
+ * client lines, each answered -ERR: "AUTH" and an argument the search for
+ * LOGIN, PLAIN and CRAM-MD5 walks. Hostile, near misses of all three at
+ * every offset, and long runs of blanks for the line splitter; benign, one
+ * long word. */
+static int gen_pop3(struct gen *g, uint64_t n, bool benign)
+{
+	struct tcp t;
+	static char seg[MSS];
+	tcp_init(g, &t, CLIENT_NET + 0x010209, 40006, SERVER_ADDR, 8110);
+	tcp_handshake(g, &t);
+	tcp_puts(g, &t, RESP, "+OK POP3 ready\r\n");
+	tcp_puts(g, &t, ORIG, "CAPA\r\n");
+	tcp_puts(g, &t, RESP, "+OK\r\nUSER\r\nSASL PLAIN\r\n.\r\n");
+	size_t k = (size_t)snprintf(seg, sizeof seg, "AUTH ");
+	static const char near[] = "LOGIPLAICRAM-MD LOGI PLAI CRAM-M    ";
+	while (k < 1400) {
+		seg[k] = benign ? 'W' : near[k % (sizeof near - 1)];
+		k++;
+	}
+	memcpy(seg + k, "\r\n", 2);
+	for (uint64_t done = 0; done < n; done += k + 2) {
+		tcp_write(g, &t, ORIG, seg, k + 2);
+		tcp_flush(g, &t, ORIG);
+		tcp_puts(g, &t, RESP, "-ERR no such method\r\n");
+	}
+	tcp_puts(g, &t, ORIG, "QUIT\r\n");
+	tcp_puts(g, &t, RESP, "+OK bye\r\n");
+	tcp_close(g, &t);
+	return 0;
+}
+
 /* ---- main ------------------------------------------------------------- */
 
 static int usage(void)
@@ -1513,7 +1546,7 @@ static int usage(void)
 		"with a -benign twin: ipscan (4M bytes), rcptset (200000), toset (4M),\n"
 		"  mimebound (4M), decoders (4M), lines (4M), mimeheader (4M),\n"
 		"  magic (4M), escape (4M), dpd (2M), tlsext (4M), tlsrec (64K),\n"
-		"  x509name (4M), imapxmpp (4M)\n");
+		"  x509name (4M), imapxmpp (4M), pop3 (4M)\n");
 	return 1;
 }
 
@@ -1542,7 +1575,7 @@ enum kind {
 	K_TLSBIG, K_TLSCERTS, K_TLSCONNS, K_HOLES, K_BIGBOUNDARY, K_OPTMAIL,
 	/* the scanner worst cases, each with a -benign twin */
 	K_IPSCAN, K_RCPTSET, K_TOSET, K_MIMEBOUND, K_DECODERS, K_LINES, K_MIMEHEADER,
-	K_MAGIC, K_ESCAPE, K_DPD, K_TLSEXT, K_TLSREC, K_X509NAME, K_IMAPXMPP,
+	K_MAGIC, K_ESCAPE, K_DPD, K_TLSEXT, K_TLSREC, K_X509NAME, K_IMAPXMPP, K_POP3,
 };
 
 int main(int argc, char **argv)
@@ -1579,6 +1612,7 @@ int main(int argc, char **argv)
 	    [K_TLSREC] = {"tlsrec", 64u << 10, true},
 	    [K_X509NAME] = {"x509name", 4u << 20, true},
 	    [K_IMAPXMPP] = {"imapxmpp", 4u << 20, false},
+	    [K_POP3] = {"pop3", 4u << 20, false},
 	};
 	if (argc < 3 || argc > 5)
 		return usage();
@@ -1638,7 +1672,8 @@ int main(int argc, char **argv)
 	case K_TLSEXT: r = gen_tlsext(&g, size, benign); break;
 	case K_TLSREC: r = gen_tlsrec(&g, size, &c, benign); break;
 	case K_X509NAME: r = gen_x509name(&g, size, &c, benign); break;
-	default: r = gen_imapxmpp(&g, size, benign); break;
+	case K_IMAPXMPP: r = gen_imapxmpp(&g, size, benign); break;
+	default: r = gen_pop3(&g, size, benign); break;
 	}
 	if (pcap_end(&g) < 0 || r < 0)
 		return 1;
