@@ -36,6 +36,21 @@ const uint8_t ascii_class[256] = {
 	/* 78 */ L, L, L, G, G, G, G, 0,
 };
 
+bool bytes_any_line_start(const uint8_t *p, size_t n, bool (*match)(const uint8_t *p, size_t n))
+{
+	size_t i = 0;
+	for (size_t start = 0; start <= n; start++) {
+		if (start > 0 && p[start - 1] != '\r' && p[start - 1] != '\n')
+			continue;
+		if (start > 0 && start <= i)
+			continue;
+		i = start + bytes_span(p + start, n - start, ASCII_SPACE);
+		if (match(p + i, n - i))
+			return true;
+	}
+	return false;
+}
+
 char *bytes_strdup(const void *p, size_t n)
 {
 	char *s = malloc(n + 1);

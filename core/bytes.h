@@ -227,6 +227,17 @@ static inline size_t bytes_rspan(const uint8_t *p, size_t n, unsigned mask)
 	return n - i;
 }
 
+/*
+ * The "(|.*[\r\n])[[:space:]]*" prefix of Zeek's line-oriented DPD
+ * signatures: true when `match` accepts the rest of p[0..n) from the first
+ * non-space byte after some line start (offset 0, or just after a CR or
+ * LF). A line start inside the whitespace skipped from an earlier one
+ * reaches the same byte, which has failed already, so each is tried once
+ * and the scan stays linear (DPD runs it again over the whole buffer at
+ * every delivery; "\r\n" * 500 made every start rescan the rest).
+ */
+bool bytes_any_line_start(const uint8_t *p, size_t n, bool (*match)(const uint8_t *p, size_t n));
+
 /* p[0..n) as a new NUL-terminated string, or NULL when out of memory;
  * the caller owns it (free). */
 char *bytes_strdup(const void *p, size_t n);

@@ -528,26 +528,22 @@ static void pop3_destroy(void *state)
 /* dpd.sig: dpd_pop3_server, /^\+OK/ on the responder's stream, requires
  * the reverse dpd_pop3_client: at the start of the originator's stream or
  * of a line, blanks, then USER or APOP and a blank, CAPA, AUTH or STLS. */
-bool pop3_dpd_client(const uint8_t *p, size_t n)
+static bool pop3_client_word(const uint8_t *p, size_t n)
 {
 	static const char *const words[] = {"user", "apop", "capa", "auth", "stls"};
-	size_t i = 0;
-	for (size_t start = 0; start <= n; start++) {
-		if (start > 0 && p[start - 1] != '\r' && p[start - 1] != '\n')
+	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+		if (n < 4 || !bytes_ieq(p, 4, words[w]))
 			continue;
-		/* As in smtp_dpd_client: a start inside blanks already skipped
-		 * from an earlier one reaches the same first non-blank byte. */
-		if (start > 0 && start <= i)
-			continue;
-		i = start + bytes_span(p + start, n - start, ASCII_SPACE);
-		for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
-			if (n - i < 4 || !bytes_ieq(p + i, 4, words[w]))
-				continue;
-			if (w >= 2 || (n - i > 4 && ascii_is_space(p[i + 4])))
-				return true;
-		}
+		/* USER and APOP need a blank after them. */
+		if (w >= 2 || (n > 4 && ascii_is_space(p[4])))
+			return true;
 	}
 	return false;
+}
+
+bool pop3_dpd_client(const uint8_t *p, size_t n)
+{
+	return bytes_any_line_start(p, n, pop3_client_word);
 }
 
 bool pop3_dpd_server(const uint8_t *p, size_t n)

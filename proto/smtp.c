@@ -137,25 +137,15 @@ bool smtp_dpd_server(const uint8_t *p, size_t n)
 	       (ascii_is_space(p[i + 3]) || p[i + 3] == '-');
 }
 
+static bool helo_or_ehlo(const uint8_t *p, size_t n)
+{
+	return n >= 4 && (bytes_ieq(p, 4, "helo") || bytes_ieq(p, 4, "ehlo"));
+}
+
 /* /(|.*[\n\r])[[:space:]]*([hH][eE][lL][oO]|[eE][hH][lL][oO])/ */
 bool smtp_dpd_client(const uint8_t *p, size_t n)
 {
-	/* A line start inside the whitespace skipped from an earlier one
-	 * reaches the same first non-space byte, which has failed already:
-	 * skipping such starts keeps this linear (DPD calls it again on the
-	 * whole buffer for every delivery, and "\r\n" * 500 made every start
-	 * rescan the rest). */
-	size_t i = 0;
-	for (size_t start = 0; start <= n; start++) {
-		if (start > 0 && p[start - 1] != '\r' && p[start - 1] != '\n')
-			continue;
-		if (start > 0 && start <= i)
-			continue;
-		i = start + bytes_span(p + start, n - start, ASCII_SPACE);
-		if (n - i >= 4 && (bytes_ieq(p + i, 4, "helo") || bytes_ieq(p + i, 4, "ehlo")))
-			return true;
-	}
-	return false;
+	return bytes_any_line_start(p, n, helo_or_ehlo);
 }
 
 static bool smtp_dpd_match(const uint8_t *orig, size_t orig_n, const uint8_t *resp, size_t resp_n)

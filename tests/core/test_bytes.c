@@ -125,8 +125,37 @@ static void test_ieq_and_spans(void)
 	CHECK(bytes_rspan(s, 0, ASCII_SPACE) == 0);
 }
 
+static int calls;
+static bool starts_with_hi(const uint8_t *p, size_t n)
+{
+	calls++;
+	return n >= 2 && p[0] == 'h' && p[1] == 'i';
+}
+
+static void test_any_line_start(void)
+{
+	const char *yes[] = {"hi", "  hi", "x\nhi", "x\r \thi", "a\rb\n\nhi there"};
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		CHECK(bytes_any_line_start((const uint8_t *)yes[i], strlen(yes[i]), starts_with_hi));
+	const char *no[] = {"", "xhi", "x hi", "h\ni"};
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		CHECK(!bytes_any_line_start((const uint8_t *)no[i], strlen(no[i]), starts_with_hi));
+	/* Line starts inside one run of whitespace are tried once. */
+	static uint8_t crlf[1000];
+	for (size_t i = 0; i < sizeof crlf; i += 2)
+		crlf[i] = '\r', crlf[i + 1] = '\n';
+	calls = 0;
+	CHECK(!bytes_any_line_start(crlf, sizeof crlf, starts_with_hi));
+	CHECK(calls == 1);
+	/* One call a line otherwise. */
+	calls = 0;
+	CHECK(!bytes_any_line_start((const uint8_t *)"a\nb\nc", 5, starts_with_hi));
+	CHECK(calls == 3);
+}
+
 int main(void)
 {
+	test_any_line_start();
 	test_ascii_classes();
 	test_ieq_and_spans();
 	test_span_print();
