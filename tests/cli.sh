@@ -7,9 +7,7 @@ S=${SMTPLOG:-./smtplog}
 T=testdata
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+. tests/checks.sh
 # expect_status WANT DESCRIPTION -- command...
 expect_status() {
 	want=$1 what=$2; shift 3

@@ -14,9 +14,7 @@ T=testdata
 conf=${SMTPLOG_CONFORMANCE:-$(dirname "$repo")/shared/conformance}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/smtplog-diff.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+. tests/checks.sh
 # expect_status WANT DESCRIPTION -- command...
 expect_status() {
 	want=$1 what=$2; shift 3

@@ -16,13 +16,7 @@ GEN=build/tools/gen_encap
 T=testdata
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
-check() { # DESCRIPTION -- test command...
-	what=$1; shift 2
-	if "$@"; then ok; else bad "$what"; fi
-}
+. tests/checks.sh
 run() { # OUT CAPTURE ARGS...
 	run_out=$1 run_cap=$2; shift 2
 	$S -q -C -G $T/golden.seed -r "$run_cap" -o "$run_out" -x "$@" 2>"$tmp/err"

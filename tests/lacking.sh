@@ -14,9 +14,7 @@ S=${SMTPLOG:-./smtplog}
 C=${1:-${SMTPLOG_CONFORMANCE:-$(dirname "$(pwd)")/shared/conformance}}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+. tests/checks.sh
 if [ ! -d "$C/cases" ]; then
 	echo "lacking: no conformance corpus at $C (skipped)"
 	echo "0 passed, 0 failed"

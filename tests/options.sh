@@ -12,13 +12,7 @@ GEN=build/tools/gen_hostile
 T=testdata
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0 failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
-check() { # DESCRIPTION -- test command...
-	what=$1; shift 2
-	if "$@"; then ok; else bad "$what"; fi
-}
+. tests/checks.sh
 # run OUT CAPTURE ARGS...: a seeded run, so that UIDs and set order are fixed
 run() {
 	out=$1 cap=$2; shift 2
